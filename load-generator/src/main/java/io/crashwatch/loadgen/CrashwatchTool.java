@@ -1,0 +1,15 @@
+package io.crashwatch.loadgen;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The user-facing commands that run on the embedded stack: {@code ./crashwatch demo}. */
+@Command(name = "crashwatch", mixinStandardHelpOptions = true,
+        description = "crashwatch on an embedded Kafka broker and schema registry.",
+        subcommands = {DemoCommand.class})
+public final class CrashwatchTool {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CrashwatchTool()).execute(args));
+    }
+}

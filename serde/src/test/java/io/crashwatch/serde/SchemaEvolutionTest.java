@@ -1,0 +1,94 @@
+package io.crashwatch.serde;
+
+import static io.crashwatch.serde.Fixtures.TOPIC;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crashwatch.schemas.Heartbeat;
+import io.crashwatch.schemas.HeartbeatReason;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Records written with another version of the Heartbeat schema still decode into the generated class. */
+class SchemaEvolutionTest {
+
+  /** Heartbeat before previousShutdownUnclean and agentVersion were added. */
+  private static final Schema OLDER_HEARTBEAT = new Schema.Parser().parse("""
+      {"type": "record", "name": "Heartbeat", "namespace": "io.crashwatch.schemas", "fields": [
+        {"name": "deviceId", "type": "string"},
+        {"name": "fleetId", "type": "string"},
+        {"name": "sentAt", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+        {"name": "bootId", "type": "string"},
+        {"name": "uptimeMs", "type": "long"},
+        {"name": "osBuild", "type": "string"},
+        {"name": "components", "type": {"type": "map", "values": "string"}},
+        {"name": "reason", "type": {"type": "enum", "name": "HeartbeatReason",
+          "symbols": ["PERIODIC", "UPDATE_APPLIED", "BOOT"]}}
+      ]}""");
+
+  /** A future Heartbeat with a field this build does not know. */
+  private static final Schema NEWER_HEARTBEAT = withExtraField(Heartbeat.getClassSchema());
+
+  private final String scope = Fixtures.newScope();
+  private final AvroSerializer<GenericRecord> writer = new AvroSerializer<>();
+  private final AvroDeserializer<Heartbeat> reader = new AvroDeserializer<>();
+
+  SchemaEvolutionTest() {
+    writer.configure(Fixtures.mockConfig(scope), false);
+    reader.configure(Fixtures.mockConfig(scope, AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
+  }
+
+  @AfterEach
+  void dropScope() {
+    MockSchemaRegistryClient.dropScope(scope);
+  }
+
+  @Test
+  void shouldFillDefaultsWhenOlderWriterLacksFields() {
+    GenericRecord old = new GenericData.Record(OLDER_HEARTBEAT);
+    old.put("deviceId", "d1");
+    old.put("fleetId", "f");
+    old.put("sentAt", 1000L);
+    old.put("bootId", "b");
+    old.put("uptimeMs", 5L);
+    old.put("osBuild", "26100");
+    old.put("components", Map.of("sensor", "7.10"));
+    old.put("reason", new GenericData.EnumSymbol(OLDER_HEARTBEAT.getField("reason").schema(), "UPDATE_APPLIED"));
+
+    Heartbeat heartbeat = reader.deserialize(TOPIC, writer.serialize(TOPIC, old));
+
+    assertThat(heartbeat.getDeviceId()).isEqualTo("d1");
+    assertThat(heartbeat.getSentAt()).isEqualTo(Instant.ofEpochMilli(1000));
+    assertThat(heartbeat.getComponents()).isEqualTo(Map.of("sensor", "7.10"));
+    assertThat(heartbeat.getReason()).isEqualTo(HeartbeatReason.UPDATE_APPLIED);
+    assertThat(heartbeat.getPreviousShutdownUnclean()).isFalse();
+    assertThat(heartbeat.getAgentVersion()).isNull();
+  }
+
+  @Test
+  void shouldSkipFieldsOfNewerWriterUnknownToReader() {
+    Heartbeat expected = Fixtures.heartbeat("d2");
+    GenericRecord newer = new GenericData.Record(NEWER_HEARTBEAT);
+    for (Schema.Field field : Heartbeat.getClassSchema().getFields()) {
+      newer.put(field.name(), expected.get(field.pos()));
+    }
+    newer.put("sentAt", 1000L); // generic records carry the raw long of timestamp-millis
+    newer.put("reason", new GenericData.EnumSymbol(NEWER_HEARTBEAT.getField("reason").schema(), "BOOT"));
+    newer.put("region", "eu-west");
+
+    assertThat(reader.deserialize(TOPIC, writer.serialize(TOPIC, newer))).isEqualTo(expected);
+  }
+
+  private static Schema withExtraField(Schema schema) {
+    List<Schema.Field> fields = new ArrayList<>();
+    schema.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
+    fields.add(new Schema.Field("region", Schema.create(Schema.Type.STRING), null, "unknown"));
+    return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
+  }
+}
