@@ -5,11 +5,13 @@ import picocli.CommandLine.Command;
 
 /** The user-facing commands that run on the embedded stack: {@code ./crashwatch demo}. */
 @Command(name = "crashwatch", mixinStandardHelpOptions = true,
-        description = "crashwatch on an embedded Kafka broker and schema registry.",
-        subcommands = {DemoCommand.class})
+    description = "crashwatch on an embedded Kafka broker and schema registry.",
+    subcommands = {DemoCommand.class})
 public final class CrashwatchTool {
 
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new CrashwatchTool()).execute(args));
-    }
+  public static void main(String[] args) {
+    // Quieter than the detector's logback.xml, which is on the classpath too: the tool prints its own progress.
+    System.setProperty("logback.configurationFile", "logback-tool.xml");
+    System.exit(new CommandLine(new CrashwatchTool()).execute(args));
+  }
 }

@@ -19,81 +19,81 @@ import org.apache.kafka.common.utils.Utils;
  * scenario runner drive. The detector is started through its public entry point, {@link Detector}.
  */
 final class EmbeddedStack implements AutoCloseable {
-    private final EmbeddedKafkaBroker broker;
-    private final EmbeddedSchemaRegistry registry;
-    private final Path stateDir;
-    private final Detector detector;
-    private final DetectorSettings settings;
+  private final EmbeddedKafkaBroker broker;
+  private final EmbeddedSchemaRegistry registry;
+  private final Path stateDir;
+  private final Detector detector;
+  private final DetectorSettings settings;
 
-    private EmbeddedStack(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path stateDir,
-                          DetectorSettings settings, Detector detector) {
-        this.broker = broker;
-        this.registry = registry;
-        this.stateDir = stateDir;
-        this.settings = settings;
-        this.detector = detector;
-    }
+  private EmbeddedStack(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path stateDir,
+             DetectorSettings settings, Detector detector) {
+    this.broker = broker;
+    this.registry = registry;
+    this.stateDir = stateDir;
+    this.settings = settings;
+    this.detector = detector;
+  }
 
-    /** @param detectorOverrides crashwatch settings for the detector, e.g. {@code heartbeat-interval} */
-    static EmbeddedStack start(Map<String, String> detectorOverrides) throws InterruptedException, TimeoutException {
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-        EmbeddedSchemaRegistry registry = null;
-        Path stateDir = null;
-        try {
-            registry = EmbeddedSchemaRegistry.start();
-            stateDir = Files.createTempDirectory("crashwatch-state");
-            Map<String, String> values = new HashMap<>(detectorOverrides);
-            values.put("bootstrap.servers", broker.bootstrapServers());
-            values.put("schema.registry.url", registry.url());
-            values.put("state.dir", stateDir.toString());
-            values.putIfAbsent("http-port", "0");
-            values.putIfAbsent("topic-partitions", "3");
-            DetectorSettings settings = DetectorSettings.from(values);
-            Detector detector = Detector.start(settings);
-            detector.awaitRunning(Duration.ofSeconds(90));
-            return new EmbeddedStack(broker, registry, stateDir, settings, detector);
-        } catch (IOException e) {
-            close(broker, registry, stateDir);
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException | InterruptedException | TimeoutException e) {
-            close(broker, registry, stateDir);
-            throw e;
-        }
+  /** @param detectorOverrides crashwatch settings for the detector, e.g. {@code heartbeat-interval} */
+  static EmbeddedStack start(Map<String, String> detectorOverrides) throws InterruptedException, TimeoutException {
+    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+    EmbeddedSchemaRegistry registry = null;
+    Path stateDir = null;
+    try {
+      registry = EmbeddedSchemaRegistry.start();
+      stateDir = Files.createTempDirectory("crashwatch-state");
+      Map<String, String> values = new HashMap<>(detectorOverrides);
+      values.put("bootstrap.servers", broker.bootstrapServers());
+      values.put("schema.registry.url", registry.url());
+      values.put("state.dir", stateDir.toString());
+      values.putIfAbsent("http-port", "0");
+      values.putIfAbsent("topic-partitions", "3");
+      DetectorSettings settings = DetectorSettings.from(values);
+      Detector detector = Detector.start(settings);
+      detector.awaitRunning(Duration.ofSeconds(90));
+      return new EmbeddedStack(broker, registry, stateDir, settings, detector);
+    } catch (IOException e) {
+      close(broker, registry, stateDir);
+      throw new UncheckedIOException(e);
+    } catch (RuntimeException | InterruptedException | TimeoutException e) {
+      close(broker, registry, stateDir);
+      throw e;
     }
+  }
 
-    String bootstrapServers() {
-        return broker.bootstrapServers();
-    }
+  String bootstrapServers() {
+    return broker.bootstrapServers();
+  }
 
-    String schemaRegistryUrl() {
-        return registry.url();
-    }
+  String schemaRegistryUrl() {
+    return registry.url();
+  }
 
-    DetectorSettings settings() {
-        return settings;
-    }
+  DetectorSettings settings() {
+    return settings;
+  }
 
-    int detectorHttpPort() {
-        return detector.httpPort();
-    }
+  int detectorHttpPort() {
+    return detector.httpPort();
+  }
 
-    @Override
-    public void close() {
-        detector.close();
-        close(broker, registry, stateDir);
-    }
+  @Override
+  public void close() {
+    detector.close();
+    close(broker, registry, stateDir);
+  }
 
-    private static void close(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path stateDir) {
-        if (registry != null) {
-            registry.close();
-        }
-        broker.close();
-        if (stateDir != null) {
-            try {
-                Utils.delete(stateDir.toFile());
-            } catch (IOException e) {
-                // A leftover temp directory is not worth failing the shutdown for.
-            }
-        }
+  private static void close(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path stateDir) {
+    if (registry != null) {
+      registry.close();
     }
+    broker.close();
+    if (stateDir != null) {
+      try {
+        Utils.delete(stateDir.toFile());
+      } catch (IOException e) {
+        // A leftover temp directory is not worth failing the shutdown for.
+      }
+    }
+  }
 }

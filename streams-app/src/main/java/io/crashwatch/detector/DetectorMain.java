@@ -11,34 +11,34 @@ import picocli.CommandLine.Option;
 
 /** {@code ./crashwatch detector [--config FILE]}: the detector alone, for a real cluster. */
 @Command(name = "crashwatch detector", mixinStandardHelpOptions = true,
-        description = {"Runs the crashwatch detector against a Kafka cluster and a Confluent-compatible schema registry.",
-                "Settings come from the properties file, then from the environment, which wins:",
-                "  KAFKA_BOOTSTRAP_SERVERS -> bootstrap.servers, KAFKA_SCHEMA_REGISTRY_URL -> schema.registry.url,",
-                "  CRASHWATCH_DARK_AFTER -> dark-after. Stops cleanly on SIGTERM."})
+    description = {"Runs the crashwatch detector against a Kafka cluster and a Confluent-compatible schema registry.",
+        "Settings come from the properties file, then from the environment, which wins:",
+        "  KAFKA_BOOTSTRAP_SERVERS -> bootstrap.servers, KAFKA_SCHEMA_REGISTRY_URL -> schema.registry.url,",
+        "  CRASHWATCH_DARK_AFTER -> dark-after. Stops cleanly on SIGTERM."})
 public final class DetectorMain implements Callable<Integer> {
-    /** Exit code for a configuration that cannot work: the supervisor should not restart in a loop. */
-    static final int EXIT_BAD_CONFIG = 2;
+  /** Exit code for a configuration that cannot work: the supervisor should not restart in a loop. */
+  static final int EXIT_BAD_CONFIG = 2;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file with crashwatch and Kafka settings.")
-    Path config;
+  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with crashwatch and Kafka settings.")
+  Path config;
 
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new DetectorMain()).execute(args));
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new DetectorMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    DetectorSettings settings;
+    try {
+      settings = DetectorSettings.from(SettingsSource.load(config, System.getenv()));
+    } catch (ConfigException e) {
+      System.err.println("crashwatch: invalid setting: " + e.getMessage());
+      return EXIT_BAD_CONFIG;
     }
-
-    @Override
-    public Integer call() throws Exception {
-        DetectorSettings settings;
-        try {
-            settings = DetectorSettings.from(SettingsSource.load(config, System.getenv()));
-        } catch (ConfigException e) {
-            System.err.println("crashwatch: invalid setting: " + e.getMessage());
-            return EXIT_BAD_CONFIG;
-        }
-        Detector detector = Detector.start(settings);
-        Thread shutdown = new Thread(detector::close, "crashwatch-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
-        boolean clean = detector.awaitStopped();
-        return clean ? 0 : 1;
-    }
+    Detector detector = Detector.start(settings);
+    Thread shutdown = new Thread(detector::close, "crashwatch-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdown);
+    boolean clean = detector.awaitStopped();
+    return clean ? 0 : 1;
+  }
 }

@@ -15,37 +15,37 @@ import org.apache.kafka.streams.KafkaStreams;
  * that is not processing.
  */
 final class HealthServer implements AutoCloseable {
-    private final HttpServer server;
+  private final HttpServer server;
 
-    HealthServer(int port, Supplier<KafkaStreams.State> state) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.createContext("/health", exchange -> respond(exchange, state.get()));
-        server.start();
-    }
+  HealthServer(int port, Supplier<KafkaStreams.State> state) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(port), 0);
+    server.createContext("/health", exchange -> respond(exchange, state.get()));
+    server.start();
+  }
 
-    int port() {
-        return server.getAddress().getPort();
-    }
+  int port() {
+    return server.getAddress().getPort();
+  }
 
-    private static void respond(HttpExchange exchange, KafkaStreams.State state) throws IOException {
-        try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
-            boolean ready = state == KafkaStreams.State.RUNNING;
-            byte[] body = ("{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"state\":\"" + state + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(ready ? 200 : 503, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+  private static void respond(HttpExchange exchange, KafkaStreams.State state) throws IOException {
+    try (exchange) {
+      if (!"GET".equals(exchange.getRequestMethod())) {
+        exchange.sendResponseHeaders(405, -1);
+        return;
+      }
+      boolean ready = state == KafkaStreams.State.RUNNING;
+      byte[] body = ("{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"state\":\"" + state + "\"}")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(ready ? 200 : 503, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
     }
+  }
 
-    @Override
-    public void close() {
-        server.stop(0);
-    }
+  @Override
+  public void close() {
+    server.stop(0);
+  }
 }

@@ -22,85 +22,85 @@ import org.slf4j.LoggerFactory;
  * heartbeats and crash reports must be co-partitioned by deviceId.
  */
 final class TopicProvisioner {
-    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
 
-    private final Admin admin;
-    private final DetectorSettings settings;
+  private final Admin admin;
+  private final DetectorSettings settings;
 
-    TopicProvisioner(Admin admin, DetectorSettings settings) {
-        this.admin = admin;
-        this.settings = settings;
+  TopicProvisioner(Admin admin, DetectorSettings settings) {
+    this.admin = admin;
+    this.settings = settings;
+  }
+
+  void provision() throws InterruptedException {
+    TopicNames names = settings.topics();
+    if (settings.createTopics()) {
+      createMissing(names);
     }
+    checkCoPartitioned(names.heartbeats(), names.crashReports());
+  }
 
-    void provision() throws InterruptedException {
-        TopicNames names = settings.topics();
-        if (settings.createTopics()) {
-            createMissing(names);
-        }
-        checkCoPartitioned(names.heartbeats(), names.crashReports());
+  private void createMissing(TopicNames names) throws InterruptedException {
+    Set<String> existing = get(admin.listTopics().names());
+    List<NewTopic> missing = new ArrayList<>();
+    List<String> all = new ArrayList<>(names.inputs());
+    all.addAll(names.outputs());
+    for (String name : all) {
+      if (!existing.contains(name)) {
+        NewTopic topic = new NewTopic(name, Optional.of(settings.topicPartitions()), replication());
+        topic.configs(configFor(name, names));
+        missing.add(topic);
+      }
     }
+    if (missing.isEmpty()) {
+      return;
+    }
+    try {
+      admin.createTopics(missing).all().get();
+    } catch (ExecutionException e) {
+      // Another instance starting at the same moment may have won the race.
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("Cannot create topics " + missing + ": " + e.getCause().getMessage(), e.getCause());
+      }
+    }
+    LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
+  }
 
-    private void createMissing(TopicNames names) throws InterruptedException {
-        Set<String> existing = get(admin.listTopics().names());
-        List<NewTopic> missing = new ArrayList<>();
-        List<String> all = new ArrayList<>(names.inputs());
-        all.addAll(names.outputs());
-        for (String name : all) {
-            if (!existing.contains(name)) {
-                NewTopic topic = new NewTopic(name, Optional.of(settings.topicPartitions()), replication());
-                topic.configs(configFor(name, names));
-                missing.add(topic);
-            }
-        }
-        if (missing.isEmpty()) {
-            return;
-        }
-        try {
-            admin.createTopics(missing).all().get();
-        } catch (ExecutionException e) {
-            // Another instance starting at the same moment may have won the race.
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Cannot create topics " + missing + ": " + e.getCause().getMessage(), e.getCause());
-            }
-        }
-        LOG.info("Created topics {}", missing.stream().map(NewTopic::name).toList());
-    }
+  private Optional<Short> replication() {
+    short rf = settings.topicReplicationFactor();
+    return rf > 0 ? Optional.of(rf) : Optional.empty();
+  }
 
-    private Optional<Short> replication() {
-        short rf = settings.topicReplicationFactor();
-        return rf > 0 ? Optional.of(rf) : Optional.empty();
+  private static Map<String, String> configFor(String name, TopicNames names) {
+    Map<String, String> config = new HashMap<>();
+    if (name.equals(names.killSwitch())) {
+      // Rollout services read the latest state per target; compaction keeps exactly that.
+      config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     }
+    if (name.equals(names.deadLetters())) {
+      // Rejected input is kept for a month so someone can look at it after an incident.
+      config.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(30L * 24 * 3600 * 1000));
+    }
+    return config;
+  }
 
-    private static Map<String, String> configFor(String name, TopicNames names) {
-        Map<String, String> config = new HashMap<>();
-        if (name.equals(names.killSwitch())) {
-            // Rollout services read the latest state per target; compaction keeps exactly that.
-            config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        }
-        if (name.equals(names.deadLetters())) {
-            // Rejected input is kept for a month so someone can look at it after an incident.
-            config.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(30L * 24 * 3600 * 1000));
-        }
-        return config;
+  private void checkCoPartitioned(String heartbeats, String crashReports) throws InterruptedException {
+    Map<String, TopicDescription> d = get(admin.describeTopics(List.of(heartbeats, crashReports)).allTopicNames());
+    int h = d.get(heartbeats).partitions().size();
+    int c = d.get(crashReports).partitions().size();
+    if (h != c) {
+      throw new IllegalStateException(String.format(
+          "Topics '%s' (%d partitions) and '%s' (%d partitions) must have the same number of partitions: "
+              + "device state joins them by deviceId. Repartition one of them before starting crashwatch.",
+          heartbeats, h, crashReports, c));
     }
+  }
 
-    private void checkCoPartitioned(String heartbeats, String crashReports) throws InterruptedException {
-        Map<String, TopicDescription> d = get(admin.describeTopics(List.of(heartbeats, crashReports)).allTopicNames());
-        int h = d.get(heartbeats).partitions().size();
-        int c = d.get(crashReports).partitions().size();
-        if (h != c) {
-            throw new IllegalStateException(String.format(
-                    "Topics '%s' (%d partitions) and '%s' (%d partitions) must have the same number of partitions: "
-                            + "device state joins them by deviceId. Repartition one of them before starting crashwatch.",
-                    heartbeats, h, crashReports, c));
-        }
+  private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(), e.getCause());
     }
-
-    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) throws InterruptedException {
-        try {
-            return future.get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
+  }
 }

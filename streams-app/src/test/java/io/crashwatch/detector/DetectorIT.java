@@ -41,116 +41,116 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The detector as an operator runs it: real broker, real HTTP registry, its own topics. */
 class DetectorIT {
-    @RegisterExtension
-    static final KafkaClusterExtension CLUSTER = new KafkaClusterExtension();
+  @RegisterExtension
+  static final KafkaClusterExtension CLUSTER = new KafkaClusterExtension();
 
-    @TempDir
-    Path stateDir;
+  @TempDir
+  Path stateDir;
 
-    /** Settings with topic names of their own, so tests sharing the broker do not see each other. */
-    private DetectorSettings settings(String run) {
-        Map<String, String> values = new HashMap<>();
-        values.put("bootstrap.servers", CLUSTER.bootstrapServers());
-        values.put("schema.registry.url", CLUSTER.schemaRegistryUrl());
-        values.put("application.id", "crashwatch-it-" + run);
-        values.put("state.dir", stateDir.toString());
-        values.put("http-port", "0");
-        values.put("topic-partitions", "2");
-        for (String name : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
-                "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
-            values.put(name + "-topic", run + "." + name);
+  /** Settings with topic names of their own, so tests sharing the broker do not see each other. */
+  private DetectorSettings settings(String run) {
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", CLUSTER.bootstrapServers());
+    values.put("schema.registry.url", CLUSTER.schemaRegistryUrl());
+    values.put("application.id", "crashwatch-it-" + run);
+    values.put("state.dir", stateDir.toString());
+    values.put("http-port", "0");
+    values.put("topic-partitions", "2");
+    for (String name : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
+        "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
+      values.put(name + "-topic", run + "." + name);
+    }
+    return DetectorSettings.from(values);
+  }
+
+  @Test
+  void shouldProcessAvroInputAndDeadLetterCorruptRecordsOnARealBroker() throws Exception {
+    DetectorSettings settings = settings("flow-" + UUID.randomUUID());
+    Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
+    try (Detector detector = Detector.start(settings)) {
+      detector.awaitRunning(Duration.ofSeconds(60));
+      assertThat(health(detector.httpPort())).isEqualTo(200);
+
+      try (var producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
+          topics.crashReports.valueSerde().serializer());
+         var raw = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+        for (int i = 0; i < 3; i++) {
+          String device = "device-" + i;
+          producer.send(new ProducerRecord<>(topics.crashReports.name(), device, crash(device)));
         }
-        return DetectorSettings.from(values);
+        raw.send(new ProducerRecord<>(topics.crashReports.name(), "device-x".getBytes(StandardCharsets.UTF_8),
+            new byte[] {0, 0, 0, 0, 99, 1, 2})).get();
+      }
+
+      Map<String, SignatureCount> latest = new HashMap<>();
+      try (var consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
+          topics.crashSignatures.valueSerde().deserializer())) {
+        consumer.subscribe(List.of(topics.crashSignatures.name()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+          consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
+          SignatureCount c = latest.get("channel-291/r41/0x50/csagent.sys");
+          return c != null && c.getCrashes() == 3;
+        });
+      }
+      List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+      try (var consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        consumer.subscribe(List.of(topics.deadLetters));
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+          consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
+          return !dead.isEmpty();
+        });
+      }
+      assertThat(dead).singleElement().satisfies(r -> {
+        assertThat(r.value()).containsExactly(0, 0, 0, 0, 99, 1, 2);
+        assertThat(new String(r.headers().lastHeader("__streams.errors.topic").value(), StandardCharsets.UTF_8))
+            .isEqualTo(topics.crashReports.name());
+        assertThat(new String(r.headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8))
+            .contains("99");
+      });
+    }
+  }
+
+  @Test
+  void shouldRefuseToStartWhenHeartbeatsAndCrashReportsAreNotCoPartitioned() throws Exception {
+    DetectorSettings settings = settings("copart-" + UUID.randomUUID());
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(settings.topics().heartbeats(), 2, (short) 1),
+          new NewTopic(settings.topics().crashReports(), 3, (short) 1))).all().get();
     }
 
-    @Test
-    void shouldProcessAvroInputAndDeadLetterCorruptRecordsOnARealBroker() throws Exception {
-        DetectorSettings settings = settings("flow-" + UUID.randomUUID());
-        Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
-        try (Detector detector = Detector.start(settings)) {
-            detector.awaitRunning(Duration.ofSeconds(60));
-            assertThat(health(detector.httpPort())).isEqualTo(200);
+    assertThatThrownBy(() -> Detector.start(settings))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(settings.topics().heartbeats() + "' (2 partitions)")
+        .hasMessageContaining(settings.topics().crashReports() + "' (3 partitions)");
+  }
 
-            try (var producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
-                    topics.crashReports.valueSerde().serializer());
-                 var raw = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
-                for (int i = 0; i < 3; i++) {
-                    String device = "device-" + i;
-                    producer.send(new ProducerRecord<>(topics.crashReports.name(), device, crash(device)));
-                }
-                raw.send(new ProducerRecord<>(topics.crashReports.name(), "device-x".getBytes(StandardCharsets.UTF_8),
-                        new byte[] {0, 0, 0, 0, 99, 1, 2})).get();
-            }
+  private static int health(int port) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return response.statusCode();
+  }
 
-            Map<String, SignatureCount> latest = new HashMap<>();
-            try (var consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
-                    topics.crashSignatures.valueSerde().deserializer())) {
-                consumer.subscribe(List.of(topics.crashSignatures.name()));
-                await().atMost(Duration.ofSeconds(60)).until(() -> {
-                    consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
-                    SignatureCount c = latest.get("channel-291/r41/0x50/csagent.sys");
-                    return c != null && c.getCrashes() == 3;
-                });
-            }
-            List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-            try (var consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                consumer.subscribe(List.of(topics.deadLetters));
-                await().atMost(Duration.ofSeconds(60)).until(() -> {
-                    consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
-                    return !dead.isEmpty();
-                });
-            }
-            assertThat(dead).singleElement().satisfies(r -> {
-                assertThat(r.value()).containsExactly(0, 0, 0, 0, 99, 1, 2);
-                assertThat(new String(r.headers().lastHeader("__streams.errors.topic").value(), StandardCharsets.UTF_8))
-                        .isEqualTo(topics.crashReports.name());
-                assertThat(new String(r.headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8))
-                        .contains("99");
-            });
-        }
-    }
+  private static Properties producerConfig() {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    return p;
+  }
 
-    @Test
-    void shouldRefuseToStartWhenHeartbeatsAndCrashReportsAreNotCoPartitioned() throws Exception {
-        DetectorSettings settings = settings("copart-" + UUID.randomUUID());
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(settings.topics().heartbeats(), 2, (short) 1),
-                    new NewTopic(settings.topics().crashReports(), 3, (short) 1))).all().get();
-        }
+  private static Properties consumerConfig() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return p;
+  }
 
-        assertThatThrownBy(() -> Detector.start(settings))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining(settings.topics().heartbeats() + "' (2 partitions)")
-                .hasMessageContaining(settings.topics().crashReports() + "' (3 partitions)");
-    }
-
-    private static int health(int port) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return response.statusCode();
-    }
-
-    private static Properties producerConfig() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        return p;
-    }
-
-    private static Properties consumerConfig() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return p;
-    }
-
-    private static CrashReport crash(String device) {
-        return CrashReport.newBuilder()
-                .setReportId(device + "-1").setDeviceId(device).setFleetId("airline-ops").setCrashedAt(Instant.now())
-                .setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("10.0.19045")
-                .setComponents(Map.of("sensor", "7.11.18110", "channel-291", "r41")).build();
-    }
+  private static CrashReport crash(String device) {
+    return CrashReport.newBuilder()
+        .setReportId(device + "-1").setDeviceId(device).setFleetId("airline-ops").setCrashedAt(Instant.now())
+        .setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("10.0.19045")
+        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", "r41")).build();
+  }
 }

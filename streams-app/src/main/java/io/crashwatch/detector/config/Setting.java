@@ -11,94 +11,94 @@ import org.apache.kafka.common.config.ConfigException;
  */
 record Setting<T>(String key, Function<String, T> parser, String doc) {
 
-    T read(Map<String, String> values, T fallback) {
-        String raw = values.get(key);
-        if (raw == null || raw.isBlank()) {
-            return fallback;
-        }
-        try {
-            return parser.apply(raw.trim());
-        } catch (RuntimeException e) {
-            throw new ConfigException(key, raw, e.getMessage());
-        }
+  T read(Map<String, String> values, T fallback) {
+    String raw = values.get(key);
+    if (raw == null || raw.isBlank()) {
+      return fallback;
     }
+    try {
+      return parser.apply(raw.trim());
+    } catch (RuntimeException e) {
+      throw new ConfigException(key, raw, e.getMessage());
+    }
+  }
 
-    static Setting<Duration> duration(String key, String doc) {
-        return new Setting<>(key, text -> positive(Durations.parse(text)), doc);
-    }
+  static Setting<Duration> duration(String key, String doc) {
+    return new Setting<>(key, text -> positive(Durations.parse(text)), doc);
+  }
 
-    static Setting<Integer> atLeast(String key, int min, String doc) {
-        return new Setting<>(key, text -> {
-            int v = parseInt(text);
-            if (v < min) throw new IllegalArgumentException("must be at least " + min);
-            return v;
-        }, doc);
-    }
+  static Setting<Integer> atLeast(String key, int min, String doc) {
+    return new Setting<>(key, text -> {
+      int v = parseInt(text);
+      if (v < min) throw new IllegalArgumentException("must be at least " + min);
+      return v;
+    }, doc);
+  }
 
-    static Setting<Double> between(String key, double minExclusive, double maxExclusive, String doc) {
-        return new Setting<>(key, text -> {
-            double v = parseDouble(text);
-            if (!(v > minExclusive && v < maxExclusive)) {
-                throw new IllegalArgumentException("must be greater than " + minExclusive
-                        + (maxExclusive == Double.POSITIVE_INFINITY ? "" : " and less than " + maxExclusive));
-            }
-            return v;
-        }, doc);
-    }
+  static Setting<Double> between(String key, double minExclusive, double maxExclusive, String doc) {
+    return new Setting<>(key, text -> {
+      double v = parseDouble(text);
+      if (!(v > minExclusive && v < maxExclusive)) {
+        throw new IllegalArgumentException("must be greater than " + minExclusive
+            + (maxExclusive == Double.POSITIVE_INFINITY ? "" : " and less than " + maxExclusive));
+      }
+      return v;
+    }, doc);
+  }
 
-    static Setting<Double> atLeast(String key, double min, String doc) {
-        return new Setting<>(key, text -> {
-            double v = parseDouble(text);
-            if (!(v >= min) || Double.isInfinite(v)) throw new IllegalArgumentException("must be a number of at least " + min);
-            return v;
-        }, doc);
-    }
+  static Setting<Double> atLeast(String key, double min, String doc) {
+    return new Setting<>(key, text -> {
+      double v = parseDouble(text);
+      if (!(v >= min) || Double.isInfinite(v)) throw new IllegalArgumentException("must be a number of at least " + min);
+      return v;
+    }, doc);
+  }
 
-    static Setting<Boolean> bool(String key, String doc) {
-        return new Setting<>(key, text -> switch (text.toLowerCase()) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException("expected true or false");
-        }, doc);
-    }
+  static Setting<Boolean> bool(String key, String doc) {
+    return new Setting<>(key, text -> switch (text.toLowerCase()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("expected true or false");
+    }, doc);
+  }
 
-    static Setting<String> topic(String key, String doc) {
-        return new Setting<>(key, text -> {
-            if (!text.matches("[a-zA-Z0-9._-]{1,249}")) {
-                throw new IllegalArgumentException("not a legal Kafka topic name (letters, digits, '.', '_', '-')");
-            }
-            return text;
-        }, doc);
-    }
+  static Setting<String> topic(String key, String doc) {
+    return new Setting<>(key, text -> {
+      if (!text.matches("[a-zA-Z0-9._-]{1,249}")) {
+        throw new IllegalArgumentException("not a legal Kafka topic name (letters, digits, '.', '_', '-')");
+      }
+      return text;
+    }, doc);
+  }
 
-    static <E extends Enum<E>> Setting<E> oneOf(String key, Class<E> type, String doc) {
-        return new Setting<>(key, text -> {
-            try {
-                return Enum.valueOf(type, text.toUpperCase());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("expected one of " + java.util.Arrays.toString(type.getEnumConstants()));
-            }
-        }, doc);
-    }
+  static <E extends Enum<E>> Setting<E> oneOf(String key, Class<E> type, String doc) {
+    return new Setting<>(key, text -> {
+      try {
+        return Enum.valueOf(type, text.toUpperCase());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("expected one of " + java.util.Arrays.toString(type.getEnumConstants()));
+      }
+    }, doc);
+  }
 
-    private static Duration positive(Duration d) {
-        if (d.isZero()) throw new IllegalArgumentException("must be longer than 0");
-        return d;
-    }
+  private static Duration positive(Duration d) {
+    if (d.isZero()) throw new IllegalArgumentException("must be longer than 0");
+    return d;
+  }
 
-    private static int parseInt(String text) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected a whole number");
-        }
+  private static int parseInt(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a whole number");
     }
+  }
 
-    private static double parseDouble(String text) {
-        try {
-            return Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("expected a number");
-        }
+  private static double parseDouble(String text) {
+    try {
+      return Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a number");
     }
+  }
 }

@@ -14,28 +14,28 @@ import org.apache.kafka.streams.kstream.Named;
  * repartition is named, so the names survive code changes and a test locks them.
  */
 public final class DetectorTopology {
-    static final String VALIDATE_HEARTBEATS = "validate-heartbeats";
-    static final String VALIDATE_CRASH_REPORTS = "validate-crash-reports";
+  static final String VALIDATE_HEARTBEATS = "validate-heartbeats";
+  static final String VALIDATE_CRASH_REPORTS = "validate-crash-reports";
 
-    private DetectorTopology() {
-    }
+  private DetectorTopology() {
+  }
 
-    public static Topology build(DetectorSettings settings) {
-        return build(settings, Topics.create(settings.topics(), settings.serdeConfig()));
-    }
+  public static Topology build(DetectorSettings settings) {
+    return build(settings, Topics.create(settings.topics(), settings.serdeConfig()));
+  }
 
-    public static Topology build(DetectorSettings settings, Topics topics) {
-        StreamsBuilder builder = new StreamsBuilder();
-        var skew = settings.rules().maxClockSkew();
+  public static Topology build(DetectorSettings settings, Topics topics) {
+    StreamsBuilder builder = new StreamsBuilder();
+    var skew = settings.rules().maxClockSkew();
 
-        KStream<String, Heartbeat> heartbeats = builder
-                .stream(topics.heartbeats.name(), topics.heartbeats.consumed())
-                .processValues(InputValidation.heartbeats(skew), Named.as(VALIDATE_HEARTBEATS));
-        KStream<String, CrashReport> crashReports = builder
-                .stream(topics.crashReports.name(), topics.crashReports.consumed())
-                .processValues(InputValidation.crashReports(skew), Named.as(VALIDATE_CRASH_REPORTS));
+    KStream<String, Heartbeat> heartbeats = builder
+        .stream(topics.heartbeats.name(), topics.heartbeats.consumed())
+        .processValues(InputValidation.heartbeats(skew), Named.as(VALIDATE_HEARTBEATS));
+    KStream<String, CrashReport> crashReports = builder
+        .stream(topics.crashReports.name(), topics.crashReports.consumed())
+        .processValues(InputValidation.crashReports(skew), Named.as(VALIDATE_CRASH_REPORTS));
 
-        CrashSignatures.build(crashReports, topics);
-        return builder.build();
-    }
+    CrashSignatures.build(crashReports, topics);
+    return builder.build();
+  }
 }

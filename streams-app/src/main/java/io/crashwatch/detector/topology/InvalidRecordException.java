@@ -5,15 +5,15 @@ package io.crashwatch.detector.topology;
  * sends the record's original bytes to the dead-letter topic and processing goes on.
  */
 public class InvalidRecordException extends RuntimeException {
-    private final String reason;
+  private final String reason;
 
-    public InvalidRecordException(String reason, String detail) {
-        super(reason + ": " + detail);
-        this.reason = reason;
-    }
+  public InvalidRecordException(String reason, String detail) {
+    super(reason + ": " + detail);
+    this.reason = reason;
+  }
 
-    /** A short stable code, e.g. {@code missing-device-id}, for metrics and dead-letter headers. */
-    public String reason() {
-        return reason;
-    }
+  /** A short stable code, e.g. {@code missing-device-id}, for metrics and dead-letter headers. */
+  public String reason() {
+    return reason;
+  }
 }

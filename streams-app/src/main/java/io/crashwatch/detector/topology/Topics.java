@@ -23,49 +23,49 @@ import org.apache.kafka.streams.kstream.Produced;
  */
 public final class Topics {
 
-    /** A topic and how its records are (de)serialized. */
-    public record Topic<V>(String name, Serde<String> keySerde, Serde<V> valueSerde) {
+  /** A topic and how its records are (de)serialized. */
+  public record Topic<V>(String name, Serde<String> keySerde, Serde<V> valueSerde) {
 
-        public Consumed<String, V> consumed() {
-            return Consumed.with(keySerde, valueSerde).withName(name + "-source");
-        }
-
-        public Produced<String, V> produced() {
-            return Produced.with(keySerde, valueSerde).withName(name + "-sink");
-        }
+    public Consumed<String, V> consumed() {
+      return Consumed.with(keySerde, valueSerde).withName(name + "-source");
     }
 
-    public final Topic<Heartbeat> heartbeats;
-    public final Topic<CrashReport> crashReports;
-    public final Topic<Deployment> deployments;
-    public final Topic<OperatorCommand> operatorCommands;
-    public final Topic<KillSwitchCommand> killSwitch;
-    public final Topic<SreAlert> alerts;
-    public final Topic<CrashRate> crashRates;
-    public final Topic<SignatureCount> crashSignatures;
-    /** Original key and value bytes of rejected input, with error headers. */
-    public final String deadLetters;
-
-    private Topics(TopicNames names, Map<String, ?> serdeConfig) {
-        heartbeats = topic(names.heartbeats(), serdeConfig);
-        crashReports = topic(names.crashReports(), serdeConfig);
-        deployments = topic(names.deployments(), serdeConfig);
-        operatorCommands = topic(names.operatorCommands(), serdeConfig);
-        killSwitch = topic(names.killSwitch(), serdeConfig);
-        alerts = topic(names.alerts(), serdeConfig);
-        crashRates = topic(names.crashRates(), serdeConfig);
-        crashSignatures = topic(names.crashSignatures(), serdeConfig);
-        deadLetters = names.deadLetters();
+    public Produced<String, V> produced() {
+      return Produced.with(keySerde, valueSerde).withName(name + "-sink");
     }
+  }
 
-    /** @param serdeConfig registry settings ({@code schema.registry.url}, auth, ...) in Confluent's keys */
-    public static Topics create(TopicNames names, Map<String, ?> serdeConfig) {
-        return new Topics(names, serdeConfig);
-    }
+  public final Topic<Heartbeat> heartbeats;
+  public final Topic<CrashReport> crashReports;
+  public final Topic<Deployment> deployments;
+  public final Topic<OperatorCommand> operatorCommands;
+  public final Topic<KillSwitchCommand> killSwitch;
+  public final Topic<SreAlert> alerts;
+  public final Topic<CrashRate> crashRates;
+  public final Topic<SignatureCount> crashSignatures;
+  /** Original key and value bytes of rejected input, with error headers. */
+  public final String deadLetters;
 
-    private static <V extends SpecificRecord> Topic<V> topic(String name, Map<String, ?> serdeConfig) {
-        SpecificAvroSerde<V> values = new SpecificAvroSerde<>();
-        values.configure(serdeConfig, false);
-        return new Topic<>(name, Serdes.String(), values);
-    }
+  private Topics(TopicNames names, Map<String, ?> serdeConfig) {
+    heartbeats = topic(names.heartbeats(), serdeConfig);
+    crashReports = topic(names.crashReports(), serdeConfig);
+    deployments = topic(names.deployments(), serdeConfig);
+    operatorCommands = topic(names.operatorCommands(), serdeConfig);
+    killSwitch = topic(names.killSwitch(), serdeConfig);
+    alerts = topic(names.alerts(), serdeConfig);
+    crashRates = topic(names.crashRates(), serdeConfig);
+    crashSignatures = topic(names.crashSignatures(), serdeConfig);
+    deadLetters = names.deadLetters();
+  }
+
+  /** @param serdeConfig registry settings ({@code schema.registry.url}, auth, ...) in Confluent's keys */
+  public static Topics create(TopicNames names, Map<String, ?> serdeConfig) {
+    return new Topics(names, serdeConfig);
+  }
+
+  private static <V extends SpecificRecord> Topic<V> topic(String name, Map<String, ?> serdeConfig) {
+    SpecificAvroSerde<V> values = new SpecificAvroSerde<>();
+    values.configure(serdeConfig, false);
+    return new Topic<>(name, Serdes.String(), values);
+  }
 }

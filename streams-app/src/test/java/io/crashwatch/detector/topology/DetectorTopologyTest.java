@@ -30,116 +30,116 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class DetectorTopologyTest {
-    private static final Instant NOW = Instant.parse("2024-07-19T04:09:00Z");
+  private static final Instant NOW = Instant.parse("2024-07-19T04:09:00Z");
 
-    private final String scope = "topology-" + UUID.randomUUID();
-    private DetectorSettings settings;
-    private Topics topics;
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, Heartbeat> heartbeats;
-    private TestInputTopic<String, CrashReport> crashReports;
-    private TestInputTopic<byte[], byte[]> rawHeartbeats;
-    private TestOutputTopic<byte[], byte[]> deadLetters;
-    private TestOutputTopic<String, SignatureCount> signatures;
+  private final String scope = "topology-" + UUID.randomUUID();
+  private DetectorSettings settings;
+  private Topics topics;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, Heartbeat> heartbeats;
+  private TestInputTopic<String, CrashReport> crashReports;
+  private TestInputTopic<byte[], byte[]> rawHeartbeats;
+  private TestOutputTopic<byte[], byte[]> deadLetters;
+  private TestOutputTopic<String, SignatureCount> signatures;
 
-    @BeforeEach
-    void start() {
-        Map<String, String> values = new HashMap<>();
-        values.put("bootstrap.servers", "unused:9092");
-        values.put("schema.registry.url", "mock://" + scope);
-        settings = DetectorSettings.from(values);
-        topics = Topics.create(settings.topics(), settings.serdeConfig());
-        driver = new TopologyTestDriver(DetectorTopology.build(settings, topics), settings.streamsConfig(), NOW);
-        heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(),
-                topics.heartbeats.valueSerde().serializer());
-        crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(),
-                topics.crashReports.valueSerde().serializer());
-        rawHeartbeats = driver.createInputTopic(topics.heartbeats.name(), new ByteArraySerializer(), new ByteArraySerializer());
-        deadLetters = driver.createOutputTopic(topics.deadLetters, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        signatures = driver.createOutputTopic(topics.crashSignatures.name(), new StringDeserializer(),
-                topics.crashSignatures.valueSerde().deserializer());
-    }
+  @BeforeEach
+  void start() {
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", "unused:9092");
+    values.put("schema.registry.url", "mock://" + scope);
+    settings = DetectorSettings.from(values);
+    topics = Topics.create(settings.topics(), settings.serdeConfig());
+    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics), settings.streamsConfig(), NOW);
+    heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(),
+        topics.heartbeats.valueSerde().serializer());
+    crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(),
+        topics.crashReports.valueSerde().serializer());
+    rawHeartbeats = driver.createInputTopic(topics.heartbeats.name(), new ByteArraySerializer(), new ByteArraySerializer());
+    deadLetters = driver.createOutputTopic(topics.deadLetters, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    signatures = driver.createOutputTopic(topics.crashSignatures.name(), new StringDeserializer(),
+        topics.crashSignatures.valueSerde().deserializer());
+  }
 
-    @AfterEach
-    void stop() {
-        driver.close();
-        MockSchemaRegistryClient.dropScope(scope);
-    }
+  @AfterEach
+  void stop() {
+    driver.close();
+    MockSchemaRegistryClient.dropScope(scope);
+  }
 
-    @Test
-    void shouldLockTheNamesOfProcessorsStoresAndRepartitions() {
-        String description = DetectorTopology.build(settings, topics).describe().toString();
+  @Test
+  void shouldLockTheNamesOfProcessorsStoresAndRepartitions() {
+    String description = DetectorTopology.build(settings, topics).describe().toString();
 
-        assertThat(description).contains(
-                "crashwatch.heartbeats-source", "validate-heartbeats",
-                "crashwatch.crash-reports-source", "validate-crash-reports",
-                "crash-signatures-keyed", "crash-signatures-by-version-repartition",
-                "crash-signatures-count", "crash-signatures-store", "crash-signatures-changes",
-                "crashwatch.crash-signatures-sink");
-        assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
-    }
+    assertThat(description).contains(
+        "crashwatch.heartbeats-source", "validate-heartbeats",
+        "crashwatch.crash-reports-source", "validate-crash-reports",
+        "crash-signatures-keyed", "crash-signatures-by-version-repartition",
+        "crash-signatures-count", "crash-signatures-store", "crash-signatures-changes",
+        "crashwatch.crash-signatures-sink");
+    assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
+  }
 
-    @Test
-    void shouldGoOnAfterUndeserializableBytes() {
-        // TopologyTestDriver does not route deserialization dead letters; DetectorIT asserts the
-        // bytes reach the dead-letter topic on a real broker.
-        rawHeartbeats.pipeInput("device-1".getBytes(StandardCharsets.UTF_8),
-                "not avro at all".getBytes(StandardCharsets.UTF_8));
-        crashReports.pipeInput("device-2", crash("device-2", "r41"));
+  @Test
+  void shouldGoOnAfterUndeserializableBytes() {
+    // TopologyTestDriver does not route deserialization dead letters; DetectorIT asserts the
+    // bytes reach the dead-letter topic on a real broker.
+    rawHeartbeats.pipeInput("device-1".getBytes(StandardCharsets.UTF_8),
+        "not avro at all".getBytes(StandardCharsets.UTF_8));
+    crashReports.pipeInput("device-2", crash("device-2", "r41"));
 
-        assertThat(signatures.readValuesToList()).hasSize(2);
-    }
+    assertThat(signatures.readValuesToList()).hasSize(2);
+  }
 
-    @Test
-    void shouldRejectHeartbeatsWithoutFleetOrWithAForeignKeyOrFromTheFuture() {
-        Heartbeat noFleet = heartbeat("device-1", NOW);
-        noFleet.setFleetId("");
-        Heartbeat future = heartbeat("device-3", NOW.plus(Duration.ofMinutes(6)));
+  @Test
+  void shouldRejectHeartbeatsWithoutFleetOrWithAForeignKeyOrFromTheFuture() {
+    Heartbeat noFleet = heartbeat("device-1", NOW);
+    noFleet.setFleetId("");
+    Heartbeat future = heartbeat("device-3", NOW.plus(Duration.ofMinutes(6)));
 
-        heartbeats.pipeInput("device-1", noFleet);
-        heartbeats.pipeInput("someone-else", heartbeat("device-2", NOW));
-        heartbeats.pipeInput("device-3", future);
-        heartbeats.pipeInput("device-4", heartbeat("device-4", NOW.plus(Duration.ofMinutes(4))));
+    heartbeats.pipeInput("device-1", noFleet);
+    heartbeats.pipeInput("someone-else", heartbeat("device-2", NOW));
+    heartbeats.pipeInput("device-3", future);
+    heartbeats.pipeInput("device-4", heartbeat("device-4", NOW.plus(Duration.ofMinutes(4))));
 
-        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
-        assertThat(dead).extracting(r -> header(r, "__streams.errors.message"))
-                .satisfiesExactly(
-                        m -> assertThat(m).contains("missing-fleet-id"),
-                        m -> assertThat(m).contains("key-not-device-id"),
-                        m -> assertThat(m).contains("future-timestamp"));
-        // The dead letter holds the input's own bytes: they decode back to what was sent.
-        Heartbeat decoded = topics.heartbeats.valueSerde().deserializer()
-                .deserialize(topics.heartbeats.name(), dead.get(2).value());
-        assertThat(decoded).isEqualTo(future);
-    }
+    List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+    assertThat(dead).extracting(r -> header(r, "__streams.errors.message"))
+        .satisfiesExactly(
+            m -> assertThat(m).contains("missing-fleet-id"),
+            m -> assertThat(m).contains("key-not-device-id"),
+            m -> assertThat(m).contains("future-timestamp"));
+    // The dead letter holds the input's own bytes: they decode back to what was sent.
+    Heartbeat decoded = topics.heartbeats.valueSerde().deserializer()
+        .deserialize(topics.heartbeats.name(), dead.get(2).value());
+    assertThat(decoded).isEqualTo(future);
+  }
 
-    @Test
-    void shouldCountCrashesPerComponentVersionAndSignature() {
-        crashReports.pipeInput("device-1", crash("device-1", "r41"));
-        crashReports.pipeInput("device-2", crash("device-2", "r41"));
+  @Test
+  void shouldCountCrashesPerComponentVersionAndSignature() {
+    crashReports.pipeInput("device-1", crash("device-1", "r41"));
+    crashReports.pipeInput("device-2", crash("device-2", "r41"));
 
-        Map<String, SignatureCount> latest = signatures.readKeyValuesToMap();
-        assertThat(latest.get("channel-291/r41/0x50/csagent.sys").getCrashes()).isEqualTo(2);
-        assertThat(latest.get("sensor/7.11.18110/0x50/csagent.sys").getCrashes()).isEqualTo(2);
-    }
+    Map<String, SignatureCount> latest = signatures.readKeyValuesToMap();
+    assertThat(latest.get("channel-291/r41/0x50/csagent.sys").getCrashes()).isEqualTo(2);
+    assertThat(latest.get("sensor/7.11.18110/0x50/csagent.sys").getCrashes()).isEqualTo(2);
+  }
 
-    private static String header(TestRecord<byte[], byte[]> record, String name) {
-        Header h = record.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
+  private static String header(TestRecord<byte[], byte[]> record, String name) {
+    Header h = record.headers().lastHeader(name);
+    return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+  }
 
-    static Heartbeat heartbeat(String deviceId, Instant sentAt) {
-        return Heartbeat.newBuilder()
-                .setDeviceId(deviceId).setFleetId("airline-ops").setSentAt(sentAt)
-                .setBootId("boot-1").setUptimeMs(1000).setOsBuild("19045.4651")
-                .setComponents(Map.of("sensor", "7.11.18110", "channel-291", "r40"))
-                .setReason(HeartbeatReason.PERIODIC).build();
-    }
+  static Heartbeat heartbeat(String deviceId, Instant sentAt) {
+    return Heartbeat.newBuilder()
+        .setDeviceId(deviceId).setFleetId("airline-ops").setSentAt(sentAt)
+        .setBootId("boot-1").setUptimeMs(1000).setOsBuild("19045.4651")
+        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", "r40"))
+        .setReason(HeartbeatReason.PERIODIC).build();
+  }
 
-    static CrashReport crash(String deviceId, String channelVersion) {
-        return CrashReport.newBuilder()
-                .setReportId(UUID.randomUUID().toString()).setDeviceId(deviceId).setFleetId("airline-ops")
-                .setCrashedAt(NOW).setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("19045.4651")
-                .setComponents(Map.of("sensor", "7.11.18110", "channel-291", channelVersion)).build();
-    }
+  static CrashReport crash(String deviceId, String channelVersion) {
+    return CrashReport.newBuilder()
+        .setReportId(UUID.randomUUID().toString()).setDeviceId(deviceId).setFleetId("airline-ops")
+        .setCrashedAt(NOW).setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("19045.4651")
+        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", channelVersion)).build();
+  }
 }
