@@ -89,7 +89,7 @@ class DetectorIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
           consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
           SignatureCount c = latest.get("channel-291/r41/0x50/csagent.sys");
-          return c != null && c.getCrashes() == 3;
+          return c != null && c.getDevices() == 3;
         });
       }
       List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();

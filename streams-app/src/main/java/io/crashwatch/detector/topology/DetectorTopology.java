@@ -1,21 +1,43 @@
 package io.crashwatch.detector.topology;
 
+import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.DetectorSettings;
-import io.crashwatch.schemas.CrashReport;
-import io.crashwatch.schemas.Heartbeat;
+import io.crashwatch.detector.topology.decision.Verdict;
+import io.crashwatch.detector.topology.device.DeviceChange;
+import io.crashwatch.detector.topology.device.DeviceStateProcessor;
+import io.crashwatch.detector.topology.device.DeviceStateSerde;
+import io.crashwatch.detector.topology.device.InputActivity;
+import io.crashwatch.detector.topology.fleet.FleetEvent;
+import io.crashwatch.detector.topology.fleet.FleetStatistics;
+import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
+import io.crashwatch.detector.topology.output.CrashSignatures;
+import io.crashwatch.detector.topology.output.KillSwitchInput;
+import io.crashwatch.detector.topology.output.KillSwitchInput.OperatorRequest;
+import io.crashwatch.detector.topology.output.KillSwitchProcessor;
+import io.crashwatch.detector.topology.output.KillSwitchState;
+import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.schemas.OperatorCommand;
+import io.crashwatch.schemas.SreAlert;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * The detector's data flow, free of any I/O: input validation, then (as the detection rules land)
- * device state, fleet statistics, the decision and each output. Every processor, store and
+ * The detector's data flow, free of any I/O:
+ * input validation → device state (by deviceId) → fleet statistics (by fleet/component) → the
+ * kill switch (by component/version) → kill-switch commands and alerts. Every processor, store and
  * repartition is named, so the names survive code changes and a test locks them.
  */
 public final class DetectorTopology {
-  static final String VALIDATE_HEARTBEATS = "validate-heartbeats";
-  static final String VALIDATE_CRASH_REPORTS = "validate-crash-reports";
+  public static final String FLEET_EVENTS = "fleet-events";
+  public static final String KILL_SWITCH_INPUTS = "kill-switch-inputs";
 
   private DetectorTopology() {
   }
@@ -25,17 +47,81 @@ public final class DetectorTopology {
   }
 
   public static Topology build(DetectorSettings settings, Topics topics) {
+    DetectionRules rules = settings.rules();
     StreamsBuilder builder = new StreamsBuilder();
-    var skew = settings.rules().maxClockSkew();
+    addStores(builder);
 
-    KStream<String, Heartbeat> heartbeats = builder
+    // Validation first, before any repartition, so a dead letter carries the input's own bytes.
+    KStream<String, SpecificRecord> heartbeats = builder
         .stream(topics.heartbeats.name(), topics.heartbeats.consumed())
-        .processValues(InputValidation.heartbeats(skew), Named.as(VALIDATE_HEARTBEATS));
-    KStream<String, CrashReport> crashReports = builder
+        .processValues(InputValidation.heartbeats(rules.maxClockSkew()), Named.as("validate-heartbeats"))
+        .mapValues(v -> (SpecificRecord) v, Named.as("heartbeats-to-devices"));
+    KStream<String, SpecificRecord> crashReports = builder
         .stream(topics.crashReports.name(), topics.crashReports.consumed())
-        .processValues(InputValidation.crashReports(skew), Named.as(VALIDATE_CRASH_REPORTS));
+        .processValues(InputValidation.crashReports(rules.maxClockSkew()), Named.as("validate-crash-reports"))
+        .mapValues(v -> (SpecificRecord) v, Named.as("crash-reports-to-devices"));
+    KStream<String, OperatorRequest> operator = builder
+        .stream(topics.operatorCommands.name(), topics.operatorCommands.consumed())
+        .processValues(OperatorValidation::new, Named.as("validate-operator-commands"));
 
-    CrashSignatures.build(crashReports, topics);
+    // Device state: heartbeats and crash reports are co-partitioned by deviceId.
+    InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(), rules.inputSilence().toMillis());
+    Map<String, KStream<String, Object>> device = heartbeats
+        .merge(crashReports, Named.as("device-inputs"))
+        .process(() -> new DeviceStateProcessor(rules, activity), Named.as("device-state-processor"),
+            DeviceStateProcessor.STATE_STORE, DeviceStateProcessor.DEADLINE_STORE)
+        .split(Named.as("device-"))
+        .branch((key, value) -> value instanceof DeviceChange, Branched.as("changes"))
+        .branch((key, value) -> value instanceof SreAlert, Branched.as("alerts"))
+        .noDefaultBranch();
+    KStream<String, DeviceChange> changes = device.get("device-changes")
+        .mapValues(v -> (DeviceChange) v, Named.as("device-changes-typed"));
+
+    // Fleet statistics: changes, and RESUMEs of fleet targets that restart a version's test.
+    KStream<String, FleetEvent> resumes = operator
+        .filter((key, op) -> "RESUME".equals(op.action()) && !op.target().isGlobal(), Named.as("fleet-resumes"))
+        .map((key, op) -> org.apache.kafka.streams.KeyValue.pair(op.target().fleetId() + "/" + op.target().component(),
+            FleetEvent.resume(op.target().version())), Named.as("fleet-resumes-keyed"));
+    KStream<String, Verdict> verdicts = changes
+        .mapValues(FleetEvent::of, Named.as("changes-to-fleet-events"))
+        .merge(resumes, Named.as("fleet-inputs"))
+        .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(FleetEvent.class)).withName(FLEET_EVENTS))
+        .process(() -> new FleetStatisticsProcessor(rules), Named.as("fleet-statistics-processor"),
+            FleetStatisticsProcessor.STORE);
+
+    // The kill switch: fleet verdicts and operator commands for one component/version meet here.
+    Map<String, KStream<String, Object>> decisions = verdicts
+        .mapValues(KillSwitchInput::of, Named.as("verdicts-to-kill-switch"))
+        .merge(operator
+            .selectKey((key, op) -> op.target().versionKey(), Named.as("operator-keyed-by-version"))
+            .mapValues(KillSwitchInput::of, Named.as("operator-to-kill-switch")), Named.as("kill-switch-merge"))
+        .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(KillSwitchInput.class)).withName(KILL_SWITCH_INPUTS))
+        .process(() -> new KillSwitchProcessor(rules), Named.as("kill-switch-processor"), KillSwitchProcessor.STORE)
+        .split(Named.as("kill-switch-"))
+        .branch((key, value) -> value instanceof KillSwitchCommand, Branched.as("commands"))
+        .branch((key, value) -> value instanceof SreAlert, Branched.as("alerts"))
+        .noDefaultBranch();
+
+    decisions.get("kill-switch-commands")
+        .mapValues(v -> (KillSwitchCommand) v, Named.as("commands-typed"))
+        .to(topics.killSwitch.name(), topics.killSwitch.produced());
+    decisions.get("kill-switch-alerts")
+        .merge(device.get("device-alerts"), Named.as("alerts-merge"))
+        .mapValues(v -> (SreAlert) v, Named.as("alerts-typed"))
+        .to(topics.alerts.name(), topics.alerts.produced());
+
+    CrashSignatures.build(changes, topics);
     return builder.build();
+  }
+
+  private static void addStores(StreamsBuilder builder) {
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), Serdes.String(), new DeviceStateSerde()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(DeviceStateProcessor.DEADLINE_STORE), Serdes.String(), Serdes.String()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(FleetStatisticsProcessor.STORE), Serdes.String(), new JsonSerde<>(FleetStatistics.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(KillSwitchProcessor.STORE), Serdes.String(), new JsonSerde<>(KillSwitchState.class)));
   }
 }

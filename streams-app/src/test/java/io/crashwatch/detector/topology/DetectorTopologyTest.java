@@ -71,10 +71,15 @@ class DetectorTopologyTest {
     String description = DetectorTopology.build(settings, topics).describe().toString();
 
     assertThat(description).contains(
-        "crashwatch.heartbeats-source", "validate-heartbeats",
-        "crashwatch.crash-reports-source", "validate-crash-reports",
-        "crash-signatures-keyed", "crash-signatures-by-version-repartition",
-        "crash-signatures-count", "crash-signatures-store", "crash-signatures-changes",
+        "crashwatch.heartbeats-source", "validate-heartbeats", "heartbeats-to-devices",
+        "crashwatch.crash-reports-source", "validate-crash-reports", "crash-reports-to-devices",
+        "crashwatch.operator-commands-source", "validate-operator-commands",
+        "device-inputs", "device-state-processor", "stores: [device-state, dark-deadlines]",
+        "device-changes", "device-alerts",
+        "fleet-events-repartition", "fleet-statistics-processor", "stores: [fleet-statistics]",
+        "kill-switch-inputs-repartition", "kill-switch-processor", "stores: [kill-switch-state]",
+        "crashwatch.kill-switch-sink", "crashwatch.alerts-sink",
+        "crash-signatures-by-version-repartition", "crash-signatures-count", "crash-signatures-store",
         "crashwatch.crash-signatures-sink");
     assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
   }
@@ -119,8 +124,8 @@ class DetectorTopologyTest {
     crashReports.pipeInput("device-2", crash("device-2", "r41"));
 
     Map<String, SignatureCount> latest = signatures.readKeyValuesToMap();
-    assertThat(latest.get("channel-291/r41/0x50/csagent.sys").getCrashes()).isEqualTo(2);
-    assertThat(latest.get("sensor/7.11.18110/0x50/csagent.sys").getCrashes()).isEqualTo(2);
+    assertThat(latest.get("channel-291/r41/0x50/csagent.sys").getDevices()).isEqualTo(2);
+    assertThat(latest.get("sensor/7.11.18110/0x50/csagent.sys").getDevices()).isEqualTo(2);
   }
 
   private static String header(TestRecord<byte[], byte[]> record, String name) {

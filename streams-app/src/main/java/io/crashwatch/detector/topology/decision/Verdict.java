@@ -1,0 +1,17 @@
+package io.crashwatch.detector.topology.decision;
+
+/**
+ * A version tripped in a fleet: failed devices reached {@code min-devices} and the sequential test
+ * rejected "fails at most tolerated-ratio times as often as its comparison". Keyed component/version
+ * on its way to the kill switch.
+ *
+ * @param reason CRASH_SPIKE or DEVICES_DARK, by which kind of failure dominates
+ * @param epoch  the version's RESUMEs so far in this fleet, so each decision has its own command id
+ */
+public record Verdict(String fleetId, String component, String version, String reason, int epoch,
+                      EvidenceData evidence, long decidedAtMs) {
+
+    public String target() {
+        return fleetId + "/" + component + "/" + version;
+    }
+}

@@ -1,0 +1,101 @@
+package io.crashwatch.detector.topology.device;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the detector remembers of one device: enough to attribute a failure to the versions installed
+ * when it happened, to count each device once per version, and to notice when it goes silent.
+ */
+public final class DeviceState {
+  /** Recent report ids kept for de-duplication; re-uploads come soon after the first upload. */
+  static final int REMEMBERED_REPORTS = 8;
+
+  /**
+   * One component's installed version, the one before it and when it switched (event time). A
+   * version found installed when the device is first seen has been there since time 0.
+   */
+  public record Installed(String version, String previous, long switchedAtMs) {
+
+    /** The version that was installed at {@code atMs}; null when that predates what we know. */
+    String at(long atMs) {
+      return atMs >= switchedAtMs ? version : previous;
+    }
+  }
+
+  String fleetId;
+  String bootId;
+  /** Wall-clock time the last heartbeat was processed: silence is measured on the wall clock. */
+  long lastSeenMs;
+  /** Deadline under which the device sits in the dark-deadline index; 0 when not indexed. */
+  long indexedDeadlineMs;
+  boolean dark;
+  final Map<String, Installed> components = new LinkedHashMap<>();
+  /** {@code component=version} pairs this device has already failed on. */
+  final Set<String> failedOn = new HashSet<>();
+  final Deque<String> recentReports = new ArrayDeque<>();
+
+  DeviceState(String fleetId) {
+    this.fleetId = fleetId;
+  }
+
+  /** The versions installed at {@code atMs}, component by component; unknown ones are left out. */
+  Map<String, String> versionsAt(long atMs) {
+    Map<String, String> versions = new LinkedHashMap<>();
+    components.forEach((component, installed) -> {
+      String v = installed.at(atMs);
+      if (v != null) {
+        versions.put(component, v);
+      }
+    });
+    return versions;
+  }
+
+  Map<String, String> currentVersions() {
+    Map<String, String> versions = new LinkedHashMap<>();
+    components.forEach((component, installed) -> versions.put(component, installed.version()));
+    return versions;
+  }
+
+  /** Records a first failure on a version; false when this device already failed on it. */
+  boolean markFailed(String component, String version) {
+    return failedOn.add(component + "=" + version);
+  }
+
+  /** False when the report was seen already. */
+  boolean rememberReport(String reportId) {
+    if (recentReports.contains(reportId)) {
+      return false;
+    }
+    recentReports.addLast(reportId);
+    if (recentReports.size() > REMEMBERED_REPORTS) {
+      recentReports.removeFirst();
+    }
+    return true;
+  }
+
+  /** Forget failures on versions the device no longer has, current or previous: they cannot recur. */
+  void pruneFailures() {
+    List<String> keep = new ArrayList<>();
+    components.forEach((c, i) -> {
+      keep.add(c + "=" + i.version());
+      if (i.previous() != null) {
+        keep.add(c + "=" + i.previous());
+      }
+    });
+    failedOn.retainAll(keep);
+  }
+
+  @Override
+  public String toString() {
+    return "DeviceState{fleet=" + fleetId + ", lastSeen=" + Instant.ofEpochMilli(lastSeenMs) + ", dark=" + dark
+        + ", components=" + components + ", failedOn=" + failedOn + "}";
+  }
+}

@@ -1,0 +1,193 @@
+package io.crashwatch.detector.topology.device;
+
+import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.topology.output.Alerts;
+import io.crashwatch.schemas.CrashReport;
+import io.crashwatch.schemas.Heartbeat;
+import io.crashwatch.schemas.HeartbeatReason;
+import io.crashwatch.schemas.SreAlert;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Device state, partitioned by deviceId: turns heartbeats and crash reports into the few changes the
+ * fleet level needs (version applied, failed, went dark, came back), and finds devices that went
+ * silent by scanning only those whose deadline is due.
+ *
+ * <p>Output values are {@link DeviceChange}s keyed {@code fleet/component}, and {@link SreAlert}s
+ * (telemetry outage) keyed by alert id.
+ */
+public final class DeviceStateProcessor implements Processor<String, SpecificRecord, String, Object> {
+  public static final String STATE_STORE = "device-state";
+  public static final String DEADLINE_STORE = "dark-deadlines";
+  static final Duration SCAN_INTERVAL = Duration.ofMillis(500);
+
+  private final DetectionRules rules;
+  private final InputActivity activity;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, DeviceState> devices;
+  private KeyValueStore<String, String> deadlines;
+  private String task;
+
+  public DeviceStateProcessor(DetectionRules rules, InputActivity activity) {
+    this.rules = rules;
+    this.activity = activity;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.devices = context.getStateStore(STATE_STORE);
+    this.deadlines = context.getStateStore(DEADLINE_STORE);
+    this.task = context.taskId().toString();
+    activity.open(task, context.currentSystemTimeMs());
+    context.schedule(SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::scan);
+  }
+
+  @Override
+  public void process(Record<String, SpecificRecord> record) {
+    if (record.value() instanceof Heartbeat heartbeat) {
+      heartbeat(record.key(), heartbeat);
+    } else if (record.value() instanceof CrashReport report) {
+      crash(record.key(), report);
+    }
+  }
+
+  private void heartbeat(String deviceId, Heartbeat hb) {
+    long now = context.currentSystemTimeMs();
+    long sentAt = hb.getSentAt().toEpochMilli();
+    activity.heartbeat(task, sentAt, now);
+    DeviceState known = devices.get(deviceId);
+    boolean isNew = known == null;
+    DeviceState state = isNew ? new DeviceState(hb.getFleetId()) : known;
+    // An unclean reboot failed the versions the device ran before this boot.
+    if (!isNew && hb.getReason() == HeartbeatReason.BOOT && hb.getPreviousShutdownUnclean()) {
+      fail(deviceId, state, state.versionsAt(sentAt), DeviceChange.Failure.UNCLEAN_REBOOT, null, sentAt);
+    }
+    for (Map.Entry<String, String> c : hb.getComponents().entrySet()) {
+      DeviceState.Installed installed = state.components.get(c.getKey());
+      if (installed == null) {
+        state.components.put(c.getKey(), new DeviceState.Installed(c.getValue(), null, isNew ? 0 : sentAt));
+        emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), null, deviceId, sentAt));
+      } else if (!installed.version().equals(c.getValue())) {
+        state.components.put(c.getKey(), new DeviceState.Installed(c.getValue(), installed.version(), sentAt));
+        emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), installed.version(), deviceId, sentAt));
+        state.pruneFailures();
+      }
+    }
+    if (isNew && hb.getReason() == HeartbeatReason.BOOT && hb.getPreviousShutdownUnclean()) {
+      fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.UNCLEAN_REBOOT, null, sentAt);
+    }
+    if (state.dark) {
+      state.dark = false;
+      state.currentVersions().forEach((component, version) ->
+          emit(DeviceChange.cameBack(state.fleetId, component, version, deviceId, sentAt)));
+    }
+    state.bootId = hb.getBootId();
+    state.lastSeenMs = now;
+    if (state.indexedDeadlineMs == 0) {
+      index(deviceId, state, now + rules.darkAfter().toMillis());
+    }
+    devices.put(deviceId, state);
+  }
+
+  private void crash(String deviceId, CrashReport report) {
+    DeviceState state = devices.get(deviceId);
+    if (state == null) {
+      // A report before any heartbeat: trust the versions the report names, if any.
+      state = new DeviceState(report.getFleetId());
+      if (report.getComponents() != null) {
+        DeviceState s = state;
+        report.getComponents().forEach((c, v) -> s.components.put(c, new DeviceState.Installed(v, null, 0)));
+      }
+    }
+    if (!state.rememberReport(report.getReportId())) {
+      return;
+    }
+    long crashedAt = report.getCrashedAt().toEpochMilli();
+    String signature = signature(report.getBugcheckCode(), report.getFaultingModule());
+    fail(deviceId, state, state.versionsAt(crashedAt), DeviceChange.Failure.CRASH, signature, crashedAt);
+    devices.put(deviceId, state);
+  }
+
+  private void fail(String deviceId, DeviceState state, Map<String, String> versions, DeviceChange.Failure failure,
+           String signature, long atMs) {
+    versions.forEach((component, version) -> {
+      if (state.markFailed(component, version)) {
+        emit(DeviceChange.failed(state.fleetId, component, version, deviceId, failure, signature, atMs));
+      } else if (failure == DeviceChange.Failure.DARK) {
+        emit(DeviceChange.wentDarkAgain(state.fleetId, component, version, deviceId, atMs));
+      }
+    });
+  }
+
+  /** Wall-clock scan of the devices whose deadline is due; a skipped punctuation is caught up here. */
+  private void scan(long now) {
+    if (activity.inputSilent(now)) {
+      if (activity.startOutage(now)) {
+        forwardAlert(Alerts.telemetryOutage(now - rules.inputSilence().toMillis(), rules));
+      }
+      return;
+    }
+    if (activity.outageFiring() && activity.endOutage()) {
+      forwardAlert(Alerts.telemetryRestored(activity.outageSinceMs(), now));
+    }
+    long trustSince = activity.trustSilenceSince(task, now);
+    if (trustSince < 0) {
+      return;
+    }
+    long darkAfter = rules.darkAfter().toMillis();
+    try (KeyValueIterator<String, String> due = deadlines.range(DarkDeadlines.from(0), DarkDeadlines.upTo(now))) {
+      while (due.hasNext()) {
+        KeyValue<String, String> entry = due.next();
+        deadlines.delete(entry.key);
+        String deviceId = entry.value;
+        DeviceState state = devices.get(deviceId);
+        if (state == null || state.dark) {
+          continue;
+        }
+        // Silence before the partition was trusted (a restart, a lag, an outage) does not count.
+        long deadline = Math.max(state.lastSeenMs, trustSince) + darkAfter;
+        if (deadline > now) {
+          index(deviceId, state, deadline); // heard from since it was indexed: look again later
+        } else {
+          state.dark = true;
+          state.indexedDeadlineMs = 0;
+          fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.DARK, null, now);
+        }
+        devices.put(deviceId, state);
+      }
+    }
+  }
+
+  private void index(String deviceId, DeviceState state, long deadlineMs) {
+    state.indexedDeadlineMs = deadlineMs;
+    deadlines.put(DarkDeadlines.key(deadlineMs, deviceId), deviceId);
+  }
+
+  private void emit(DeviceChange change) {
+    context.forward(new Record<>(change.key(), change, change.atMs()));
+  }
+
+  private void forwardAlert(SreAlert alert) {
+    context.forward(new Record<>(alert.getAlertId(), alert, context.currentSystemTimeMs()));
+  }
+
+  @Override
+  public void close() {
+    activity.close(task);
+  }
+
+  /** {@code 0x50/csagent.sys}; {@code 0x50/unknown} when the report names no module. */
+  public static String signature(int bugcheckCode, String faultingModule) {
+    return String.format("0x%X/%s", bugcheckCode, faultingModule == null ? "unknown" : faultingModule);
+  }
+}

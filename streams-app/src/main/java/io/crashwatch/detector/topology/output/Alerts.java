@@ -1,0 +1,72 @@
+package io.crashwatch.detector.topology.output;
+
+import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.config.Durations;
+import io.crashwatch.schemas.AlertKind;
+import io.crashwatch.schemas.AlertStatus;
+import io.crashwatch.schemas.Evidence;
+import io.crashwatch.schemas.Severity;
+import io.crashwatch.schemas.SreAlert;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/** SRE alerts: one line a person can act on, the evidence, FIRING once and RESOLVED once. */
+public final class Alerts {
+  static final String OUTAGE_ID = "telemetry-outage";
+
+  private Alerts() {
+  }
+
+  static SreAlert halted(String alertId, Target target, Evidence evidence, String reason, boolean shadow, long nowMs) {
+    String summary = (shadow ? "[SHADOW] would halt " : "Halted ") + target + ": " + describe(evidence, reason)
+        + " Resume with: ./crashwatch resume " + target + " --reason '...'";
+    return alert(alertId, AlertKind.ROLLOUT_HALTED, Severity.CRITICAL, AlertStatus.FIRING, target, summary,
+        evidence, nowMs, null);
+  }
+
+  static SreAlert resumed(String alertId, Target target, long haltedAtMs, String actor, String note,
+              boolean stillHaltedGlobally, long nowMs) {
+    String summary = "Resumed " + target + " by " + actor + ": " + note
+        + (stillHaltedGlobally ? " — still halted by the global target " + Target.global(target.component(), target.version()) : "");
+    return alert(alertId, AlertKind.ROLLOUT_HALTED, Severity.INFO, AlertStatus.RESOLVED, target, summary,
+        null, haltedAtMs, nowMs);
+  }
+
+  public static SreAlert telemetryOutage(long silentSinceMs, DetectionRules rules) {
+    String summary = "No heartbeats for " + Durations.format(rules.inputSilence())
+        + " on any partition this detector owns: check the agents' pipeline to Kafka. Nobody is declared dark meanwhile.";
+    return alert(OUTAGE_ID, AlertKind.TELEMETRY_OUTAGE, Severity.CRITICAL, AlertStatus.FIRING, null, summary,
+        null, silentSinceMs, null);
+  }
+
+  public static SreAlert telemetryRestored(long silentSinceMs, long nowMs) {
+    return alert(OUTAGE_ID, AlertKind.TELEMETRY_OUTAGE, Severity.INFO, AlertStatus.RESOLVED, null,
+        "Heartbeats flow again; dark detection resumes after one dark-after period.", null, silentSinceMs, nowMs);
+  }
+
+  /** "7 of 50 devices failed (5 crashed, 0 unclean reboots, 2 dark), top signature 0x50/csagent.sys, 120× the control's rate." */
+  static String describe(Evidence e, String reason) {
+    if (e == null) {
+      return "operator halt: " + reason + ".";
+    }
+    String comparison = "CONTROL".equals(e.getComparison().name()) ? "the control's" : "the fleet's pre-rollout";
+    return String.format(Locale.ROOT, "%d of %d devices failed (%d crashed, %d unclean reboots, %d dark), "
+            + "top signature %s, %.1f× %s rate (%.3g vs %.3g failures/device-hour).",
+        e.getFailedDevices(), e.getDevicesOnVersion(), e.getCrashedDevices(), e.getUncleanReboots(),
+        e.getDarkDevices(), e.getTopSignature() == null ? "none" : e.getTopSignature(), e.getRateRatio(),
+        comparison, e.getFailureRate(), e.getControlRate());
+  }
+
+  private static SreAlert alert(String id, AlertKind kind, Severity severity, AlertStatus status, Target target,
+                 String summary, Evidence evidence, long startsAtMs, Long endsAtMs) {
+    return SreAlert.newBuilder()
+        .setAlertId(id).setKind(kind).setSeverity(severity).setStatus(status)
+        .setTarget(target == null ? null : target.toString()).setSummary(summary).setEvidence(evidence)
+        .setLabels(target == null ? Map.of() : Map.of("component", target.component(), "version", target.version(),
+            "fleet", target.isGlobal() ? Target.ALL_FLEETS : target.fleetId()))
+        .setStartsAt(Instant.ofEpochMilli(startsAtMs))
+        .setEndsAt(endsAtMs == null ? null : Instant.ofEpochMilli(endsAtMs))
+        .build();
+  }
+}

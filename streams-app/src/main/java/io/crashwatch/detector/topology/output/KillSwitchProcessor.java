@@ -1,0 +1,119 @@
+package io.crashwatch.detector.topology.output;
+
+import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.config.Mode;
+import io.crashwatch.detector.topology.decision.Verdict;
+import io.crashwatch.schemas.Evidence;
+import io.crashwatch.schemas.HaltReason;
+import io.crashwatch.schemas.KillSwitchAction;
+import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.schemas.SreAlert;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kill switch, one entry per component/version: one HALT per target until an operator RESUME,
+ * escalation to the global target when the version trips in {@code escalate-fleets} fleets, operator
+ * FORCE_HALT and RESUME, SHADOW mode. Forwards {@link KillSwitchCommand}s keyed by target and
+ * {@link SreAlert}s keyed by alert id.
+ */
+public final class KillSwitchProcessor implements Processor<String, KillSwitchInput, String, Object> {
+  public static final String STORE = "kill-switch-state";
+  private static final Logger LOG = LoggerFactory.getLogger(KillSwitchProcessor.class);
+
+  private final DetectionRules rules;
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, KillSwitchState> store;
+
+  public KillSwitchProcessor(DetectionRules rules) {
+    this.rules = rules;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.store = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(Record<String, KillSwitchInput> record) {
+    KillSwitchState state = store.get(record.key());
+    if (state == null) {
+      state = new KillSwitchState();
+    }
+    KillSwitchInput input = record.value();
+    if (input.verdict() != null) {
+      verdict(state, input.verdict());
+    } else {
+      operator(state, input.operator());
+    }
+    store.put(record.key(), state);
+  }
+
+  private void verdict(KillSwitchState state, Verdict verdict) {
+    Target fleet = new Target(verdict.fleetId(), verdict.component(), verdict.version());
+    Evidence evidence = Commands.evidence(verdict.evidence(), rules);
+    halt(state, fleet, HaltReason.valueOf(verdict.reason()), evidence, null, null);
+    state.trippedFleets.add(verdict.fleetId());
+    if (state.trippedFleets.size() >= rules.escalateFleets()) {
+      Target global = Target.global(verdict.component(), verdict.version());
+      halt(state, global, HaltReason.ESCALATION, evidence, null,
+          "tripped in " + state.trippedFleets.size() + " fleets: " + String.join(", ", state.trippedFleets.stream().sorted().toList()));
+    }
+  }
+
+  private void operator(KillSwitchState state, KillSwitchInput.OperatorRequest op) {
+    Target target = op.target();
+    if ("FORCE_HALT".equals(op.action())) {
+      halt(state, target, HaltReason.OPERATOR, null, op.actor(), op.reason());
+      return;
+    }
+    KillSwitchState.TargetState t = state.of(target);
+    if (!t.halted) {
+      LOG.info("RESUME of {} by {} ignored: it is not halted", target, op.actor());
+      return;
+    }
+    long now = context.currentSystemTimeMs();
+    forward(target.toString(), Commands.command(Commands.commandId(target, KillSwitchAction.RESUME, t.epoch),
+        KillSwitchAction.RESUME, target, HaltReason.OPERATOR, null, shadow(), op.actor(), op.reason(), now));
+    forward(t.alertId, Alerts.resumed(t.alertId, target, t.haltedAtMs, op.actor(), op.reason(),
+        !target.isGlobal() && state.global.halted, now));
+    t.halted = false;
+    t.epoch++;
+    if (target.isGlobal()) {
+      state.trippedFleets.clear(); // escalating again takes new trips
+    } else {
+      state.trippedFleets.remove(target.fleetId());
+    }
+  }
+
+  private void halt(KillSwitchState state, Target target, HaltReason reason, Evidence evidence, String actor, String note) {
+    KillSwitchState.TargetState t = state.of(target);
+    if (t.halted) {
+      return; // one HALT per target until an operator RESUME
+    }
+    long now = context.currentSystemTimeMs();
+    t.halted = true;
+    t.reason = reason.name();
+    t.haltedAtMs = now;
+    t.commandId = Commands.commandId(target, KillSwitchAction.HALT, t.epoch);
+    t.alertId = "rollout-halted/" + target + "/" + t.epoch;
+    forward(target.toString(), Commands.command(t.commandId, KillSwitchAction.HALT, target, reason, evidence,
+        shadow(), actor, note, now));
+    String why = note == null ? reason.name() : reason.name() + ", " + note;
+    forward(t.alertId, Alerts.halted(t.alertId, target, evidence, why, shadow(), now));
+    LOG.warn("{} {} ({})", shadow() ? "SHADOW HALT" : "HALT", target, why);
+  }
+
+  private boolean shadow() {
+    return rules.mode() == Mode.SHADOW;
+  }
+
+  private void forward(String key, Object value) {
+    context.forward(new Record<>(key, value, context.currentSystemTimeMs()));
+  }
+}

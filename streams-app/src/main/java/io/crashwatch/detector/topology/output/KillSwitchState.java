@@ -1,0 +1,29 @@
+package io.crashwatch.detector.topology.output;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** The kill switch's memory of one component/version: each target's state and the fleets that tripped. */
+public final class KillSwitchState {
+
+  /** One target: halted or not, why, and how many RESUMEs it has seen. */
+  public static final class TargetState {
+    public boolean halted;
+    public String commandId;
+    public String alertId;
+    public String reason;
+    public long haltedAtMs;
+    public int epoch;
+  }
+
+  public Map<String, TargetState> fleets = new HashMap<>();
+  public TargetState global = new TargetState();
+  /** Fleets whose own test tripped since the last global RESUME: escalation counts these. */
+  public Set<String> trippedFleets = new HashSet<>();
+
+  TargetState of(Target target) {
+    return target.isGlobal() ? global : fleets.computeIfAbsent(target.fleetId(), f -> new TargetState());
+  }
+}

@@ -1,0 +1,339 @@
+package io.crashwatch.detector.topology;
+
+import static io.crashwatch.detector.topology.DetectorDriver.device;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crashwatch.schemas.AlertKind;
+import io.crashwatch.schemas.AlertStatus;
+import io.crashwatch.schemas.Comparison;
+import io.crashwatch.schemas.HaltReason;
+import io.crashwatch.schemas.HeartbeatReason;
+import io.crashwatch.schemas.KillSwitchAction;
+import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.schemas.OperatorAction;
+import io.crashwatch.schemas.Scope;
+import io.crashwatch.schemas.SreAlert;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** One test per detection rule of shared/DESIGN.md, on the whole topology. */
+class DetectionTopologyTest {
+  private static final String R41 = "airline-ops/channel-291/r41";
+  private static final Duration INTERVAL = Duration.ofSeconds(60);
+
+  private DetectorDriver d = new DetectorDriver();
+
+  @AfterEach
+  void close() {
+    d.close();
+  }
+
+  /** 200 devices on r40; every 20th (10 devices) takes r41: a 5% canary with a 95% control. */
+  private void canary(String fleet, int from) {
+    d.fleet(fleet, from, 200);
+    for (int i = from; i < from + 200; i += 20) {
+      d.update(device(i), "channel-291", "r41");
+    }
+  }
+
+  private static int canaryDevice(int k) {
+    return k * 20;
+  }
+
+  @Test
+  void shouldHaltASpikeOfCrashesOnTheNewVersionWithItsEvidence() {
+    canary("airline-ops", 0);
+
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+    }
+
+    List<KillSwitchCommand> commands = d.commands();
+    assertThat(commands).singleElement().satisfies(c -> {
+      assertThat(c.getAction()).isEqualTo(KillSwitchAction.HALT);
+      assertThat(c.getScope()).isEqualTo(Scope.FLEET);
+      assertThat(c.getFleetId()).isEqualTo("airline-ops");
+      assertThat(c.getComponent()).isEqualTo("channel-291");
+      assertThat(c.getVersion()).isEqualTo("r41");
+      assertThat(c.getReason()).isEqualTo(HaltReason.CRASH_SPIKE);
+      assertThat(c.getShadow()).isFalse();
+      assertThat(c.getEvidence().getFailedDevices()).isEqualTo(5);
+      assertThat(c.getEvidence().getCrashedDevices()).isEqualTo(5);
+      assertThat(c.getEvidence().getDevicesOnVersion()).isEqualTo(10);
+      assertThat(c.getEvidence().getComparison()).isEqualTo(Comparison.CONTROL);
+      assertThat(c.getEvidence().getControlDevices()).isEqualTo(190);
+      assertThat(c.getEvidence().getTestStatistic()).isGreaterThanOrEqualTo(c.getEvidence().getThreshold());
+      assertThat(c.getEvidence().getTopSignature()).isEqualTo("0x50/csagent.sys");
+      assertThat(c.getEvidence().getSettings()).containsEntry("min-devices", "5");
+    });
+    assertThat(d.alerts()).singleElement().satisfies(a -> {
+      assertThat(a.getKind()).isEqualTo(AlertKind.ROLLOUT_HALTED);
+      assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING);
+      assertThat(a.getSummary()).contains(R41, "5 of 10 devices failed", "0x50/csagent.sys", "control");
+    });
+  }
+
+  @Test
+  void shouldNotHaltBelowMinDevices() {
+    canary("airline-ops", 0);
+
+    for (int k = 0; k < 4; k++) {
+      d.crash(device(canaryDevice(k)));
+    }
+
+    assertThat(d.commands()).isEmpty();
+  }
+
+  @Test
+  void shouldNotHaltWhenTheSameFailuresAreSpreadOverControlAndCandidate() {
+    canary("airline-ops", 0);
+
+    // 5 canary devices fail, and control devices fail at the same rate: 95 of 190.
+    for (int i = 0; i < 200; i += 2) {
+      d.crash(device(i));
+    }
+
+    assertThat(d.commands()).isEmpty();
+  }
+
+  @Test
+  void shouldCountADeviceCrashLoopingFiftyTimesOnce() {
+    canary("airline-ops", 0);
+
+    for (int n = 0; n < 50; n++) {
+      d.crash(device(canaryDevice(0)));
+    }
+    assertThat(d.commands()).isEmpty();
+    for (int k = 1; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+    }
+
+    assertThat(d.commands()).singleElement()
+        .satisfies(c -> assertThat(c.getEvidence().getFailedDevices()).isEqualTo(5));
+  }
+
+  @Test
+  void shouldCountADuplicateReportIdOnce() {
+    canary("airline-ops", 0);
+
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)), "report-" + k, d.now());
+      d.crash(device(canaryDevice(k)), "report-" + k, d.now());
+    }
+
+    assertThat(d.commands()).singleElement().satisfies(c -> {
+      assertThat(c.getEvidence().getFailedDevices()).isEqualTo(5);
+      assertThat(c.getEvidence().getCrashedDevices()).isEqualTo(5);
+    });
+  }
+
+  @Test
+  void shouldNotBlameALateReportOfACrashBeforeTheUpgradeOnTheNewVersion() {
+    d.fleet("airline-ops", 0, 200);
+    var beforeUpgrade = d.now();
+    d.advance(Duration.ofMinutes(1));
+    for (int i = 0; i < 200; i += 20) {
+      d.update(device(i), "channel-291", "r41");
+    }
+
+    // Uploaded after the reboot, the reports of crashes on r40 arrive while r41 is installed.
+    for (int k = 0; k < 10; k++) {
+      d.crash(device(canaryDevice(k)), "late-" + k, beforeUpgrade);
+    }
+
+    assertThat(d.commands()).isEmpty();
+  }
+
+  @Test
+  void shouldHaltOnUncleanRebootsWithoutAnyReport() {
+    canary("airline-ops", 0);
+
+    for (int k = 0; k < 5; k++) {
+      d.uncleanReboot(device(canaryDevice(k)));
+    }
+
+    assertThat(d.commands()).singleElement().satisfies(c -> {
+      assertThat(c.getReason()).isEqualTo(HaltReason.CRASH_SPIKE);
+      assertThat(c.getEvidence().getUncleanReboots()).isEqualTo(5);
+      assertThat(c.getEvidence().getCrashedDevices()).isZero();
+    });
+  }
+
+  @Test
+  void shouldHaltABootLoopWithoutReportsThroughDarkDetection() {
+    canary("airline-ops", 0);
+    // The canary devices boot-loop: they never send another heartbeat. The rest stay alive.
+    for (int minute = 1; minute <= 4; minute++) {
+      d.advance(INTERVAL);
+      for (int i = 0; i < 200; i++) {
+        if (i % 20 != 0) {
+          d.heartbeat(device(i));
+        }
+      }
+    }
+    d.advance(Duration.ofSeconds(1));
+
+    assertThat(d.commands()).singleElement().satisfies(c -> {
+      assertThat(c.getReason()).isEqualTo(HaltReason.DEVICES_DARK);
+      assertThat(c.getEvidence().getDarkDevices()).isGreaterThanOrEqualTo(5);
+    });
+  }
+
+  @Test
+  void shouldDeclareNobodyDarkWhileLagging() {
+    canary("airline-ops", 0);
+
+    // Catching up on old records fast: heartbeats sent ten minutes ago arrive now.
+    for (int minute = 1; minute <= 10; minute++) {
+      d.advance(INTERVAL);
+      for (int i = 0; i < 200; i++) {
+        if (i % 20 != 0) {
+          d.heartbeatSentAt(device(i), HeartbeatReason.PERIODIC, false, d.now().minus(Duration.ofMinutes(10)));
+        }
+      }
+    }
+
+    assertThat(d.commands()).isEmpty();
+  }
+
+  @Test
+  void shouldAlertOnAnInputOutageAndHaltNothing() {
+    canary("airline-ops", 0);
+
+    for (int minute = 1; minute <= 10; minute++) {
+      d.advance(INTERVAL);
+    }
+    List<SreAlert> firing = d.alerts();
+    for (int i = 0; i < 200; i++) {
+      d.heartbeat(device(i));
+    }
+    d.advance(Duration.ofSeconds(1));
+
+    assertThat(d.commands()).isEmpty();
+    assertThat(firing).singleElement().satisfies(a -> {
+      assertThat(a.getKind()).isEqualTo(AlertKind.TELEMETRY_OUTAGE);
+      assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING);
+    });
+    assertThat(d.alerts()).singleElement().satisfies(a -> {
+      assertThat(a.getKind()).isEqualTo(AlertKind.TELEMETRY_OUTAGE);
+      assertThat(a.getStatus()).isEqualTo(AlertStatus.RESOLVED);
+    });
+  }
+
+  @Test
+  void shouldHaltNothingWhenAFleetWideIncidentDarkensTheControlToo() {
+    canary("airline-ops", 0);
+
+    // A third of all devices, on either version, goes silent.
+    for (int minute = 1; minute <= 4; minute++) {
+      d.advance(INTERVAL);
+      for (int i = 0; i < 200; i++) {
+        if (i % 3 != 0) {
+          d.heartbeat(device(i));
+        }
+      }
+    }
+    d.advance(Duration.ofSeconds(1));
+
+    assertThat(d.commands()).isEmpty();
+  }
+
+  @Test
+  void shouldEscalateToOneGlobalHaltThatAFleetResumeDoesNotLift() {
+    canary("airline-ops", 0);
+    canary("retail", 1000);
+
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+      d.crash(device(1000 + canaryDevice(k)));
+    }
+    List<KillSwitchCommand> halts = d.commands();
+    d.operator(OperatorAction.RESUME, R41);
+
+    assertThat(halts).extracting(KillSwitchCommand::getScope, KillSwitchCommand::getReason).containsExactlyInAnyOrder(
+        org.assertj.core.groups.Tuple.tuple(Scope.FLEET, HaltReason.CRASH_SPIKE),
+        org.assertj.core.groups.Tuple.tuple(Scope.FLEET, HaltReason.CRASH_SPIKE),
+        org.assertj.core.groups.Tuple.tuple(Scope.GLOBAL, HaltReason.ESCALATION));
+    Map<String, KillSwitchCommand> latest = d.latestCommands();
+    assertThat(latest.get(R41).getAction()).isEqualTo(KillSwitchAction.RESUME);
+    assertThat(latest).doesNotContainKey("*/channel-291/r41"); // no RESUME for the global target
+    assertThat(d.alerts()).filteredOn(a -> a.getStatus() == AlertStatus.RESOLVED).singleElement()
+        .satisfies(a -> assertThat(a.getSummary()).contains("still halted by the global target */channel-291/r41"));
+  }
+
+  @Test
+  void shouldRestartTheTestOnResumeAndTripAgainOnlyOnNewFailures() {
+    canary("airline-ops", 0);
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+    }
+    KillSwitchCommand first = d.commands().get(0);
+
+    d.operator(OperatorAction.RESUME, R41);
+    assertThat(d.commands()).singleElement().satisfies(c -> assertThat(c.getAction()).isEqualTo(KillSwitchAction.RESUME));
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k))); // failed before the RESUME: not new failures
+    }
+    for (int k = 5; k < 9; k++) {
+      d.crash(device(canaryDevice(k)));
+    }
+    assertThat(d.commands()).isEmpty();
+    d.uncleanReboot(device(canaryDevice(9)));
+
+    assertThat(d.commands()).singleElement().satisfies(c -> {
+      assertThat(c.getAction()).isEqualTo(KillSwitchAction.HALT);
+      assertThat(c.getEvidence().getFailedDevices()).isEqualTo(5);
+      assertThat(c.getCommandId()).isNotEqualTo(first.getCommandId());
+    });
+  }
+
+  @Test
+  void shouldForceHaltOnAnOperatorsCommand() {
+    canary("airline-ops", 0);
+
+    d.operator(OperatorAction.FORCE_HALT, "*/channel-291/r41");
+
+    assertThat(d.commands()).singleElement().satisfies(c -> {
+      assertThat(c.getAction()).isEqualTo(KillSwitchAction.HALT);
+      assertThat(c.getScope()).isEqualTo(Scope.GLOBAL);
+      assertThat(c.getFleetId()).isNull();
+      assertThat(c.getReason()).isEqualTo(HaltReason.OPERATOR);
+      assertThat(c.getActor()).isEqualTo("sre@example.com");
+    });
+  }
+
+  @Test
+  void shouldMarkEveryCommandShadowInShadowModeAndStillAlert() {
+    d.close();
+    d = new DetectorDriver(Map.of("mode", "SHADOW"));
+    canary("airline-ops", 0);
+
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+    }
+
+    assertThat(d.commands()).singleElement().satisfies(c -> assertThat(c.getShadow()).isTrue());
+    assertThat(d.alerts()).singleElement().satisfies(a -> assertThat(a.getSummary()).startsWith("[SHADOW] would halt " + R41));
+  }
+
+  @Test
+  void shouldSendOnlyChangesToTheFleetLevelNeverOneRecordPerHeartbeat() {
+    d.fleet("airline-ops", 0, 10);
+    var fleetEvents = d.internal(DetectorTopology.FLEET_EVENTS);
+    fleetEvents.readRecordsToList(); // first sightings: one APPLIED per device and component
+
+    for (int round = 0; round < 20; round++) {
+      d.advance(Duration.ofSeconds(30));
+      for (int i = 0; i < 10; i++) {
+        d.heartbeat(device(i));
+      }
+    }
+    d.update(device(3), "channel-291", "r41");
+
+    assertThat(fleetEvents.readRecordsToList()).singleElement()
+        .satisfies(r -> assertThat(r.key()).isEqualTo("airline-ops/channel-291"));
+  }
+}

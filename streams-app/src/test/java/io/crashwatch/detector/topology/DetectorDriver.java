@@ -1,0 +1,158 @@
+package io.crashwatch.detector.topology;
+
+import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.schemas.CrashReport;
+import io.crashwatch.schemas.Heartbeat;
+import io.crashwatch.schemas.HeartbeatReason;
+import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.schemas.OperatorAction;
+import io.crashwatch.schemas.OperatorCommand;
+import io.crashwatch.schemas.SreAlert;
+import io.crashwatch.serde.MockSchemaRegistryClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The detector's topology in a TopologyTestDriver, with the vocabulary of the rules: devices send
+ * heartbeats and crash reports, time passes on the wall clock, operators resume and halt.
+ * Heartbeats are sent "now" on the driver's wall clock unless said otherwise.
+ */
+final class DetectorDriver implements AutoCloseable {
+  static final Instant START = Instant.parse("2024-07-19T04:00:00Z");
+  static final String APPLICATION_ID = "crashwatch-test";
+
+  final DetectorSettings settings;
+  final Topics topics;
+  final TopologyTestDriver driver;
+  private final String scope = "rules-" + UUID.randomUUID();
+  private final TestInputTopic<String, Heartbeat> heartbeats;
+  private final TestInputTopic<String, CrashReport> crashReports;
+  private final TestInputTopic<String, OperatorCommand> operator;
+  private final TestOutputTopic<String, KillSwitchCommand> killSwitch;
+  private final TestOutputTopic<String, SreAlert> alerts;
+  private Instant now = START;
+  private final Map<String, Map<String, String>> installed = new HashMap<>();
+  private final Map<String, String> fleets = new HashMap<>();
+  private int reports;
+
+  DetectorDriver(Map<String, String> overrides) {
+    Map<String, String> values = new HashMap<>(overrides);
+    values.put("bootstrap.servers", "unused:9092");
+    values.put("schema.registry.url", "mock://" + scope);
+    values.put("application.id", APPLICATION_ID);
+    settings = DetectorSettings.from(values);
+    topics = Topics.create(settings.topics(), settings.serdeConfig());
+    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics), settings.streamsConfig(), START);
+    heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(), topics.heartbeats.valueSerde().serializer());
+    crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(), topics.crashReports.valueSerde().serializer());
+    operator = driver.createInputTopic(topics.operatorCommands.name(), new StringSerializer(), topics.operatorCommands.valueSerde().serializer());
+    killSwitch = driver.createOutputTopic(topics.killSwitch.name(), new StringDeserializer(), topics.killSwitch.valueSerde().deserializer());
+    alerts = driver.createOutputTopic(topics.alerts.name(), new StringDeserializer(), topics.alerts.valueSerde().deserializer());
+  }
+
+  DetectorDriver() {
+    this(Map.of());
+  }
+
+  static String device(int i) {
+    return String.format("device-%04d", i);
+  }
+
+  /** {@code count} devices of {@code fleet} on channel-291 r40 each send their first heartbeat. */
+  void fleet(String fleet, int from, int count) {
+    for (int i = from; i < from + count; i++) {
+      fleets.put(device(i), fleet);
+      installed.put(device(i), new HashMap<>(Map.of("sensor", "7.11.18110", "channel-291", "r40")));
+      heartbeat(device(i), HeartbeatReason.PERIODIC, false);
+    }
+  }
+
+  /** The device applies a version: its UPDATE_APPLIED heartbeat, sent before it loads it. */
+  void update(String device, String component, String version) {
+    installed.get(device).put(component, version);
+    heartbeat(device, HeartbeatReason.UPDATE_APPLIED, false);
+  }
+
+  void heartbeat(String device) {
+    heartbeat(device, HeartbeatReason.PERIODIC, false);
+  }
+
+  void uncleanReboot(String device) {
+    heartbeat(device, HeartbeatReason.BOOT, true);
+  }
+
+  void heartbeat(String device, HeartbeatReason reason, boolean unclean) {
+    heartbeatSentAt(device, reason, unclean, now);
+  }
+
+  void heartbeatSentAt(String device, HeartbeatReason reason, boolean unclean, Instant sentAt) {
+    heartbeats.pipeInput(device, Heartbeat.newBuilder()
+        .setDeviceId(device).setFleetId(fleets.get(device)).setSentAt(sentAt).setBootId("boot")
+        .setUptimeMs(1000).setOsBuild("10.0.19045").setComponents(Map.copyOf(installed.get(device)))
+        .setReason(reason).setPreviousShutdownUnclean(unclean).build(), sentAt);
+  }
+
+  void crash(String device) {
+    crash(device, "report-" + (++reports), now);
+  }
+
+  void crash(String device, String reportId, Instant crashedAt) {
+    crashReports.pipeInput(device, CrashReport.newBuilder()
+        .setReportId(reportId).setDeviceId(device).setFleetId(fleets.get(device)).setCrashedAt(crashedAt)
+        .setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("10.0.19045").build(), now);
+  }
+
+  void operator(OperatorAction action, String target) {
+    operator.pipeInput(target, OperatorCommand.newBuilder()
+        .setCommandId(UUID.randomUUID().toString()).setAction(action).setTarget(target)
+        .setActor("sre@example.com").setReason("checked the evidence").setIssuedAt(now).build(), now);
+  }
+
+  /** Wall-clock time passes; punctuations run as they would. */
+  void advance(Duration d) {
+    now = now.plus(d);
+    driver.advanceWallClockTime(d);
+  }
+
+  Instant now() {
+    return now;
+  }
+
+  List<KillSwitchCommand> commands() {
+    return new ArrayList<>(killSwitch.readValuesToList());
+  }
+
+  Map<String, KillSwitchCommand> latestCommands() {
+    return killSwitch.readKeyValuesToMap();
+  }
+
+  List<SreAlert> alerts() {
+    return alerts.readValuesToList();
+  }
+
+  TestOutputTopic<byte[], byte[]> deadLetters() {
+    return driver.createOutputTopic(topics.deadLetters, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  TestOutputTopic<String, byte[]> internal(String repartition) {
+    return driver.createOutputTopic(APPLICATION_ID + "-" + repartition + "-repartition",
+        new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+    MockSchemaRegistryClient.dropScope(scope);
+  }
+}
