@@ -9,9 +9,9 @@ package io.crashwatch.detector.topology.decision;
  * @param epoch  the version's RESUMEs so far in this fleet, so each decision has its own command id
  */
 public record Verdict(String fleetId, String component, String version, String reason, int epoch,
-                      EvidenceData evidence, long decidedAtMs) {
+           EvidenceData evidence, long decidedAtMs) {
 
-    public String target() {
-        return fleetId + "/" + component + "/" + version;
-    }
+  public String target() {
+    return fleetId + "/" + component + "/" + version;
+  }
 }
