@@ -68,6 +68,9 @@ public final class SequentialTest {
    * {@code deviceHours} more exposure, with {@code baselineRate} failures per device-hour.
    */
   public void baselineEvidence(long failures, double deviceHours, double baselineRate) {
+    if (!Double.isFinite(baselineRate)) {
+      return; // no pre-rollout history at all: the baseline test cannot speak
+    }
     double r = toleratedRatio;
     for (int i = 0; i < GRID.length; i++) {
       double rho = r * GRID[i];

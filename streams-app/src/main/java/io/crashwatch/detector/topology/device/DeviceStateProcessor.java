@@ -76,10 +76,11 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       DeviceState.Installed installed = state.components.get(c.getKey());
       if (installed == null) {
         state.components.put(c.getKey(), new DeviceState.Installed(c.getValue(), null, isNew ? 0 : sentAt));
-        emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), null, deviceId, sentAt));
+        emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), null, false, deviceId, sentAt));
       } else if (!installed.version().equals(c.getValue())) {
         state.components.put(c.getKey(), new DeviceState.Installed(c.getValue(), installed.version(), sentAt));
-        emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), installed.version(), deviceId, sentAt));
+        boolean failedBefore = state.failedOn.contains(c.getKey() + "=" + installed.version());
+        emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), installed.version(), failedBefore, deviceId, sentAt));
         state.pruneFailures();
       }
     }

@@ -62,12 +62,16 @@ public final class FleetStatistics {
 
   private void applied(DeviceChange change, VersionStatistics v, DetectionRules rules) {
     v.exposed++;
+    v.atRisk++;
     if (change.previous() == null) {
       return;
     }
     VersionStatistics left = versions.get(change.previous());
     if (left != null) {
       left.exposed = Math.max(0, left.exposed - 1);
+      if (!change.previousFailed()) {
+        left.atRisk = Math.max(0, left.atRisk - 1);
+      }
     }
     if (!v.rolledOut) {
       v.rolledOut = true;
@@ -80,6 +84,7 @@ public final class FleetStatistics {
   private void failed(DeviceChange change, VersionStatistics v, DetectionRules rules, List<Verdict> verdicts) {
     fleetFailures++;
     v.failedDevices++;
+    v.atRisk = Math.max(0, v.atRisk - 1);
     switch (change.failure()) {
       case CRASH -> v.crashedDevices++;
       case UNCLEAN_REBOOT -> v.uncleanReboots++;
@@ -91,20 +96,22 @@ public final class FleetStatistics {
     if (v.firstFailureMs == 0) {
       v.firstFailureMs = change.atMs();
     }
-    long total = exposedTotal();
+    // Weigh versions by devices that could still fail: counting once per device depletes them.
+    long total = atRiskTotal() + 1; // + the device that just failed, at risk until this moment
     versions.forEach((name, candidate) -> {
       if (!candidate.rolledOut || candidate.tripped) {
         return;
       }
       boolean onCandidate = name.equals(change.version());
       SequentialTest test = test(candidate, rules);
-      test.controlEvent(onCandidate, candidate.exposed, total - candidate.exposed);
+      long atRisk = candidate.atRisk + (onCandidate ? 1 : 0);
+      test.controlEvent(onCandidate, atRisk, total - atRisk);
       if (onCandidate) {
         test.baselineEvidence(1, 0, candidate.baselineRate);
       }
       save(candidate, test);
       if (onCandidate) {
-        Verdict verdict = Judgement.judge(this, name, candidate, test, total - candidate.exposed, rules, change.atMs());
+        Verdict verdict = Judgement.judge(this, name, candidate, test, exposedTotal() - candidate.exposed, rules, change.atMs());
         if (verdict != null) {
           candidate.tripped = true;
           verdicts.add(verdict);
@@ -123,9 +130,9 @@ public final class FleetStatistics {
       return; // late events (crash reports uploaded after a reboot) do not move the clock back
     }
     double hours = (atMs - clockMs) / 3_600_000.0;
-    fleetDeviceHours += exposedTotal() * hours;
+    fleetDeviceHours += atRiskTotal() * hours;
     for (VersionStatistics v : versions.values()) {
-      double exposure = v.exposed * hours;
+      double exposure = v.atRisk * hours;
       v.deviceHours += exposure;
       if (v.rolledOut && !v.tripped && exposure > 0) {
         SequentialTest test = test(v, rules);
@@ -134,6 +141,14 @@ public final class FleetStatistics {
       }
     }
     clockMs = atMs;
+  }
+
+  private long atRiskTotal() {
+    long total = 0;
+    for (VersionStatistics v : versions.values()) {
+      total += v.atRisk;
+    }
+    return total;
   }
 
   long exposedTotal() {

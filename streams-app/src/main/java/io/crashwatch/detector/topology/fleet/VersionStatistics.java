@@ -11,6 +11,11 @@ import java.util.Map;
 public final class VersionStatistics {
   /** Devices on this version now. */
   public long exposed;
+  /**
+   * Devices on this version that have not failed on it: a device counts once per version, so only
+   * these can still add a failure, and the test weighs versions by them.
+   */
+  public long atRisk;
   /** Distinct devices failed on it since the test (re)started. */
   public long failedDevices;
   public long crashedDevices;
@@ -23,7 +28,7 @@ public final class VersionStatistics {
   public long rolloutStartMs;
   /** The fleet's pre-rollout failure rate (per device-hour) this version is compared with when it has no control. */
   public double baselineRate;
-  /** Device-hours on this version since it was first seen or its test restarted. */
+  /** At-risk device-hours on this version since it was first seen or its test restarted. */
   public double deviceHours;
   public long firstFailureMs;
   /** RESUMEs so far: part of the command id, so each decision has its own. */
