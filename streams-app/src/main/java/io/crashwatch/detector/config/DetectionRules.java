@@ -19,85 +19,85 @@ import java.util.Map;
  * @param mode              ENFORCE or SHADOW
  */
 public record DetectionRules(
-  Duration heartbeatInterval,
-  Duration darkAfter,
-  int minDevices,
-  double toleratedRatio,
-  double alpha,
-  int escalateFleets,
-  Duration inputSilence,
-  Duration maxClockSkew,
-  double baselineFloor,
-  Mode mode) {
+    Duration heartbeatInterval,
+    Duration darkAfter,
+    int minDevices,
+    double toleratedRatio,
+    double alpha,
+    int escalateFleets,
+    Duration inputSilence,
+    Duration maxClockSkew,
+    double baselineFloor,
+    Mode mode) {
 
- public static final String HEARTBEAT_INTERVAL = "heartbeat-interval";
- public static final String DARK_AFTER = "dark-after";
- public static final String MIN_DEVICES = "min-devices";
- public static final String TOLERATED_RATIO = "tolerated-ratio";
- public static final String ALPHA = "alpha";
- public static final String ESCALATE_FLEETS = "escalate-fleets";
- public static final String INPUT_SILENCE = "input-silence";
- public static final String MAX_CLOCK_SKEW = "max-clock-skew";
- public static final String BASELINE_FLOOR = "baseline-floor";
- public static final String MODE = "mode";
+  public static final String HEARTBEAT_INTERVAL = "heartbeat-interval";
+  public static final String DARK_AFTER = "dark-after";
+  public static final String MIN_DEVICES = "min-devices";
+  public static final String TOLERATED_RATIO = "tolerated-ratio";
+  public static final String ALPHA = "alpha";
+  public static final String ESCALATE_FLEETS = "escalate-fleets";
+  public static final String INPUT_SILENCE = "input-silence";
+  public static final String MAX_CLOCK_SKEW = "max-clock-skew";
+  public static final String BASELINE_FLOOR = "baseline-floor";
+  public static final String MODE = "mode";
 
- static final Setting<Duration> HEARTBEAT_INTERVAL_SETTING = Setting.duration(HEARTBEAT_INTERVAL, "agents' heartbeat period");
- static final Setting<Duration> DARK_AFTER_SETTING = Setting.duration(DARK_AFTER, "silence that makes a device dark");
- static final Setting<Integer> MIN_DEVICES_SETTING = Setting.atLeast(MIN_DEVICES, 1, "failed devices needed to trip");
- static final Setting<Double> TOLERATED_RATIO_SETTING = Setting.atLeast(TOLERATED_RATIO, 1.0, "tolerated failure-rate ratio");
- static final Setting<Double> ALPHA_SETTING = Setting.between(ALPHA, 0.0, 1.0, "false-halt probability");
- static final Setting<Integer> ESCALATE_FLEETS_SETTING = Setting.atLeast(ESCALATE_FLEETS, 1, "fleets that escalate to a global halt");
- static final Setting<Duration> INPUT_SILENCE_SETTING = Setting.duration(INPUT_SILENCE, "input silence that means an outage");
- static final Setting<Duration> MAX_CLOCK_SKEW_SETTING = Setting.duration(MAX_CLOCK_SKEW, "tolerated future event time");
- static final Setting<Double> BASELINE_FLOOR_SETTING = Setting.between(BASELINE_FLOOR, 0.0, Double.POSITIVE_INFINITY, "failures per device-hour");
- static final Setting<Mode> MODE_SETTING = Setting.oneOf(MODE, Mode.class, "ENFORCE or SHADOW");
+  static final Setting<Duration> HEARTBEAT_INTERVAL_SETTING = Setting.duration(HEARTBEAT_INTERVAL, "agents' heartbeat period");
+  static final Setting<Duration> DARK_AFTER_SETTING = Setting.duration(DARK_AFTER, "silence that makes a device dark");
+  static final Setting<Integer> MIN_DEVICES_SETTING = Setting.atLeast(MIN_DEVICES, 1, "failed devices needed to trip");
+  static final Setting<Double> TOLERATED_RATIO_SETTING = Setting.atLeast(TOLERATED_RATIO, 1.0, "tolerated failure-rate ratio");
+  static final Setting<Double> ALPHA_SETTING = Setting.between(ALPHA, 0.0, 1.0, "false-halt probability");
+  static final Setting<Integer> ESCALATE_FLEETS_SETTING = Setting.atLeast(ESCALATE_FLEETS, 1, "fleets that escalate to a global halt");
+  static final Setting<Duration> INPUT_SILENCE_SETTING = Setting.duration(INPUT_SILENCE, "input silence that means an outage");
+  static final Setting<Duration> MAX_CLOCK_SKEW_SETTING = Setting.duration(MAX_CLOCK_SKEW, "tolerated future event time");
+  static final Setting<Double> BASELINE_FLOOR_SETTING = Setting.between(BASELINE_FLOOR, 0.0, Double.POSITIVE_INFINITY, "failures per device-hour");
+  static final Setting<Mode> MODE_SETTING = Setting.oneOf(MODE, Mode.class, "ENFORCE or SHADOW");
 
- static final java.util.List<Setting<?>> ALL = java.util.List.of(HEARTBEAT_INTERVAL_SETTING, DARK_AFTER_SETTING,
-   MIN_DEVICES_SETTING, TOLERATED_RATIO_SETTING, ALPHA_SETTING, ESCALATE_FLEETS_SETTING, INPUT_SILENCE_SETTING,
-   MAX_CLOCK_SKEW_SETTING, BASELINE_FLOOR_SETTING, MODE_SETTING);
+  static final java.util.List<Setting<?>> ALL = java.util.List.of(HEARTBEAT_INTERVAL_SETTING, DARK_AFTER_SETTING,
+      MIN_DEVICES_SETTING, TOLERATED_RATIO_SETTING, ALPHA_SETTING, ESCALATE_FLEETS_SETTING, INPUT_SILENCE_SETTING,
+      MAX_CLOCK_SKEW_SETTING, BASELINE_FLOOR_SETTING, MODE_SETTING);
 
- public static DetectionRules defaults() {
-  return from(Map.of());
- }
-
- /** Reads the rules from crashwatch settings; unset keys take the contract's defaults. */
- public static DetectionRules from(Map<String, String> values) {
-  Duration interval = HEARTBEAT_INTERVAL_SETTING.read(values, Duration.ofSeconds(60));
-  Duration darkAfter = DARK_AFTER_SETTING.read(values, interval.multipliedBy(3));
-  Duration inputSilence = INPUT_SILENCE_SETTING.read(values, interval.multipliedBy(2));
-  if (darkAfter.compareTo(interval) <= 0) {
-   throw new org.apache.kafka.common.config.ConfigException(DARK_AFTER, Durations.format(darkAfter),
-     "must be longer than " + HEARTBEAT_INTERVAL + " (" + Durations.format(interval)
-       + "), or every device would go dark between two heartbeats");
+  public static DetectionRules defaults() {
+    return from(Map.of());
   }
-  if (inputSilence.compareTo(interval) < 0) {
-   throw new org.apache.kafka.common.config.ConfigException(INPUT_SILENCE, Durations.format(inputSilence),
-     "must be at least " + HEARTBEAT_INTERVAL + " (" + Durations.format(interval) + ")");
-  }
-  return new DetectionRules(interval, darkAfter,
-    MIN_DEVICES_SETTING.read(values, 5),
-    TOLERATED_RATIO_SETTING.read(values, 2.0),
-    ALPHA_SETTING.read(values, 0.001),
-    ESCALATE_FLEETS_SETTING.read(values, 2),
-    inputSilence,
-    MAX_CLOCK_SKEW_SETTING.read(values, Duration.ofMinutes(5)),
-    BASELINE_FLOOR_SETTING.read(values, 0.01),
-    MODE_SETTING.read(values, Mode.ENFORCE));
- }
 
- /** The rules as settings text, for the evidence of every decision. */
- public Map<String, String> asSettings() {
-  Map<String, String> m = new LinkedHashMap<>();
-  m.put(HEARTBEAT_INTERVAL, Durations.format(heartbeatInterval));
-  m.put(DARK_AFTER, Durations.format(darkAfter));
-  m.put(MIN_DEVICES, Integer.toString(minDevices));
-  m.put(TOLERATED_RATIO, Double.toString(toleratedRatio));
-  m.put(ALPHA, Double.toString(alpha));
-  m.put(ESCALATE_FLEETS, Integer.toString(escalateFleets));
-  m.put(INPUT_SILENCE, Durations.format(inputSilence));
-  m.put(MAX_CLOCK_SKEW, Durations.format(maxClockSkew));
-  m.put(BASELINE_FLOOR, Double.toString(baselineFloor));
-  m.put(MODE, mode.name());
-  return m;
- }
+  /** Reads the rules from crashwatch settings; unset keys take the contract's defaults. */
+  public static DetectionRules from(Map<String, String> values) {
+    Duration interval = HEARTBEAT_INTERVAL_SETTING.read(values, Duration.ofSeconds(60));
+    Duration darkAfter = DARK_AFTER_SETTING.read(values, interval.multipliedBy(3));
+    Duration inputSilence = INPUT_SILENCE_SETTING.read(values, interval.multipliedBy(2));
+    if (darkAfter.compareTo(interval) <= 0) {
+      throw new org.apache.kafka.common.config.ConfigException(DARK_AFTER, Durations.format(darkAfter),
+          "must be longer than " + HEARTBEAT_INTERVAL + " (" + Durations.format(interval)
+              + "), or every device would go dark between two heartbeats");
+    }
+    if (inputSilence.compareTo(interval) < 0) {
+      throw new org.apache.kafka.common.config.ConfigException(INPUT_SILENCE, Durations.format(inputSilence),
+          "must be at least " + HEARTBEAT_INTERVAL + " (" + Durations.format(interval) + ")");
+    }
+    return new DetectionRules(interval, darkAfter,
+        MIN_DEVICES_SETTING.read(values, 5),
+        TOLERATED_RATIO_SETTING.read(values, 2.0),
+        ALPHA_SETTING.read(values, 0.001),
+        ESCALATE_FLEETS_SETTING.read(values, 2),
+        inputSilence,
+        MAX_CLOCK_SKEW_SETTING.read(values, Duration.ofMinutes(5)),
+        BASELINE_FLOOR_SETTING.read(values, 0.01),
+        MODE_SETTING.read(values, Mode.ENFORCE));
+  }
+
+  /** The rules as settings text, for the evidence of every decision. */
+  public Map<String, String> asSettings() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(HEARTBEAT_INTERVAL, Durations.format(heartbeatInterval));
+    m.put(DARK_AFTER, Durations.format(darkAfter));
+    m.put(MIN_DEVICES, Integer.toString(minDevices));
+    m.put(TOLERATED_RATIO, Double.toString(toleratedRatio));
+    m.put(ALPHA, Double.toString(alpha));
+    m.put(ESCALATE_FLEETS, Integer.toString(escalateFleets));
+    m.put(INPUT_SILENCE, Durations.format(inputSilence));
+    m.put(MAX_CLOCK_SKEW, Durations.format(maxClockSkew));
+    m.put(BASELINE_FLOOR, Double.toString(baselineFloor));
+    m.put(MODE, mode.name());
+    return m;
+  }
 }

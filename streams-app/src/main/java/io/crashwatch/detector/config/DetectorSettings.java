@@ -22,96 +22,96 @@ import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
  * key that crashwatch does not know is an error, so a typo cannot silently leave a default in force.
  */
 public record DetectorSettings(
-  DetectionRules rules,
-  TopicNames topics,
-  int topicPartitions,
-  short topicReplicationFactor,
-  boolean createTopics,
-  int httpPort,
-  Map<String, String> kafka) {
+    DetectionRules rules,
+    TopicNames topics,
+    int topicPartitions,
+    short topicReplicationFactor,
+    boolean createTopics,
+    int httpPort,
+    Map<String, String> kafka) {
 
- public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
- public static final String DEFAULT_APPLICATION_ID = "crashwatch-detector";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String DEFAULT_APPLICATION_ID = "crashwatch-detector";
 
- static final Setting<Integer> TOPIC_PARTITIONS = Setting.atLeast("topic-partitions", 1, "partitions of topics the detector creates");
- static final Setting<Integer> TOPIC_REPLICATION_FACTOR = Setting.atLeast("topic-replication-factor", -1, "-1: the broker's default");
- static final Setting<Boolean> CREATE_TOPICS = Setting.bool("create-topics", "create missing topics at start");
- static final Setting<Integer> HTTP_PORT = Setting.atLeast("http-port", 0, "port of /health; 0 picks a free one");
+  static final Setting<Integer> TOPIC_PARTITIONS = Setting.atLeast("topic-partitions", 1, "partitions of topics the detector creates");
+  static final Setting<Integer> TOPIC_REPLICATION_FACTOR = Setting.atLeast("topic-replication-factor", -1, "-1: the broker's default");
+  static final Setting<Boolean> CREATE_TOPICS = Setting.bool("create-topics", "create missing topics at start");
+  static final Setting<Integer> HTTP_PORT = Setting.atLeast("http-port", 0, "port of /health; 0 picks a free one");
 
- private static final List<Setting<?>> OWN = List.of(TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, CREATE_TOPICS, HTTP_PORT);
+  private static final List<Setting<?>> OWN = List.of(TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, CREATE_TOPICS, HTTP_PORT);
 
- public DetectorSettings {
-  kafka = Map.copyOf(kafka);
- }
-
- /** Reads and validates all settings; fails with a {@link ConfigException} naming the first bad key. */
- public static DetectorSettings from(Map<String, String> values) {
-  rejectUnknownKeys(values);
-  Map<String, String> kafka = values.entrySet().stream()
-    .filter(e -> !isCrashwatchKey(e.getKey()))
-    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-  require(kafka, CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "host:port of the Kafka cluster");
-  require(kafka, SCHEMA_REGISTRY_URL, "URL of a Confluent-compatible schema registry");
-  int replication = TOPIC_REPLICATION_FACTOR.read(values, -1);
-  if (replication == 0) {
-   throw new ConfigException(TOPIC_REPLICATION_FACTOR.key(), "0", "must be -1 (broker default) or at least 1");
+  public DetectorSettings {
+    kafka = Map.copyOf(kafka);
   }
-  return new DetectorSettings(
-    DetectionRules.from(values),
-    TopicNames.from(values),
-    TOPIC_PARTITIONS.read(values, 6),
-    (short) replication,
-    CREATE_TOPICS.read(values, true),
-    HTTP_PORT.read(values, 8080),
-    kafka);
- }
 
- /**
-  * Kafka Streams properties: the user's Kafka keys over crashwatch's defaults. Exactly-once and the
-  * dead-letter topic are defaults, not overrides, so an operator can still tune them knowingly.
-  */
- public Properties streamsConfig() {
-  Properties p = new Properties();
-  p.putAll(kafka);
-  p.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
-  p.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-  p.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
-  p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
-  p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
-  // Internal topics follow the replication the operator chose for ours.
-  if (topicReplicationFactor > 0) {
-   p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(topicReplicationFactor));
+  /** Reads and validates all settings; fails with a {@link ConfigException} naming the first bad key. */
+  public static DetectorSettings from(Map<String, String> values) {
+    rejectUnknownKeys(values);
+    Map<String, String> kafka = values.entrySet().stream()
+        .filter(e -> !isCrashwatchKey(e.getKey()))
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    require(kafka, CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "host:port of the Kafka cluster");
+    require(kafka, SCHEMA_REGISTRY_URL, "URL of a Confluent-compatible schema registry");
+    int replication = TOPIC_REPLICATION_FACTOR.read(values, -1);
+    if (replication == 0) {
+      throw new ConfigException(TOPIC_REPLICATION_FACTOR.key(), "0", "must be -1 (broker default) or at least 1");
+    }
+    return new DetectorSettings(
+        DetectionRules.from(values),
+        TopicNames.from(values),
+        TOPIC_PARTITIONS.read(values, 6),
+        (short) replication,
+        CREATE_TOPICS.read(values, true),
+        HTTP_PORT.read(values, 8080),
+        kafka);
   }
-  return p;
- }
 
- /** The configuration map for the Avro serdes: every Kafka key, so registry and auth keys reach them. */
- public Map<String, Object> serdeConfig() {
-  return new TreeMap<>(kafka);
- }
-
- private static void require(Map<String, String> kafka, String key, String what) {
-  String v = kafka.get(key);
-  if (v == null || v.isBlank()) {
-   throw new ConfigException(key, v, "required: " + what + " (environment: "
-     + SettingsSource.environmentName(key) + ")");
+  /**
+   * Kafka Streams properties: the user's Kafka keys over crashwatch's defaults. Exactly-once and the
+   * dead-letter topic are defaults, not overrides, so an operator can still tune them knowingly.
+   */
+  public Properties streamsConfig() {
+    Properties p = new Properties();
+    p.putAll(kafka);
+    p.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+    p.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
+    p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+    p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class.getName());
+    // Internal topics follow the replication the operator chose for ours.
+    if (topicReplicationFactor > 0) {
+      p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(topicReplicationFactor));
+    }
+    return p;
   }
- }
 
- private static final List<String> KNOWN = Stream.of(OWN, DetectionRules.ALL, TopicNames.ALL)
-   .flatMap(List::stream).map(Setting::key).sorted().toList();
-
- /** Kafka's keys never hold a dash; crashwatch's multi-word keys always do. */
- static boolean isCrashwatchKey(String key) {
-  return KNOWN.contains(key) || (key.contains("-") && !key.contains("."));
- }
-
- private static void rejectUnknownKeys(Map<String, String> values) {
-  List<String> unknown = new ArrayList<>();
-  values.keySet().stream().filter(k -> isCrashwatchKey(k) && !KNOWN.contains(k)).sorted().forEach(unknown::add);
-  if (!unknown.isEmpty()) {
-   throw new ConfigException(unknown.get(0), values.get(unknown.get(0)),
-     "unknown crashwatch setting; known settings: " + String.join(", ", KNOWN));
+  /** The configuration map for the Avro serdes: every Kafka key, so registry and auth keys reach them. */
+  public Map<String, Object> serdeConfig() {
+    return new TreeMap<>(kafka);
   }
- }
+
+  private static void require(Map<String, String> kafka, String key, String what) {
+    String v = kafka.get(key);
+    if (v == null || v.isBlank()) {
+      throw new ConfigException(key, v, "required: " + what + " (environment: "
+          + SettingsSource.environmentName(key) + ")");
+    }
+  }
+
+  private static final List<String> KNOWN = Stream.of(OWN, DetectionRules.ALL, TopicNames.ALL)
+      .flatMap(List::stream).map(Setting::key).sorted().toList();
+
+  /** Kafka's keys never hold a dash; crashwatch's multi-word keys always do. */
+  static boolean isCrashwatchKey(String key) {
+    return KNOWN.contains(key) || (key.contains("-") && !key.contains("."));
+  }
+
+  private static void rejectUnknownKeys(Map<String, String> values) {
+    List<String> unknown = new ArrayList<>();
+    values.keySet().stream().filter(k -> isCrashwatchKey(k) && !KNOWN.contains(k)).sorted().forEach(unknown::add);
+    if (!unknown.isEmpty()) {
+      throw new ConfigException(unknown.get(0), values.get(unknown.get(0)),
+          "unknown crashwatch setting; known settings: " + String.join(", ", KNOWN));
+    }
+  }
 }

@@ -5,53 +5,53 @@ import java.util.Map;
 
 /** The name of every topic crashwatch reads or writes; each configurable, defaults from the contract. */
 public record TopicNames(
-  String heartbeats,
-  String crashReports,
-  String deployments,
-  String operatorCommands,
-  String killSwitch,
-  String alerts,
-  String crashRates,
-  String crashSignatures,
-  String deadLetters) {
+    String heartbeats,
+    String crashReports,
+    String deployments,
+    String operatorCommands,
+    String killSwitch,
+    String alerts,
+    String crashRates,
+    String crashSignatures,
+    String deadLetters) {
 
- static final Setting<String> HEARTBEATS = Setting.topic("heartbeats-topic", "heartbeats in");
- static final Setting<String> CRASH_REPORTS = Setting.topic("crash-reports-topic", "crash reports in");
- static final Setting<String> DEPLOYMENTS = Setting.topic("deployments-topic", "rollout announcements in");
- static final Setting<String> OPERATOR_COMMANDS = Setting.topic("operator-commands-topic", "operator commands in");
- static final Setting<String> KILL_SWITCH = Setting.topic("kill-switch-topic", "kill-switch commands out");
- static final Setting<String> ALERTS = Setting.topic("alerts-topic", "SRE alerts out");
- static final Setting<String> CRASH_RATES = Setting.topic("crash-rates-topic", "windowed crash rates out");
- static final Setting<String> CRASH_SIGNATURES = Setting.topic("crash-signatures-topic", "signature counts out");
- static final Setting<String> DEAD_LETTERS = Setting.topic("dead-letters-topic", "rejected input out");
+  static final Setting<String> HEARTBEATS = Setting.topic("heartbeats-topic", "heartbeats in");
+  static final Setting<String> CRASH_REPORTS = Setting.topic("crash-reports-topic", "crash reports in");
+  static final Setting<String> DEPLOYMENTS = Setting.topic("deployments-topic", "rollout announcements in");
+  static final Setting<String> OPERATOR_COMMANDS = Setting.topic("operator-commands-topic", "operator commands in");
+  static final Setting<String> KILL_SWITCH = Setting.topic("kill-switch-topic", "kill-switch commands out");
+  static final Setting<String> ALERTS = Setting.topic("alerts-topic", "SRE alerts out");
+  static final Setting<String> CRASH_RATES = Setting.topic("crash-rates-topic", "windowed crash rates out");
+  static final Setting<String> CRASH_SIGNATURES = Setting.topic("crash-signatures-topic", "signature counts out");
+  static final Setting<String> DEAD_LETTERS = Setting.topic("dead-letters-topic", "rejected input out");
 
- static final List<Setting<?>> ALL = List.of(HEARTBEATS, CRASH_REPORTS, DEPLOYMENTS, OPERATOR_COMMANDS,
-   KILL_SWITCH, ALERTS, CRASH_RATES, CRASH_SIGNATURES, DEAD_LETTERS);
+  static final List<Setting<?>> ALL = List.of(HEARTBEATS, CRASH_REPORTS, DEPLOYMENTS, OPERATOR_COMMANDS,
+      KILL_SWITCH, ALERTS, CRASH_RATES, CRASH_SIGNATURES, DEAD_LETTERS);
 
- public static TopicNames defaults() {
-  return from(Map.of());
- }
+  public static TopicNames defaults() {
+    return from(Map.of());
+  }
 
- public static TopicNames from(Map<String, String> values) {
-  return new TopicNames(
-    HEARTBEATS.read(values, "crashwatch.heartbeats"),
-    CRASH_REPORTS.read(values, "crashwatch.crash-reports"),
-    DEPLOYMENTS.read(values, "crashwatch.deployments"),
-    OPERATOR_COMMANDS.read(values, "crashwatch.operator-commands"),
-    KILL_SWITCH.read(values, "crashwatch.kill-switch"),
-    ALERTS.read(values, "crashwatch.alerts"),
-    CRASH_RATES.read(values, "crashwatch.crash-rates"),
-    CRASH_SIGNATURES.read(values, "crashwatch.crash-signatures"),
-    DEAD_LETTERS.read(values, "crashwatch.dead-letters"));
- }
+  public static TopicNames from(Map<String, String> values) {
+    return new TopicNames(
+        HEARTBEATS.read(values, "crashwatch.heartbeats"),
+        CRASH_REPORTS.read(values, "crashwatch.crash-reports"),
+        DEPLOYMENTS.read(values, "crashwatch.deployments"),
+        OPERATOR_COMMANDS.read(values, "crashwatch.operator-commands"),
+        KILL_SWITCH.read(values, "crashwatch.kill-switch"),
+        ALERTS.read(values, "crashwatch.alerts"),
+        CRASH_RATES.read(values, "crashwatch.crash-rates"),
+        CRASH_SIGNATURES.read(values, "crashwatch.crash-signatures"),
+        DEAD_LETTERS.read(values, "crashwatch.dead-letters"));
+  }
 
- /** Topics the detector consumes. */
- public List<String> inputs() {
-  return List.of(heartbeats, crashReports, deployments, operatorCommands);
- }
+  /** Topics the detector consumes. */
+  public List<String> inputs() {
+    return List.of(heartbeats, crashReports, deployments, operatorCommands);
+  }
 
- /** Topics the detector produces. */
- public List<String> outputs() {
-  return List.of(killSwitch, alerts, crashRates, crashSignatures, deadLetters);
- }
+  /** Topics the detector produces. */
+  public List<String> outputs() {
+    return List.of(killSwitch, alerts, crashRates, crashSignatures, deadLetters);
+  }
 }

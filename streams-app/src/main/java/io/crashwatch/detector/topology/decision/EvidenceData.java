@@ -7,18 +7,18 @@ package io.crashwatch.detector.topology.decision;
  * @param comparison CONTROL (other versions in the fleet) or BASELINE (the fleet before the rollout)
  */
 public record EvidenceData(
-  long devicesOnVersion,
-  long failedDevices,
-  long crashedDevices,
-  long darkDevices,
-  long uncleanReboots,
-  double failureRate,
-  String comparison,
-  long controlDevices,
-  double controlRate,
-  double rateRatio,
-  double testStatistic,
-  double threshold,
-  String topSignature,
-  long firstFailureMs) {
+    long devicesOnVersion,
+    long failedDevices,
+    long crashedDevices,
+    long darkDevices,
+    long uncleanReboots,
+    double failureRate,
+    String comparison,
+    long controlDevices,
+    double controlRate,
+    double rateRatio,
+    double testStatistic,
+    double threshold,
+    String topSignature,
+    long firstFailureMs) {
 }

@@ -14,42 +14,42 @@ package io.crashwatch.detector.topology.device;
  * @param atMs         event time of the change
  */
 public record DeviceChange(
-  Kind kind,
-  String fleetId,
-  String component,
-  String version,
-  String previous,
-  boolean previousFailed,
-  String deviceId,
-  boolean firstFailure,
-  Failure failure,
-  String signature,
-  long atMs) {
+    Kind kind,
+    String fleetId,
+    String component,
+    String version,
+    String previous,
+    boolean previousFailed,
+    String deviceId,
+    boolean firstFailure,
+    Failure failure,
+    String signature,
+    long atMs) {
 
- public enum Kind { APPLIED, FAILED, WENT_DARK, CAME_BACK }
+  public enum Kind { APPLIED, FAILED, WENT_DARK, CAME_BACK }
 
- public enum Failure { CRASH, UNCLEAN_REBOOT, DARK }
+  public enum Failure { CRASH, UNCLEAN_REBOOT, DARK }
 
- public String key() {
-  return fleetId + "/" + component;
- }
+  public String key() {
+    return fleetId + "/" + component;
+  }
 
- public static DeviceChange applied(String fleet, String component, String version, String previous,
-                   boolean previousFailed, String device, long at) {
-  return new DeviceChange(Kind.APPLIED, fleet, component, version, previous, previousFailed, device, false, null, null, at);
- }
+  public static DeviceChange applied(String fleet, String component, String version, String previous,
+                                      boolean previousFailed, String device, long at) {
+    return new DeviceChange(Kind.APPLIED, fleet, component, version, previous, previousFailed, device, false, null, null, at);
+  }
 
- static DeviceChange failed(String fleet, String component, String version, String device, Failure failure,
-        String signature, long at) {
-  Kind kind = failure == Failure.DARK ? Kind.WENT_DARK : Kind.FAILED;
-  return new DeviceChange(kind, fleet, component, version, null, false, device, true, failure, signature, at);
- }
+  static DeviceChange failed(String fleet, String component, String version, String device, Failure failure,
+                String signature, long at) {
+    Kind kind = failure == Failure.DARK ? Kind.WENT_DARK : Kind.FAILED;
+    return new DeviceChange(kind, fleet, component, version, null, false, device, true, failure, signature, at);
+  }
 
- static DeviceChange wentDarkAgain(String fleet, String component, String version, String device, long at) {
-  return new DeviceChange(Kind.WENT_DARK, fleet, component, version, null, false, device, false, Failure.DARK, null, at);
- }
+  static DeviceChange wentDarkAgain(String fleet, String component, String version, String device, long at) {
+    return new DeviceChange(Kind.WENT_DARK, fleet, component, version, null, false, device, false, Failure.DARK, null, at);
+  }
 
- static DeviceChange cameBack(String fleet, String component, String version, String device, long at) {
-  return new DeviceChange(Kind.CAME_BACK, fleet, component, version, null, false, device, false, null, null, at);
- }
+  static DeviceChange cameBack(String fleet, String component, String version, String device, long at) {
+    return new DeviceChange(Kind.CAME_BACK, fleet, component, version, null, false, device, false, null, null, at);
+  }
 }
