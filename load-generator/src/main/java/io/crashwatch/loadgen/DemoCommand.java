@@ -1,130 +1,145 @@
 package io.crashwatch.loadgen;
 
 import io.crashwatch.detector.config.TopicNames;
+import io.crashwatch.loadgen.rollout.KillSwitchListener;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
-import io.crashwatch.schemas.SignatureCount;
+import io.crashwatch.schemas.KillSwitchAction;
+import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.schemas.SreAlert;
 import io.crashwatch.serde.AvroDeserializer;
 import io.crashwatch.serde.AvroSerializer;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./crashwatch demo}, first cut: the whole stack on 127.0.0.1 with a small, real flow through
- * it — Avro heartbeats and crash reports in, one corrupt record in, the detector's crash signatures
- * and dead letter out, read with read_committed consumers. The July-19 scenario replaces the flow
- * once the load generator lands.
+ * {@code ./crashwatch demo}, first cut until the scenario runner lands: the whole stack on 127.0.0.1
+ * and a staged bad content update in the spirit of 19 July 2024 — a fleet on channel-291 r40, a
+ * canary taking r41 device by device, each crashing on load with 0x50 in csagent.sys — until the
+ * detector's HALT stops the rollout.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Starts an embedded Kafka broker, schema registry and the detector on 127.0.0.1 and sends a "
-        + "small fleet's heartbeats and crash reports through them.")
+    description = "Starts an embedded Kafka broker, schema registry and the detector on 127.0.0.1 and rolls a "
+        + "bad channel-291 update out to a simulated fleet until crashwatch halts it.")
 final class DemoCommand implements Callable<Integer> {
+  private static final String FLEET = "airline-ops";
 
-  @Option(names = "--devices", defaultValue = "50", description = "Simulated devices (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--devices", defaultValue = "1000", description = "Devices in the fleet (default: ${DEFAULT-VALUE}).")
   int devices;
 
-  @Option(names = "--crashes", defaultValue = "5", description = "Devices that crash on channel-291 r41 (default: ${DEFAULT-VALUE}).")
-  int crashes;
+  @Option(names = "--install-interval", defaultValue = "200ms",
+      description = "Time between two devices installing r41 (default: ${DEFAULT-VALUE}).")
+  String installInterval;
 
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
+    long interval = io.crashwatch.detector.config.Durations.parse(installInterval).toMillis();
     out.println("crashwatch demo: starting an embedded Kafka broker, schema registry and detector...");
     try (EmbeddedStack stack = EmbeddedStack.start(Map.of())) {
       out.printf("  Kafka broker     %s%n  schema registry  %s%n  detector health  http://127.0.0.1:%d/health%n",
           stack.bootstrapServers(), stack.schemaRegistryUrl(), stack.detectorHttpPort());
       TopicNames topics = stack.settings().topics();
-      Instant now = Instant.now();
-      try (KafkaProducer<String, SpecificRecord> producer = producer(stack)) {
+      CountDownLatch halted = new CountDownLatch(1);
+      Map<String, Object> client = Map.of("bootstrap.servers", stack.bootstrapServers(),
+          "schema.registry.url", stack.schemaRegistryUrl());
+      try (KafkaProducer<String, SpecificRecord> producer = producer(stack);
+           KillSwitchListener killSwitch = new KillSwitchListener(client, topics.killSwitch(), (target, command) -> {
+             if (command.getAction() == KillSwitchAction.HALT) {
+               halted.countDown();
+             }
+           })) {
         for (int i = 0; i < devices; i++) {
-          String device = String.format("device-%04d", i);
-          producer.send(new ProducerRecord<>(topics.heartbeats(), device, heartbeat(device, now, i < crashes)));
-          if (i < crashes) {
-            producer.send(new ProducerRecord<>(topics.crashReports(), device, crash(device, now)));
+          producer.send(new ProducerRecord<>(topics.heartbeats(), device(i), heartbeat(i, "r40", HeartbeatReason.PERIODIC)));
+        }
+        producer.flush();
+        out.printf("  %d devices of fleet %s report channel-291 r40%n", devices, FLEET);
+        out.println("  rolling out channel-291 r41, one device every " + installInterval + "...");
+
+        SplittableRandom random = new SplittableRandom(19072024);
+        long started = System.nanoTime();
+        long firstFailure = 0;
+        int installed = 0;
+        int crashed = 0;
+        List<ProducerRecord<String, SpecificRecord>> uploads = new java.util.ArrayList<>();
+        while (installed < devices && !killSwitch.view().isHalted(FLEET, "channel-291", "r41")) {
+          int i = installed * 20 % devices + installed * 20 / devices; // spread the canary over the fleet
+          // Reports of the last round's crashes are uploaded now, after their machines rebooted.
+          uploads.forEach(producer::send);
+          uploads.clear();
+          producer.send(new ProducerRecord<>(topics.heartbeats(), device(i), heartbeat(i, "r41", HeartbeatReason.UPDATE_APPLIED)));
+          installed++;
+          if (random.nextDouble() < 0.95) { // the update crashes the machine as it loads
+            crashed++;
+            firstFailure = firstFailure == 0 ? System.nanoTime() : firstFailure;
+            if (random.nextDouble() < 0.5) { // boot-looping machines upload few reports
+              uploads.add(new ProducerRecord<>(topics.crashReports(), device(i), crash(i)));
+            }
           }
+          producer.flush();
+          // Redraw one line on a terminal; print a line every 10 devices into a log.
+          if (System.console() != null || installed % 10 == 0) {
+            out.printf("%s  devices updated %4d   crashed %4d   elapsed %5.1f s%s", System.console() != null ? "\r" : "",
+                installed, crashed, (System.nanoTime() - started) / 1e9, System.console() != null ? "" : "\n");
+          }
+          halted.await(interval, TimeUnit.MILLISECONDS);
         }
+        out.println();
+        KillSwitchCommand halt = killSwitch.view().haltOf(FLEET, "channel-291", "r41");
+        if (halt == null) {
+          out.println("crashwatch demo: the rollout reached every device without a halt.");
+          return 1;
+        }
+        double seconds = (System.nanoTime() - firstFailure) / 1e9;
+        out.printf("%nHALT %s/%s/%s (%s), %.1f s after the first crash, after %d of %d devices installed r41 and %d crashed.%n",
+            FLEET, halt.getComponent(), halt.getVersion(), halt.getReason(), seconds, installed, devices, crashed);
+        out.println("  alert: " + firstAlert(stack, topics.alerts()).getSummary());
+        out.printf("%n19 July 2024: the faulty channel-291 update ran for 78 minutes and about 8.5 million hosts crashed.%n");
+        out.printf("Here: %.1f seconds and %d hosts.%n", seconds, crashed);
+        return 0;
       }
-      try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of(
-          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-          new ByteArraySerializer(), new ByteArraySerializer())) {
-        raw.send(new ProducerRecord<>(topics.heartbeats(), "device-corrupt".getBytes(StandardCharsets.UTF_8),
-            "this is not Avro".getBytes(StandardCharsets.UTF_8)));
-      }
-      out.printf("  sent %d Avro heartbeats, %d crash reports and 1 corrupt record%n", devices, crashes);
-
-      Map<String, SignatureCount> signatures = awaitSignatures(stack, topics.crashSignatures());
-      signatures.forEach((key, count) -> out.printf("  crash signature  %-45s %d crashes%n", key, count.getCrashes()));
-      ConsumerRecord<byte[], byte[]> dead = awaitDeadLetter(stack, topics.deadLetters());
-      out.printf("  dead letter      key=%s, %d original bytes, from %s offset %s: %s%n",
-          new String(dead.key(), StandardCharsets.UTF_8), dead.value().length,
-          header(dead, "__streams.errors.topic"), header(dead, "__streams.errors.offset"),
-          header(dead, "__streams.errors.message"));
-      out.println("crashwatch demo: done.");
-      return 0;
     }
   }
 
-  private Map<String, SignatureCount> awaitSignatures(EmbeddedStack stack, String topic) {
-    AvroDeserializer<SignatureCount> values = new AvroDeserializer<>();
-    values.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl(), "specific.avro.reader", true), false);
-    Map<String, SignatureCount> latest = new HashMap<>();
-    try (KafkaConsumer<String, SignatureCount> consumer = new KafkaConsumer<>(consumerConfig(stack), new StringDeserializer(), values)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (latest.values().stream().mapToLong(SignatureCount::getCrashes).max().orElse(0) < crashes) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("No crash signatures from the detector within 60 s");
-        }
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
-      }
-    }
-    return latest;
-  }
-
-  private ConsumerRecord<byte[], byte[]> awaitDeadLetter(EmbeddedStack stack, String topic) {
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(stack),
-        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          return r;
-        }
-      }
-    }
-    throw new IllegalStateException("The corrupt record did not reach " + topic + " within 60 s");
-  }
-
-  private static Properties consumerConfig(EmbeddedStack stack) {
+  private static SreAlert firstAlert(EmbeddedStack stack, String topic) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "crashwatch-demo-" + System.nanoTime());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "crashwatch-demo-alerts");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return p;
+    AvroDeserializer<SreAlert> values = new AvroDeserializer<>();
+    values.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl(), "specific.avro.reader", true), false);
+    try (KafkaConsumer<String, SreAlert> consumer = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          return r.value();
+        }
+      }
+    }
+    throw new IllegalStateException("No alert on " + topic + " within 30 s of the halt");
   }
 
   private static KafkaProducer<String, SpecificRecord> producer(EmbeddedStack stack) {
@@ -137,23 +152,22 @@ final class DemoCommand implements Callable<Integer> {
     return new KafkaProducer<>(config, new StringSerializer(), values);
   }
 
-  private static String header(ConsumerRecord<?, ?> record, String name) {
-    Header h = record.headers().lastHeader(name);
-    return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+  private static String device(int i) {
+    return String.format("host-%05d", i);
   }
 
-  private static Heartbeat heartbeat(String device, Instant now, boolean updated) {
+  private static Heartbeat heartbeat(int i, String channel, HeartbeatReason reason) {
     return Heartbeat.newBuilder()
-        .setDeviceId(device).setFleetId("airline-ops").setSentAt(now).setBootId(device + "-boot-1")
+        .setDeviceId(device(i)).setFleetId(FLEET).setSentAt(Instant.now()).setBootId(device(i) + "-boot-1")
         .setUptimeMs(3_600_000).setOsBuild("10.0.19045")
-        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", updated ? "r41" : "r40"))
-        .setReason(updated ? HeartbeatReason.UPDATE_APPLIED : HeartbeatReason.PERIODIC).build();
+        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", channel))
+        .setReason(reason).build();
   }
 
-  private static CrashReport crash(String device, Instant now) {
+  private static CrashReport crash(int i) {
     return CrashReport.newBuilder()
-        .setReportId(device + "-crash-1").setDeviceId(device).setFleetId("airline-ops").setCrashedAt(now)
-        .setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("10.0.19045")
-        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", "r41")).build();
+        .setReportId(device(i) + "-crash-1").setDeviceId(device(i)).setFleetId(FLEET)
+        .setCrashedAt(Instant.now().plusMillis(50)) // loading the update takes a moment
+        .setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("10.0.19045").build();
   }
 }

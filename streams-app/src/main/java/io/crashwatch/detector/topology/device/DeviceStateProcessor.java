@@ -115,7 +115,9 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     }
     long crashedAt = report.getCrashedAt().toEpochMilli();
     String signature = signature(report.getBugcheckCode(), report.getFaultingModule());
-    fail(deviceId, state, state.versionsAt(crashedAt), DeviceChange.Failure.CRASH, signature, crashedAt);
+    // The agent knows what it ran when it crashed; device state is the fallback when it does not say.
+    Map<String, String> versions = report.getComponents() != null ? report.getComponents() : state.versionsAt(crashedAt);
+    fail(deviceId, state, versions, DeviceChange.Failure.CRASH, signature, crashedAt);
     devices.put(deviceId, state);
   }
 

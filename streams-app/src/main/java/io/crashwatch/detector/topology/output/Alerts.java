@@ -50,12 +50,16 @@ public final class Alerts {
     if (e == null) {
       return "operator halt: " + reason + ".";
     }
-    String comparison = "CONTROL".equals(e.getComparison().name()) ? "the control's" : "the fleet's pre-rollout";
-    return String.format(Locale.ROOT, "%d of %d devices failed (%d crashed, %d unclean reboots, %d dark), "
-            + "top signature %s, %.1f× %s rate (%.3g vs %.3g failures/device-hour).",
+    String counts = String.format(Locale.ROOT, "%d of %d devices failed (%d crashed, %d unclean reboots, %d dark), top signature %s, ",
         e.getFailedDevices(), e.getDevicesOnVersion(), e.getCrashedDevices(), e.getUncleanReboots(),
-        e.getDarkDevices(), e.getTopSignature() == null ? "none" : e.getTopSignature(), e.getRateRatio(),
-        comparison, e.getFailureRate(), e.getControlRate());
+        e.getDarkDevices(), e.getTopSignature() == null ? "none" : e.getTopSignature());
+    boolean control = e.getComparison() == io.crashwatch.schemas.Comparison.CONTROL;
+    if (control && e.getControlRate() == 0) {
+      return counts + String.format(Locale.ROOT, "%.3g failures/device-hour while the %d control devices had none.",
+          e.getFailureRate(), e.getControlDevices());
+    }
+    return counts + String.format(Locale.ROOT, "%.1f× %s rate (%.3g vs %.3g failures/device-hour).", e.getRateRatio(),
+        control ? "the control's" : "the fleet's pre-rollout", e.getFailureRate(), e.getControlRate());
   }
 
   private static SreAlert alert(String id, AlertKind kind, Severity severity, AlertStatus status, Target target,
