@@ -148,6 +148,18 @@ class DetectionTopologyTest {
   }
 
   @Test
+  void shouldTrustTheVersionsACrashReportNames() {
+    canary("airline-ops", 0);
+
+    // The agents say they still ran r40 when they crashed: r41 is not to blame.
+    for (int k = 0; k < 10; k++) {
+      d.crash(device(canaryDevice(k)), "named-" + k, d.now(), Map.of("channel-291", "r40"));
+    }
+
+    assertThat(d.commands()).isEmpty();
+  }
+
+  @Test
   void shouldHaltOnUncleanRebootsWithoutAnyReport() {
     canary("airline-ops", 0);
 

@@ -51,6 +51,8 @@ final class DetectorDriver implements AutoCloseable {
     values.put("bootstrap.servers", "unused:9092");
     values.put("schema.registry.url", "mock://" + scope);
     values.put("application.id", APPLICATION_ID);
+    // The driver pipes one record at a time: waiting for the other input topic would only stall it.
+    values.put("max.task.idle.ms", "0");
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     driver = new TopologyTestDriver(DetectorTopology.build(settings, topics), settings.streamsConfig(), START);
@@ -108,9 +110,15 @@ final class DetectorDriver implements AutoCloseable {
   }
 
   void crash(String device, String reportId, Instant crashedAt) {
+    crash(device, reportId, crashedAt, null);
+  }
+
+  /** A crash report that names the versions the agent ran when it crashed ({@code null}: it does not say). */
+  void crash(String device, String reportId, Instant crashedAt, Map<String, String> components) {
     crashReports.pipeInput(device, CrashReport.newBuilder()
         .setReportId(reportId).setDeviceId(device).setFleetId(fleets.get(device)).setCrashedAt(crashedAt)
-        .setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("10.0.19045").build(), now);
+        .setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("10.0.19045")
+        .setComponents(components).build(), now);
   }
 
   void operator(OperatorAction action, String target) {
