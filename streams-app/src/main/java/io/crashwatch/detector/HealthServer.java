@@ -2,6 +2,7 @@ package io.crashwatch.detector;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.crashwatch.detector.topology.rejects.RejectedInput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -12,7 +13,7 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * {@code GET /health}: 200 only while Kafka Streams is RUNNING, 503 otherwise (starting,
  * rebalancing, restoring, failed), so a Kubernetes readiness probe routes nothing to an instance
- * that is not processing.
+ * that is not processing. {@code GET /metrics}: Prometheus text, rejected input by reason.
  */
 final class HealthServer implements AutoCloseable {
   private final HttpServer server;
@@ -20,6 +21,7 @@ final class HealthServer implements AutoCloseable {
   HealthServer(int port, Supplier<KafkaStreams.State> state) throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
     server.createContext("/health", exchange -> respond(exchange, state.get()));
+    server.createContext("/metrics", HealthServer::metrics);
     server.start();
   }
 
@@ -40,6 +42,21 @@ final class HealthServer implements AutoCloseable {
       exchange.sendResponseHeaders(ready ? 200 : 503, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
+      }
+    }
+  }
+
+  private static void metrics(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      StringBuilder body = new StringBuilder("# HELP crashwatch_rejected_records_total Input records sent to the dead-letter topic.\n"
+          + "# TYPE crashwatch_rejected_records_total counter\n");
+      RejectedInput.counts().forEach((reason, n) ->
+          body.append("crashwatch_rejected_records_total{reason=\"").append(reason).append("\"} ").append(n).append('\n'));
+      byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+      exchange.sendResponseHeaders(200, bytes.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(bytes);
       }
     }
   }

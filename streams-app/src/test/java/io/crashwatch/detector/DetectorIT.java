@@ -100,12 +100,15 @@ class DetectorIT {
           return !dead.isEmpty();
         });
       }
+      assertThat(get(detector.httpPort(), "/metrics")).contains("crashwatch_rejected_records_total{reason=\"undecodable\"}");
       assertThat(dead).singleElement().satisfies(r -> {
         assertThat(r.value()).containsExactly(0, 0, 0, 0, 99, 1, 2);
         assertThat(new String(r.headers().lastHeader("__streams.errors.topic").value(), StandardCharsets.UTF_8))
             .isEqualTo(topics.crashReports.name());
         assertThat(new String(r.headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8))
             .contains("99");
+        assertThat(new String(r.headers().lastHeader("crashwatch.error.reason").value(), StandardCharsets.UTF_8))
+            .isEqualTo("undecodable");
       });
     }
   }
@@ -122,6 +125,12 @@ class DetectorIT {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining(settings.topics().heartbeats() + "' (2 partitions)")
         .hasMessageContaining(settings.topics().crashReports() + "' (3 partitions)");
+  }
+
+  private static String get(int port, String path) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
   }
 
   private static int health(int port) throws Exception {

@@ -7,6 +7,7 @@ import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
 import io.crashwatch.schemas.SignatureCount;
+import io.crashwatch.detector.topology.rejects.RejectedInput;
 import io.crashwatch.serde.MockSchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -114,6 +115,10 @@ class DetectorTopologyTest {
             m -> assertThat(m).contains("missing-fleet-id"),
             m -> assertThat(m).contains("key-not-device-id"),
             m -> assertThat(m).contains("future-timestamp"));
+    assertThat(dead).extracting(r -> header(r, "crashwatch.error.reason"))
+        .containsExactly("missing-fleet-id", "key-not-device-id", "future-timestamp");
+    assertThat(dead).extracting(r -> header(r, "__streams.errors.topic")).containsOnly("crashwatch.heartbeats");
+    assertThat(RejectedInput.counts()).containsKeys("missing-fleet-id", "key-not-device-id", "future-timestamp");
     // The dead letter holds the input's own bytes: they decode back to what was sent.
     Heartbeat decoded = topics.heartbeats.valueSerde().deserializer()
         .deserialize(topics.heartbeats.name(), dead.get(2).value());

@@ -1,0 +1,61 @@
+package io.crashwatch.detector.topology.rejects;
+
+import io.crashwatch.detector.topology.InvalidRecordException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the dead-letter record of rejected input: the source record's own key and value bytes and
+ * headers, plus headers naming source topic, partition, offset and error — the names Kafka Streams'
+ * dead-letter support uses ({@code __streams.errors.*}) and {@code crashwatch.error.reason}, a short
+ * stable code to filter on. Counts every reject.
+ */
+final class DeadLetters {
+  static final String REASON_HEADER = "crashwatch.error.reason";
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+
+  private String topic;
+
+  void configure(Map<String, ?> configs) {
+    Object name = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+    topic = name == null ? null : name.toString();
+  }
+
+  List<ProducerRecord<byte[], byte[]>> reject(ErrorHandlerContext context, byte[] key, byte[] value, Exception error) {
+    String reason = error instanceof InvalidRecordException invalid ? invalid.reason() : "undecodable";
+    RejectedInput.count(reason);
+    LOG.warn("Rejected record from {}-{} offset {} ({}): {}", context.topic(), context.partition(), context.offset(),
+        reason, error.getMessage());
+    if (topic == null) {
+      return List.of();
+    }
+    RecordHeaders headers = new RecordHeaders(context.headers().toArray());
+    headers.add("__streams.errors.exception", utf8(error.getClass().getName()));
+    headers.add("__streams.errors.message", utf8(String.valueOf(error.getMessage())));
+    headers.add("__streams.errors.stacktrace", utf8(stackTrace(error)));
+    headers.add("__streams.errors.topic", utf8(context.topic()));
+    headers.add("__streams.errors.partition", utf8(Integer.toString(context.partition())));
+    headers.add("__streams.errors.offset", utf8(Long.toString(context.offset())));
+    headers.add(REASON_HEADER, utf8(reason));
+    return List.of(new ProducerRecord<>(topic, null, key, value, headers));
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String stackTrace(Exception e) {
+    StringWriter w = new StringWriter();
+    e.printStackTrace(new PrintWriter(w));
+    return w.toString();
+  }
+}
