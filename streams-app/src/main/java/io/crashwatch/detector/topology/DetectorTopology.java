@@ -10,6 +10,8 @@ import io.crashwatch.detector.topology.device.InputActivity;
 import io.crashwatch.detector.topology.fleet.FleetEvent;
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
+import io.crashwatch.detector.topology.fleet.RateSample;
+import io.crashwatch.detector.topology.output.CrashRates;
 import io.crashwatch.detector.topology.output.CrashSignatures;
 import io.crashwatch.detector.topology.output.KillSwitchInput;
 import io.crashwatch.detector.topology.output.KillSwitchInput.OperatorRequest;
@@ -21,6 +23,7 @@ import io.crashwatch.schemas.SreAlert;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -32,7 +35,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The detector's data flow, free of any I/O:
  * input validation → device state (by deviceId) → fleet statistics (by fleet/component) → the
- * kill switch (by component/version) → kill-switch commands and alerts. Every processor, store and
+ * kill switch (by component/version) → kill-switch commands and alerts; crash signatures and
+ * windowed crash rates branch off for analysts. Every processor, store and
  * repartition is named, so the names survive code changes and a test locks them.
  */
 public final class DetectorTopology {
@@ -60,6 +64,11 @@ public final class DetectorTopology {
         .stream(topics.crashReports.name(), topics.crashReports.consumed())
         .processValues(InputValidation.crashReports(rules.maxClockSkew()), Named.as("validate-crash-reports"))
         .mapValues(v -> (SpecificRecord) v, Named.as("crash-reports-to-devices"));
+    KStream<String, FleetEvent> announcements = builder
+        .stream(topics.deployments.name(), topics.deployments.consumed())
+        .processValues(DeploymentValidation::new, Named.as("validate-deployments"))
+        .map((fleet, d) -> KeyValue.pair(d.getFleetId() + "/" + d.getComponent(),
+            FleetEvent.announce(d.getVersion(), d.getStartedAt().toEpochMilli())), Named.as("deployments-keyed"));
     KStream<String, OperatorRequest> operator = builder
         .stream(topics.operatorCommands.name(), topics.operatorCommands.consumed())
         .processValues(OperatorValidation::new, Named.as("validate-operator-commands"));
@@ -80,14 +89,20 @@ public final class DetectorTopology {
     // Fleet statistics: changes, and RESUMEs of fleet targets that restart a version's test.
     KStream<String, FleetEvent> resumes = operator
         .filter((key, op) -> "RESUME".equals(op.action()) && !op.target().isGlobal(), Named.as("fleet-resumes"))
-        .map((key, op) -> org.apache.kafka.streams.KeyValue.pair(op.target().fleetId() + "/" + op.target().component(),
+        .map((key, op) -> KeyValue.pair(op.target().fleetId() + "/" + op.target().component(),
             FleetEvent.resume(op.target().version())), Named.as("fleet-resumes-keyed"));
-    KStream<String, Verdict> verdicts = changes
+    Map<String, KStream<String, Object>> fleet = changes
         .mapValues(FleetEvent::of, Named.as("changes-to-fleet-events"))
         .merge(resumes, Named.as("fleet-inputs"))
+        .merge(announcements, Named.as("fleet-announcements"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(FleetEvent.class)).withName(FLEET_EVENTS))
         .process(() -> new FleetStatisticsProcessor(rules), Named.as("fleet-statistics-processor"),
-            FleetStatisticsProcessor.STORE);
+            FleetStatisticsProcessor.STORE)
+        .split(Named.as("fleet-"))
+        .branch((key, value) -> value instanceof Verdict, Branched.as("verdicts"))
+        .branch((key, value) -> value instanceof RateSample, Branched.as("rates"))
+        .noDefaultBranch();
+    KStream<String, Verdict> verdicts = fleet.get("fleet-verdicts").mapValues(v -> (Verdict) v, Named.as("verdicts-typed"));
 
     // The kill switch: fleet verdicts and operator commands for one component/version meet here.
     Map<String, KStream<String, Object>> decisions = verdicts
@@ -111,6 +126,7 @@ public final class DetectorTopology {
         .to(topics.alerts.name(), topics.alerts.produced());
 
     CrashSignatures.build(changes, topics);
+    CrashRates.build(fleet.get("fleet-rates").mapValues(v -> (RateSample) v, Named.as("rates-typed")), topics);
     return builder.build();
   }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.Comparison;
+import io.crashwatch.schemas.CrashRate;
 import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.HeartbeatReason;
 import io.crashwatch.schemas.KillSwitchAction;
@@ -329,6 +330,55 @@ class DetectionTopologyTest {
 
     assertThat(d.commands()).singleElement().satisfies(c -> assertThat(c.getShadow()).isTrue());
     assertThat(d.alerts()).singleElement().satisfies(a -> assertThat(a.getSummary()).startsWith("[SHADOW] would halt " + R41));
+  }
+
+  @Test
+  void shouldJudgeAnAnnouncedVersionEvenWhenItsDevicesAreFirstSeenOnIt() {
+    // A detector started mid-rollout: the canary devices are first seen already on r41.
+    d.fleetOn("airline-ops", 0, 190, "r40");
+    d.deployment("airline-ops", "channel-291", "r41");
+    d.fleetOn("airline-ops", 1000, 10, "r41");
+
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(1000 + k));
+    }
+
+    assertThat(d.commands()).singleElement().satisfies(c -> assertThat(c.getVersion()).isEqualTo("r41"));
+  }
+
+  @Test
+  void shouldTreatVersionsFoundInstalledAsInventoryNotARollout() {
+    d.fleetOn("airline-ops", 0, 190, "r40");
+    d.fleetOn("airline-ops", 1000, 10, "r41");
+
+    for (int k = 0; k < 10; k++) {
+      d.crash(device(1000 + k));
+    }
+
+    assertThat(d.commands()).isEmpty();
+  }
+
+  @Test
+  void shouldPublishFinalCrashRatesPerVersionAndMinute() {
+    canary("airline-ops", 0);
+    for (int k = 0; k < 3; k++) {
+      d.crash(device(canaryDevice(k)));
+    }
+    d.uncleanReboot(device(canaryDevice(3)));
+    // Event time moves on past the window and its grace: the window closes.
+    d.advance(Duration.ofMinutes(5));
+    d.update(device(1), "channel-291", "r41");
+
+    Map<String, CrashRate> rates = d.crashRates();
+    String key = R41 + "@" + DetectorDriver.START;
+    assertThat(rates).containsKey(key);
+    assertThat(rates.get(key)).satisfies(r -> {
+      assertThat(r.getDevices()).isEqualTo(10);
+      assertThat(r.getFailedDevices()).isEqualTo(4);
+      assertThat(r.getCrashReports()).isEqualTo(3);
+      assertThat(r.getUncleanReboots()).isEqualTo(1);
+      assertThat(r.getFailuresPerDeviceHour()).isEqualTo(4 / (10 / 60.0));
+    });
   }
 
   @Test

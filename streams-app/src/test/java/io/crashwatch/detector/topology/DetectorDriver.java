@@ -1,7 +1,9 @@
 package io.crashwatch.detector.topology;
 
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.schemas.CrashRate;
 import io.crashwatch.schemas.CrashReport;
+import io.crashwatch.schemas.Deployment;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
 import io.crashwatch.schemas.KillSwitchCommand;
@@ -39,6 +41,8 @@ final class DetectorDriver implements AutoCloseable {
   private final TestInputTopic<String, Heartbeat> heartbeats;
   private final TestInputTopic<String, CrashReport> crashReports;
   private final TestInputTopic<String, OperatorCommand> operator;
+  private final TestInputTopic<String, Deployment> deployments;
+  private final TestOutputTopic<String, CrashRate> crashRates;
   private final TestOutputTopic<String, KillSwitchCommand> killSwitch;
   private final TestOutputTopic<String, SreAlert> alerts;
   private Instant now = START;
@@ -59,6 +63,8 @@ final class DetectorDriver implements AutoCloseable {
     heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(), topics.heartbeats.valueSerde().serializer());
     crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(), topics.crashReports.valueSerde().serializer());
     operator = driver.createInputTopic(topics.operatorCommands.name(), new StringSerializer(), topics.operatorCommands.valueSerde().serializer());
+    deployments = driver.createInputTopic(topics.deployments.name(), new StringSerializer(), topics.deployments.valueSerde().serializer());
+    crashRates = driver.createOutputTopic(topics.crashRates.name(), new StringDeserializer(), topics.crashRates.valueSerde().deserializer());
     killSwitch = driver.createOutputTopic(topics.killSwitch.name(), new StringDeserializer(), topics.killSwitch.valueSerde().deserializer());
     alerts = driver.createOutputTopic(topics.alerts.name(), new StringDeserializer(), topics.alerts.valueSerde().deserializer());
   }
@@ -125,6 +131,25 @@ final class DetectorDriver implements AutoCloseable {
     operator.pipeInput(target, OperatorCommand.newBuilder()
         .setCommandId(UUID.randomUUID().toString()).setAction(action).setTarget(target)
         .setActor("sre@example.com").setReason("checked the evidence").setIssuedAt(now).build(), now);
+  }
+
+  /** The rollout service announces a rollout of the version to the fleet, starting now. */
+  void deployment(String fleet, String component, String version) {
+    deployments.pipeInput(fleet, Deployment.newBuilder().setRolloutId(UUID.randomUUID().toString()).setFleetId(fleet)
+        .setComponent(component).setVersion(version).setPreviousVersion(null).setStartedAt(now).build(), now);
+  }
+
+  /** {@code count} devices of {@code fleet} first seen on the given channel-291 version. */
+  void fleetOn(String fleet, int from, int count, String channelVersion) {
+    for (int i = from; i < from + count; i++) {
+      fleets.put(device(i), fleet);
+      installed.put(device(i), new HashMap<>(Map.of("sensor", "7.11.18110", "channel-291", channelVersion)));
+      heartbeat(device(i), HeartbeatReason.PERIODIC, false);
+    }
+  }
+
+  Map<String, CrashRate> crashRates() {
+    return crashRates.readKeyValuesToMap();
   }
 
   /** Wall-clock time passes; punctuations run as they would. */

@@ -83,7 +83,10 @@ class DetectorTopologyTest {
         "kill-switch-inputs-repartition", "kill-switch-processor", "stores: [kill-switch-state]",
         "crashwatch.kill-switch-sink", "crashwatch.alerts-sink",
         "crash-signatures-by-version-repartition", "crash-signatures-count", "crash-signatures-store",
-        "crashwatch.crash-signatures-sink");
+        "crashwatch.crash-signatures-sink",
+        "crashwatch.deployments-source", "validate-deployments", "deployments-keyed", "fleet-announcements",
+        "fleet-verdicts", "fleet-rates", "crash-rates-by-version-repartition", "crash-rates-aggregate",
+        "crash-rates-store", "crash-rates-final", "crashwatch.crash-rates-sink");
     assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
   }
 

@@ -3,16 +3,22 @@ package io.crashwatch.detector.topology.fleet;
 import io.crashwatch.detector.topology.device.DeviceChange;
 
 /**
- * Input of fleet statistics, keyed {@code fleet/component}: a device change, or an operator RESUME
- * of one of the component's versions, which restarts that version's test.
+ * Input of fleet statistics, keyed {@code fleet/component}: a device change; an operator RESUME of
+ * one of the component's versions, which restarts that version's test; or a rollout service's
+ * announcement that a version is being rolled out, which makes it a candidate even before any
+ * device is seen switching to it (a detector started mid-rollout).
  */
-public record FleetEvent(DeviceChange change, String resumedVersion) {
+public record FleetEvent(DeviceChange change, String resumedVersion, String announcedVersion, long announcedAtMs) {
 
   public static FleetEvent of(DeviceChange change) {
-    return new FleetEvent(change, null);
+    return new FleetEvent(change, null, null, 0);
   }
 
   public static FleetEvent resume(String version) {
-    return new FleetEvent(null, version);
+    return new FleetEvent(null, version, null, 0);
+  }
+
+  public static FleetEvent announce(String version, long startedAtMs) {
+    return new FleetEvent(null, null, version, startedAtMs);
   }
 }

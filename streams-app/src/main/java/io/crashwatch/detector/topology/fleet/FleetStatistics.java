@@ -60,6 +60,20 @@ public final class FleetStatistics {
     }
   }
 
+  /** A rollout service announced the version: judge it as a rollout from now on. */
+  void announce(String version, long startedAtMs, DetectionRules rules) {
+    advanceClock(startedAtMs, rules);
+    startRollout(versions.computeIfAbsent(version, k -> new VersionStatistics()), startedAtMs, rules);
+  }
+
+  private void startRollout(VersionStatistics v, long atMs, DetectionRules rules) {
+    if (!v.rolledOut) {
+      v.rolledOut = true;
+      v.rolloutStartMs = atMs;
+      v.baselineRate = Math.max(rules.baselineFloor(), SequentialTest.upperRateBound(fleetFailures, fleetDeviceHours));
+    }
+  }
+
   private void applied(DeviceChange change, VersionStatistics v, DetectionRules rules) {
     v.exposed++;
     v.atRisk++;
@@ -73,12 +87,7 @@ public final class FleetStatistics {
         left.atRisk = Math.max(0, left.atRisk - 1);
       }
     }
-    if (!v.rolledOut) {
-      v.rolledOut = true;
-      v.rolloutStartMs = change.atMs();
-      v.baselineRate = Math.max(rules.baselineFloor(),
-          SequentialTest.upperRateBound(fleetFailures, fleetDeviceHours));
-    }
+    startRollout(v, change.atMs(), rules);
   }
 
   private void failed(DeviceChange change, VersionStatistics v, DetectionRules rules, List<Verdict> verdicts) {

@@ -2,6 +2,7 @@ package io.crashwatch.detector.topology.fleet;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.decision.Verdict;
+import io.crashwatch.detector.topology.device.DeviceChange;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -10,13 +11,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Fleet statistics, one entry per {@code fleet/component}: applies each change as it comes and
  * forwards a {@link Verdict}, keyed {@code component/version}, the moment a version trips — never
- * at a window's close.
+ * at a window's close — and a {@link RateSample} per version touched, for the analysts' windows.
  */
-public final class FleetStatisticsProcessor implements Processor<String, FleetEvent, String, Verdict> {
+public final class FleetStatisticsProcessor implements Processor<String, FleetEvent, String, Object> {
   public static final String STORE = "fleet-statistics";
 
   private final DetectionRules rules;
-  private ProcessorContext<String, Verdict> context;
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, FleetStatistics> store;
 
   public FleetStatisticsProcessor(DetectionRules rules) {
@@ -24,7 +25,7 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
   }
 
   @Override
-  public void init(ProcessorContext<String, Verdict> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
   }
@@ -39,11 +40,27 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
     }
     if (event.resumedVersion() != null) {
       stats.resume(event.resumedVersion());
+    } else if (event.announcedVersion() != null) {
+      stats.announce(event.announcedVersion(), event.announcedAtMs(), rules);
     } else {
-      for (Verdict verdict : stats.apply(event.change(), rules)) {
+      DeviceChange change = event.change();
+      for (Verdict verdict : stats.apply(change, rules)) {
         context.forward(new Record<>(verdict.component() + "/" + verdict.version(), verdict, record.timestamp()));
+      }
+      sample(stats, change.version(), change.firstFailure() ? change.failure().name() : null, record.timestamp());
+      if (change.previous() != null) {
+        sample(stats, change.previous(), null, record.timestamp());
       }
     }
     store.put(record.key(), stats);
+  }
+
+  /** Forwards a version's state for the crash-rate windows, keyed fleet/component/version. */
+  private void sample(FleetStatistics stats, String version, String failure, long timestamp) {
+    VersionStatistics v = stats.versions.get(version);
+    if (v != null) {
+      RateSample sample = new RateSample(stats.fleetId, stats.component, version, v.exposed, failure, timestamp);
+      context.forward(new Record<>(stats.fleetId + "/" + stats.component + "/" + version, sample, timestamp));
+    }
   }
 }

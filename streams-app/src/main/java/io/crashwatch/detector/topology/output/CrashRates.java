@@ -1,0 +1,89 @@
+package io.crashwatch.detector.topology.output;
+
+import io.crashwatch.detector.topology.JsonSerde;
+import io.crashwatch.detector.topology.Topics;
+import io.crashwatch.detector.topology.fleet.RateSample;
+import io.crashwatch.schemas.CrashRate;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Suppressed;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Analysts' crash rates: per fleet, component and version, one final record per 1-minute window
+ * (event time) once the window has closed. Suppression serves this topic only; the halt path never
+ * waits on a window.
+ */
+public final class CrashRates {
+  public static final String STORE = "crash-rates-store";
+  static final Duration WINDOW = Duration.ofMinutes(1);
+  /** Crash reports arrive late (uploaded after the reboot): a window stays open this long after it ends. */
+  static final Duration GRACE = Duration.ofMinutes(2);
+
+  private CrashRates() {
+  }
+
+  /** One window of one version, as it accumulates. */
+  public static final class Window {
+    public String fleetId;
+    public String component;
+    public String version;
+    public long devices;
+    public long failedDevices;
+    public long crashReports;
+    public long uncleanReboots;
+    public long darkDevices;
+
+    Window add(RateSample s) {
+      fleetId = s.fleetId();
+      component = s.component();
+      version = s.version();
+      devices = s.devices();
+      if (s.failure() != null) {
+        failedDevices++;
+        switch (s.failure()) {
+          case "CRASH" -> crashReports++;
+          case "UNCLEAN_REBOOT" -> uncleanReboots++;
+          default -> darkDevices++;
+        }
+      }
+      return this;
+    }
+
+    CrashRate toCrashRate(long startMs, long endMs) {
+      double deviceHours = devices * (endMs - startMs) / 3_600_000.0;
+      return CrashRate.newBuilder()
+          .setFleetId(fleetId).setComponent(component).setVersion(version)
+          .setWindowStart(Instant.ofEpochMilli(startMs)).setWindowEnd(Instant.ofEpochMilli(endMs))
+          .setDevices(devices).setFailedDevices(failedDevices).setCrashReports(crashReports)
+          .setUncleanReboots(uncleanReboots).setDarkDevices(darkDevices)
+          .setFailuresPerDeviceHour(deviceHours > 0 ? failedDevices / deviceHours : 0)
+          .build();
+    }
+  }
+
+  public static void build(KStream<String, RateSample> samples, Topics topics) {
+    samples
+        .groupByKey(Grouped.with("crash-rates-by-version", Serdes.String(), new JsonSerde<>(RateSample.class)))
+        .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, GRACE))
+        .aggregate(Window::new, (key, sample, window) -> window.add(sample), Named.as("crash-rates-aggregate"),
+            Materialized.<String, Window, WindowStore<Bytes, byte[]>>as(STORE)
+                .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Window.class)))
+        .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("crash-rates-final"))
+        .toStream(Named.as("crash-rates-closed"))
+        .map((Windowed<String> key, Window w) -> KeyValue.pair(
+                key.key() + "@" + Instant.ofEpochMilli(key.window().start()),
+                w.toCrashRate(key.window().start(), key.window().end())),
+            Named.as("crash-rates-keyed"))
+        .to(topics.crashRates.name(), topics.crashRates.produced());
+  }
+}
