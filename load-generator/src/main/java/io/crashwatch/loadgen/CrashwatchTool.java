@@ -3,10 +3,10 @@ package io.crashwatch.loadgen;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The user-facing commands that run on the embedded stack: {@code ./crashwatch demo}. */
+/** The user-facing commands that play scenarios: {@code ./crashwatch demo} and {@code ./crashwatch scenario}. */
 @Command(name = "crashwatch", mixinStandardHelpOptions = true,
     description = "crashwatch on an embedded Kafka broker and schema registry.",
-    subcommands = {DemoCommand.class})
+    subcommands = {DemoCommand.class, ScenarioCommand.class})
 public final class CrashwatchTool {
 
   public static void main(String[] args) {

@@ -1,173 +1,88 @@
 package io.crashwatch.loadgen;
 
-import io.crashwatch.detector.config.TopicNames;
-import io.crashwatch.loadgen.rollout.KillSwitchListener;
-import io.crashwatch.schemas.CrashReport;
-import io.crashwatch.schemas.Heartbeat;
-import io.crashwatch.schemas.HeartbeatReason;
-import io.crashwatch.schemas.KillSwitchAction;
-import io.crashwatch.schemas.KillSwitchCommand;
-import io.crashwatch.schemas.SreAlert;
-import io.crashwatch.serde.AvroDeserializer;
-import io.crashwatch.serde.AvroSerializer;
+import io.crashwatch.detector.config.Durations;
+import io.crashwatch.loadgen.scenario.Scenario;
+import io.crashwatch.loadgen.scenario.ScenarioParser;
+import io.crashwatch.loadgen.sim.RolloutProgress;
+import io.crashwatch.loadgen.sim.ScenarioReport;
+import io.crashwatch.loadgen.sim.ScenarioRunner;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Properties;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
- * {@code ./crashwatch demo}, first cut until the scenario runner lands: the whole stack on 127.0.0.1
- * and a staged bad content update in the spirit of 19 July 2024 — a fleet on channel-291 r40, a
- * canary taking r41 device by device, each crashing on load with 0x50 in csagent.sys — until the
- * detector's HALT stops the rollout.
+ * {@code ./crashwatch demo}: the july-19 scenario — the 2024 content update, staged — on the embedded
+ * stack with a live view, then how far it got next to how far it got in 2024.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Starts an embedded Kafka broker, schema registry and the detector on 127.0.0.1 and rolls a "
-        + "bad channel-291 update out to a simulated fleet until crashwatch halts it.")
+    description = {"Starts an embedded Kafka broker, schema registry and the detector on 127.0.0.1 and plays the",
+        "july-19 scenario: a faulty channel-291 content update rolled out in waves to 5,000 hosts, crashing them",
+        "with 0x50 in csagent.sys. Ends with the time to halt and the hosts hit, next to 19 July 2024's figures.",
+        "Ctrl-C stops everything cleanly."})
 final class DemoCommand implements Callable<Integer> {
-  private static final String FLEET = "airline-ops";
-
-  @Option(names = "--devices", defaultValue = "1000", description = "Devices in the fleet (default: ${DEFAULT-VALUE}).")
-  int devices;
-
-  @Option(names = "--install-interval", defaultValue = "200ms",
-      description = "Time between two devices installing r41 (default: ${DEFAULT-VALUE}).")
-  String installInterval;
+  static final String SCENARIO = "scenarios/july-19.yaml";
 
   private final PrintStream out = System.out;
 
   @Override
   public Integer call() throws Exception {
-    long interval = io.crashwatch.detector.config.Durations.parse(installInterval).toMillis();
+    Scenario scenario = ScenarioParser.parse(resource(SCENARIO), SCENARIO);
     out.println("crashwatch demo: starting an embedded Kafka broker, schema registry and detector...");
-    try (EmbeddedStack stack = EmbeddedStack.start(Map.of())) {
-      out.printf("  Kafka broker     %s%n  schema registry  %s%n  detector health  http://127.0.0.1:%d/health%n",
-          stack.bootstrapServers(), stack.schemaRegistryUrl(), stack.detectorHttpPort());
-      TopicNames topics = stack.settings().topics();
-      CountDownLatch halted = new CountDownLatch(1);
+    try (EmbeddedStack stack = EmbeddedStack.start(
+        Map.of("heartbeat-interval", Durations.format(scenario.heartbeatInterval())))) {
+      Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "crashwatch-demo-stop")); // Ctrl-C
+      out.printf("  Kafka broker     %s   (watch the crashwatch.* topics with your own tools)%n", stack.bootstrapServers());
+      out.printf("  schema registry  %s%n", stack.schemaRegistryUrl());
+      out.printf("  detector health  http://127.0.0.1:%d/health%n%n", stack.detectorHttpPort());
+      out.printf("Playing %s: %s, %d s. Channel-291 r41 rolls out in waves %s, one every %s.%n",
+          scenario.name(), fleetsLine(scenario), scenario.duration().toSeconds(),
+          scenario.rollouts().get(0).waves(), Durations.format(scenario.rollouts().get(0).waveInterval()));
       Map<String, Object> client = Map.of("bootstrap.servers", stack.bootstrapServers(),
           "schema.registry.url", stack.schemaRegistryUrl());
-      try (KafkaProducer<String, SpecificRecord> producer = producer(stack);
-           KillSwitchListener killSwitch = new KillSwitchListener(client, topics.killSwitch(), (target, command) -> {
-             if (command.getAction() == KillSwitchAction.HALT) {
-               halted.countDown();
-             }
-           })) {
-        for (int i = 0; i < devices; i++) {
-          producer.send(new ProducerRecord<>(topics.heartbeats(), device(i), heartbeat(i, "r40", HeartbeatReason.PERIODIC)));
-        }
-        producer.flush();
-        out.printf("  %d devices of fleet %s report channel-291 r40%n", devices, FLEET);
-        out.println("  rolling out channel-291 r41, one device every " + installInterval + "...");
-
-        SplittableRandom random = new SplittableRandom(19072024);
-        long started = System.nanoTime();
-        long firstFailure = 0;
-        int installed = 0;
-        int crashed = 0;
-        List<ProducerRecord<String, SpecificRecord>> uploads = new java.util.ArrayList<>();
-        while (installed < devices && !killSwitch.view().isHalted(FLEET, "channel-291", "r41")) {
-          int i = installed * 20 % devices + installed * 20 / devices; // spread the canary over the fleet
-          // Reports of the last round's crashes are uploaded now, after their machines rebooted.
-          uploads.forEach(producer::send);
-          uploads.clear();
-          producer.send(new ProducerRecord<>(topics.heartbeats(), device(i), heartbeat(i, "r41", HeartbeatReason.UPDATE_APPLIED)));
-          installed++;
-          if (random.nextDouble() < 0.95) { // the update crashes the machine as it loads
-            crashed++;
-            firstFailure = firstFailure == 0 ? System.nanoTime() : firstFailure;
-            if (random.nextDouble() < 0.5) { // boot-looping machines upload few reports
-              uploads.add(new ProducerRecord<>(topics.crashReports(), device(i), crash(i)));
-            }
-          }
-          producer.flush();
-          // Redraw one line on a terminal; print a line every 10 devices into a log.
-          if (System.console() != null || installed % 10 == 0) {
-            out.printf("%s  devices updated %4d   crashed %4d   elapsed %5.1f s%s", System.console() != null ? "\r" : "",
-                installed, crashed, (System.nanoTime() - started) / 1e9, System.console() != null ? "" : "\n");
-          }
-          halted.await(interval, TimeUnit.MILLISECONDS);
-        }
-        out.println();
-        KillSwitchCommand halt = killSwitch.view().haltOf(FLEET, "channel-291", "r41");
-        if (halt == null) {
-          out.println("crashwatch demo: the rollout reached every device without a halt.");
-          return 1;
-        }
-        double seconds = (System.nanoTime() - firstFailure) / 1e9;
-        out.printf("%nHALT %s/%s/%s (%s), %.1f s after the first crash, after %d of %d devices installed r41 and %d crashed.%n",
-            FLEET, halt.getComponent(), halt.getVersion(), halt.getReason(), seconds, installed, devices, crashed);
-        out.println("  alert: " + firstAlert(stack, topics.alerts()).getSummary());
-        out.printf("%n19 July 2024: the faulty channel-291 update ran for 78 minutes and about 8.5 million hosts crashed.%n");
-        out.printf("Here: %.1f seconds and %d hosts.%n", seconds, crashed);
-        return 0;
-      }
+      LiveView view = new LiveView(out);
+      ScenarioReport report = ScenarioRunner.run(scenario, client, stack.settings().topics(), null, view);
+      summary(report);
+      return 0;
     }
   }
 
-  private static SreAlert firstAlert(EmbeddedStack stack, String topic) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "crashwatch-demo-alerts");
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    AvroDeserializer<SreAlert> values = new AvroDeserializer<>();
-    values.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl(), "specific.avro.reader", true), false);
-    try (KafkaConsumer<String, SreAlert> consumer = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline) {
-        for (var r : consumer.poll(Duration.ofMillis(200))) {
-          return r.value();
-        }
+  private void summary(ScenarioReport report) {
+    out.println();
+    for (RolloutProgress r : report.rollouts()) {
+      if (!r.isHalted()) {
+        out.printf("%s/%s %s was NOT halted: %d devices installed it, %d crashed.%n",
+            r.fleet(), r.component(), r.version(), r.installed(), r.crashed());
+        continue;
       }
+      Long latency = r.haltLatencyMs();
+      out.printf("HALT %s/%s/%s (%s) %s after the first crash.%n", r.fleet(), r.component(), r.version(), r.haltedBy(),
+          latency == null ? "before any crash" : String.format("%.1f s", latency / 1000.0));
+      out.printf("Before the halt took effect, %d hosts installed %s and %d crashed; the rest never got it.%n%n",
+          r.installed(), r.version(), r.crashed());
+      out.println("19 July 2024:  78 minutes to pull the update, about 8.5 million hosts in boot loops.");
+      out.printf("crashwatch:    %s, %d hosts.%n", latency == null ? "before any crash" : String.format("%.1f seconds", latency / 1000.0),
+          r.crashed());
     }
-    throw new IllegalStateException("No alert on " + topic + " within 30 s of the halt");
+    out.printf("%n%,d events produced, %,.0f per second; false halts %d, missed halts %d.%n",
+        report.eventsProduced(), report.eventsPerSecond(), report.falseHalts(), report.missedHalts());
   }
 
-  private static KafkaProducer<String, SpecificRecord> producer(EmbeddedStack stack) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
-    values.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
-    return new KafkaProducer<>(config, new StringSerializer(), values);
+  private static String fleetsLine(Scenario s) {
+    StringBuilder b = new StringBuilder();
+    s.fleets().forEach(f -> b.append(b.length() == 0 ? "" : ", ").append(String.format("%s (%,d hosts)", f.id(), f.devices())));
+    return b.toString();
   }
 
-  private static String device(int i) {
-    return String.format("host-%05d", i);
-  }
-
-  private static Heartbeat heartbeat(int i, String channel, HeartbeatReason reason) {
-    return Heartbeat.newBuilder()
-        .setDeviceId(device(i)).setFleetId(FLEET).setSentAt(Instant.now()).setBootId(device(i) + "-boot-1")
-        .setUptimeMs(3_600_000).setOsBuild("10.0.19045")
-        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", channel))
-        .setReason(reason).build();
-  }
-
-  private static CrashReport crash(int i) {
-    return CrashReport.newBuilder()
-        .setReportId(device(i) + "-crash-1").setDeviceId(device(i)).setFleetId(FLEET)
-        .setCrashedAt(Instant.now().plusMillis(50)) // loading the update takes a moment
-        .setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("10.0.19045").build();
+  private static String resource(String name) throws IOException {
+    try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IOException(name + " is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 }

@@ -24,6 +24,7 @@ final class EmbeddedStack implements AutoCloseable {
   private final Path stateDir;
   private final Detector detector;
   private final DetectorSettings settings;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private EmbeddedStack(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path stateDir,
              DetectorSettings settings, Detector detector) {
@@ -77,10 +78,13 @@ final class EmbeddedStack implements AutoCloseable {
     return detector.httpPort();
   }
 
+  /** Idempotent: the demo's Ctrl-C hook and its normal end may both call it. */
   @Override
   public void close() {
-    detector.close();
-    close(broker, registry, stateDir);
+    if (closed.compareAndSet(false, true)) {
+      detector.close();
+      close(broker, registry, stateDir);
+    }
   }
 
   private static void close(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path stateDir) {

@@ -78,7 +78,7 @@ public final class DetectorTopology {
     Map<String, KStream<String, Object>> device = heartbeats
         .merge(crashReports, Named.as("device-inputs"))
         .process(() -> new DeviceStateProcessor(rules, activity), Named.as("device-state-processor"),
-            DeviceStateProcessor.STATE_STORE, DeviceStateProcessor.DEADLINE_STORE)
+            DeviceStateProcessor.STATE_STORE, DeviceStateProcessor.DEADLINE_STORE, DeviceStateProcessor.LAST_SEEN_STORE)
         .split(Named.as("device-"))
         .branch((key, value) -> value instanceof DeviceChange, Branched.as("changes"))
         .branch((key, value) -> value instanceof SreAlert, Branched.as("alerts"))
@@ -135,6 +135,9 @@ public final class DetectorTopology {
         Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), Serdes.String(), new DeviceStateSerde()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DeviceStateProcessor.DEADLINE_STORE), Serdes.String(), Serdes.String()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(DeviceStateProcessor.LAST_SEEN_STORE), Serdes.String(), Serdes.Long())
+        .withLoggingDisabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(FleetStatisticsProcessor.STORE), Serdes.String(), new JsonSerde<>(FleetStatistics.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(

@@ -386,6 +386,8 @@ class DetectionTopologyTest {
     d.fleet("airline-ops", 0, 10);
     var fleetEvents = d.internal(DetectorTopology.FLEET_EVENTS);
     fleetEvents.readRecordsToList(); // first sightings: one APPLIED per device and component
+    var deviceChangelog = d.changelog("device-state");
+    deviceChangelog.readRecordsToList();
 
     for (int round = 0; round < 20; round++) {
       d.advance(Duration.ofSeconds(30));
@@ -397,5 +399,8 @@ class DetectionTopologyTest {
 
     assertThat(fleetEvents.readRecordsToList()).singleElement()
         .satisfies(r -> assertThat(r.key()).isEqualTo("airline-ops/channel-291"));
+    // Nor is device state rewritten for a heartbeat that changes nothing.
+    assertThat(deviceChangelog.readRecordsToList()).singleElement()
+        .satisfies(r -> assertThat(r.key()).isEqualTo(device(3)));
   }
 }

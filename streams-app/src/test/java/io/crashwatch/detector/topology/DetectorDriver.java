@@ -178,6 +178,10 @@ final class DetectorDriver implements AutoCloseable {
     return driver.createOutputTopic(topics.deadLetters, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
+  TestOutputTopic<String, byte[]> changelog(String store) {
+    return driver.createOutputTopic(APPLICATION_ID + "-" + store + "-changelog", new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
   TestOutputTopic<String, byte[]> internal(String repartition) {
     return driver.createOutputTopic(APPLICATION_ID + "-" + repartition + "-repartition",
         new StringDeserializer(), new ByteArrayDeserializer());

@@ -1,6 +1,5 @@
 package io.crashwatch.detector.topology.device;
 
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -32,10 +31,8 @@ public final class DeviceState {
 
   String fleetId;
   String bootId;
-  /** Wall-clock time the last heartbeat was processed: silence is measured on the wall clock. */
-  long lastSeenMs;
-  /** Deadline under which the device sits in the dark-deadline index; 0 when not indexed. */
-  long indexedDeadlineMs;
+  /** Whether the device sits in the dark-deadline index (under some deadline, moved lazily). */
+  boolean indexed;
   boolean dark;
   final Map<String, Installed> components = new LinkedHashMap<>();
   /** {@code component=version} pairs this device has already failed on. */
@@ -95,7 +92,7 @@ public final class DeviceState {
 
   @Override
   public String toString() {
-    return "DeviceState{fleet=" + fleetId + ", lastSeen=" + Instant.ofEpochMilli(lastSeenMs) + ", dark=" + dark
+    return "DeviceState{fleet=" + fleetId + ", dark=" + dark
         + ", components=" + components + ", failedOn=" + failedOn + "}";
   }
 }

@@ -28,6 +28,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class DeviceStateProcessor implements Processor<String, SpecificRecord, String, Object> {
   public static final String STATE_STORE = "device-state";
   public static final String DEADLINE_STORE = "dark-deadlines";
+  /**
+   * When each device was last heard from, on the wall clock: written on every heartbeat, so kept
+   * local, without a changelog. Nothing is lost by that: after a restart or a move to another
+   * instance, silence counts only from the moment the partition is caught up again.
+   */
+  public static final String LAST_SEEN_STORE = "device-last-seen";
   static final Duration SCAN_INTERVAL = Duration.ofMillis(500);
 
   private final DetectionRules rules;
@@ -35,7 +41,10 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, DeviceState> devices;
   private KeyValueStore<String, String> deadlines;
+  private KeyValueStore<String, Long> lastSeen;
   private String task;
+  /** Changes forwarded so far: a heartbeat that forwards none and changes nothing else is not written. */
+  private long emitted;
 
   public DeviceStateProcessor(DetectionRules rules, InputActivity activity) {
     this.rules = rules;
@@ -47,6 +56,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     this.context = context;
     this.devices = context.getStateStore(STATE_STORE);
     this.deadlines = context.getStateStore(DEADLINE_STORE);
+    this.lastSeen = context.getStateStore(LAST_SEEN_STORE);
     this.task = context.taskId().toString();
     activity.open(task, context.currentSystemTimeMs());
     context.schedule(SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::scan);
@@ -65,6 +75,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     long now = context.currentSystemTimeMs();
     long sentAt = hb.getSentAt().toEpochMilli();
     activity.heartbeat(task, sentAt, now);
+    lastSeen.put(deviceId, now);
+    long emittedBefore = emitted;
     DeviceState known = devices.get(deviceId);
     boolean isNew = known == null;
     DeviceState state = isNew ? new DeviceState(hb.getFleetId()) : known;
@@ -92,12 +104,16 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       state.currentVersions().forEach((component, version) ->
           emit(DeviceChange.cameBack(state.fleetId, component, version, deviceId, sentAt)));
     }
+    boolean changed = isNew || emitted > emittedBefore || !hb.getBootId().equals(state.bootId);
     state.bootId = hb.getBootId();
-    state.lastSeenMs = now;
-    if (state.indexedDeadlineMs == 0) {
-      index(deviceId, state, now + rules.darkAfter().toMillis());
+    if (!state.indexed) {
+      index(deviceId, now + rules.darkAfter().toMillis());
+      state.indexed = true;
+      changed = true;
     }
-    devices.put(deviceId, state);
+    if (changed) {
+      devices.put(deviceId, state); // most heartbeats change nothing: no write, no changelog record
+    }
   }
 
   private void crash(String deviceId, CrashReport report) {
@@ -158,25 +174,26 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
           continue;
         }
         // Silence before the partition was trusted (a restart, a lag, an outage) does not count.
-        long deadline = Math.max(state.lastSeenMs, trustSince) + darkAfter;
+        Long seen = lastSeen.get(deviceId);
+        long deadline = Math.max(seen == null ? 0 : seen, trustSince) + darkAfter;
         if (deadline > now) {
-          index(deviceId, state, deadline); // heard from since it was indexed: look again later
+          index(deviceId, deadline); // heard from since it was indexed: look again later
         } else {
           state.dark = true;
-          state.indexedDeadlineMs = 0;
+          state.indexed = false;
           fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.DARK, null, now);
+          devices.put(deviceId, state);
         }
-        devices.put(deviceId, state);
       }
     }
   }
 
-  private void index(String deviceId, DeviceState state, long deadlineMs) {
-    state.indexedDeadlineMs = deadlineMs;
+  private void index(String deviceId, long deadlineMs) {
     deadlines.put(DarkDeadlines.key(deadlineMs, deviceId), deviceId);
   }
 
   private void emit(DeviceChange change) {
+    emitted++;
     context.forward(new Record<>(change.key(), change, change.atMs()));
   }
 

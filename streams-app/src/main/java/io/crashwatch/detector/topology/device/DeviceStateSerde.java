@@ -34,8 +34,7 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
       out.writeByte(FORMAT);
       out.writeUTF(s.fleetId);
       out.writeUTF(s.bootId == null ? "" : s.bootId);
-      out.writeLong(s.lastSeenMs);
-      out.writeLong(s.indexedDeadlineMs);
+      out.writeBoolean(s.indexed);
       out.writeBoolean(s.dark);
       out.writeByte(s.components.size());
       for (var c : s.components.entrySet()) {
@@ -67,8 +66,7 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
       DeviceState s = new DeviceState(in.readUTF());
       String bootId = in.readUTF();
       s.bootId = bootId.isEmpty() ? null : bootId;
-      s.lastSeenMs = in.readLong();
-      s.indexedDeadlineMs = in.readLong();
+      s.indexed = in.readBoolean();
       s.dark = in.readBoolean();
       int components = in.readUnsignedByte();
       for (int i = 0; i < components; i++) {

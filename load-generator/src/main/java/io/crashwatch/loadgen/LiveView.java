@@ -1,0 +1,48 @@
+package io.crashwatch.loadgen;
+
+import io.crashwatch.loadgen.sim.Progress;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The scenario's progress as a few lines redrawn in place on a terminal, or a line every five
+ * seconds into a log or pipe.
+ */
+final class LiveView implements Consumer<Progress> {
+  private final PrintStream out;
+  private final boolean terminal = System.console() != null;
+  private int drawn;
+  private long lastPrintedMs = -5_000;
+
+  LiveView(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void accept(Progress p) {
+    String status = String.format(Locale.ROOT, "  %5.1f s   devices updated %6d   failed %6d   dark %6d   events/s %,8.0f",
+        p.elapsedMs() / 1000.0, p.updated(), p.crashed(), p.dark(), p.eventsPerSecond());
+    if (terminal) {
+      StringBuilder screen = new StringBuilder();
+      if (drawn > 0) {
+        screen.append("\033[").append(drawn).append("F"); // back to the first line drawn last time
+      }
+      screen.append("\033[2K").append(status).append('\n');
+      for (String halt : p.halts()) {
+        screen.append("\033[2K  ").append(halt).append('\n');
+      }
+      out.print(screen);
+      drawn = 1 + p.halts().size();
+    } else if (p.elapsedMs() - lastPrintedMs >= 5_000) {
+      out.println(status);
+      lastPrintedMs = p.elapsedMs();
+    }
+    out.flush();
+  }
+
+  /** Halts in a log are printed once, as they come, by the caller's summary. */
+  boolean terminal() {
+    return terminal;
+  }
+}

@@ -1,0 +1,63 @@
+package io.crashwatch.loadgen.sim;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.crashwatch.loadgen.scenario.Expect;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The scenario report of shared/DESIGN.md: one entry per rollout and fleet, and the verdicts. */
+public record ScenarioReport(String scenario, String runId, long eventsProduced, double eventsPerSecond,
+                             List<RolloutProgress> rollouts) {
+
+  /** Halted rollouts that were expected to run to the end. */
+  public long falseHalts() {
+    return rollouts.stream().filter(r -> r.isHalted() && r.expect() == Expect.NO_HALT).count();
+  }
+
+  /** Rollouts expected to be halted that never were. */
+  public long missedHalts() {
+    return rollouts.stream().filter(r -> !r.isHalted() && r.expect() == Expect.HALT).count();
+  }
+
+  /** The report as JSON, fields in the contract's order. */
+  public Map<String, Object> toJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("scenario", scenario);
+    json.put("runId", runId);
+    json.put("eventsProduced", eventsProduced);
+    json.put("eventsPerSecond", Math.round(eventsPerSecond * 10) / 10.0);
+    json.put("rollouts", rollouts.stream().map(r -> {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("fleet", r.fleet());
+      e.put("component", r.component());
+      e.put("version", r.version());
+      e.put("bad", r.bad());
+      e.put("expect", r.expect() == Expect.HALT ? "halt" : "no-halt");
+      e.put("halted", r.isHalted());
+      e.put("haltedBy", r.haltedBy());
+      e.put("haltLatencyMs", r.haltLatencyMs());
+      e.put("devicesInstalled", r.installed());
+      e.put("devicesCrashed", r.crashed());
+      return e;
+    }).toList());
+    json.put("falseHalts", falseHalts());
+    json.put("missedHalts", missedHalts());
+    return json;
+  }
+
+  public void write(Path file) throws IOException {
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), toJson());
+  }
+
+  public String toJsonString() {
+    try {
+      return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.crashwatch.loadgen.sim;
+
+import io.crashwatch.detector.config.TopicNames;
+import io.crashwatch.loadgen.rollout.KillSwitchListener;
+import io.crashwatch.loadgen.scenario.Scenario;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Runs a scenario against a cluster where a detector is already running: produces the fleets'
+ * telemetry in real time, obeys the kill switch, and reports what happened.
+ */
+public final class ScenarioRunner {
+  /** After the scenario's end, HALTs already on their way still count for this long. */
+  static final long DRAIN_MS = 2_000;
+
+  private ScenarioRunner() {
+  }
+
+  /**
+   * @param clientConfig {@code bootstrap.servers}, {@code schema.registry.url} and security settings
+   * @param runId        suffix of every fleet id, so reruns against a shared cluster start fresh; null for none
+   */
+  public static ScenarioReport run(Scenario scenario, Map<String, Object> clientConfig, TopicNames topics, String runId,
+                                   Consumer<Progress> view) throws InterruptedException {
+    List<String> halts = new ArrayList<>();
+    try (Telemetry telemetry = new Telemetry(clientConfig, topics)) {
+      Simulation simulation = new Simulation(scenario, telemetry, fleet -> runId == null ? fleet : fleet + "-" + runId);
+      KillSwitchListener[] listener = new KillSwitchListener[1];
+      listener[0] = new KillSwitchListener(clientConfig, topics.killSwitch(), (target, command) -> {
+        simulation.onKillSwitch(listener[0].view(), command);
+        if (command != null && command.getAction() == io.crashwatch.schemas.KillSwitchAction.HALT) {
+          synchronized (halts) {
+            halts.add(String.format("%5.1f s  HALT %s (%s%s)", simulation.elapsedMs() / 1000.0, target,
+                command.getReason(), command.getShadow() ? ", shadow" : ""));
+          }
+        }
+      });
+      try {
+        simulation.run(() -> {
+          int[] c = simulation.counts();
+          long elapsed = Math.max(1, simulation.elapsedMs());
+          synchronized (halts) {
+            view.accept(new Progress(elapsed, c[0], c[1], c[2], telemetry.events(),
+                telemetry.events() * 1000.0 / elapsed, List.copyOf(halts)));
+          }
+        });
+        long deadline = System.nanoTime() + DRAIN_MS * 1_000_000;
+        while (System.nanoTime() < deadline && simulation.rollouts().stream().anyMatch(r -> !r.isHalted() && r.bad())) {
+          Thread.sleep(50);
+        }
+      } finally {
+        listener[0].close();
+      }
+      double seconds = scenario.duration().toMillis() / 1000.0;
+      return new ScenarioReport(scenario.name(), runId, telemetry.events(), telemetry.events() / seconds,
+          simulation.rollouts());
+    }
+  }
+}

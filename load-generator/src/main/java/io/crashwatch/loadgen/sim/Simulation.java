@@ -1,0 +1,296 @@
+package io.crashwatch.loadgen.sim;
+
+import io.crashwatch.loadgen.rollout.KillSwitchView;
+import io.crashwatch.loadgen.scenario.EffectSpec;
+import io.crashwatch.loadgen.scenario.FleetSpec;
+import io.crashwatch.loadgen.scenario.IncidentSpec;
+import io.crashwatch.loadgen.scenario.RolloutSpec;
+import io.crashwatch.loadgen.scenario.Scenario;
+import io.crashwatch.schemas.HeartbeatReason;
+import io.crashwatch.schemas.KillSwitchAction;
+import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.schemas.HaltReason;
+import io.crashwatch.schemas.Scope;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * A scenario played in real time: fleets of simulated agents heartbeating and crashing, rollouts
+ * installing wave by wave, incidents, all deterministic from the scenario's seed — and rollouts that
+ * stop installing the moment the kill switch halts them.
+ *
+ * <p>One thread runs the event queue; the kill-switch listener's thread only marks rollouts halted.
+ */
+public final class Simulation {
+  /** Time from a crash to the BOOT heartbeat of a machine that comes back. */
+  static final long REBOOT_MS = 1_000;
+
+  private record Event(long atMs, long seq, Runnable action) {
+  }
+
+  private final Scenario scenario;
+  private final Telemetry telemetry;
+  private final Function<String, String> sentFleetId;
+  private final SplittableRandom random;
+  private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) ->
+      a.atMs != b.atMs ? Long.compare(a.atMs, b.atMs) : Long.compare(a.seq, b.seq));
+  private final List<Device> devices = new ArrayList<>();
+  private final List<List<Device>> fleets = new ArrayList<>();
+  private final List<RolloutProgress> rollouts = new ArrayList<>();
+  private final long intervalMs;
+  private long seq;
+  private long nowMs;
+  private long startNanos;
+
+  /** @param sentFleetId the fleet id as sent to Kafka, e.g. with a run suffix against a shared cluster */
+  Simulation(Scenario scenario, Telemetry telemetry, Function<String, String> sentFleetId) {
+    this.scenario = scenario;
+    this.telemetry = telemetry;
+    this.sentFleetId = sentFleetId;
+    this.random = new SplittableRandom(scenario.seed());
+    this.intervalMs = scenario.heartbeatInterval().toMillis();
+    for (int f = 0; f < scenario.fleets().size(); f++) {
+      FleetSpec spec = scenario.fleets().get(f);
+      List<Device> fleet = new ArrayList<>();
+      for (int i = 0; i < spec.devices(); i++) {
+        Device d = new Device(String.format("%s-%05d", sentFleetId.apply(spec.id()), i), f, spec.components());
+        fleet.add(d);
+        devices.add(d);
+      }
+      fleets.add(fleet);
+    }
+    for (RolloutSpec r : scenario.rollouts()) {
+      for (FleetSpec f : scenario.fleets()) {
+        if (r.fleet().equals("*") || r.fleet().equals(f.id())) {
+          rollouts.add(new RolloutProgress(r, f.id(), sentFleetId.apply(f.id())));
+        }
+      }
+    }
+  }
+
+  public List<RolloutProgress> rollouts() {
+    return rollouts;
+  }
+
+  /** Milliseconds since the simulation started, on the wall clock. */
+  long elapsedMs() {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  /** Called on the kill-switch listener's thread: marks the rollouts the kill switch now halts, and by what. */
+  void onKillSwitch(KillSwitchView view, KillSwitchCommand command) {
+    if (command == null || command.getShadow() || command.getAction() != KillSwitchAction.HALT) {
+      return;
+    }
+    long at = elapsedMs();
+    for (RolloutProgress r : rollouts) {
+      KillSwitchCommand halt = r.halted() ? null : view.haltOf(r.sentFleet, r.component(), r.version());
+      if (halt != null) {
+        r.haltedBy = halt.getReason() == HaltReason.OPERATOR ? "OPERATOR"
+            : halt.getScope() == Scope.GLOBAL ? "GLOBAL" : "FLEET";
+        r.haltedAtMs = at;
+      }
+    }
+  }
+
+  /** Plays the scenario to its end; {@code progress} is called about twice a second. */
+  void run(Runnable progress) throws InterruptedException {
+    startNanos = System.nanoTime();
+    schedule();
+    long end = scenario.duration().toMillis();
+    long nextProgress = 0;
+    while (true) {
+      nowMs = elapsedMs();
+      if (nowMs >= end) {
+        break;
+      }
+      while (!queue.isEmpty() && queue.peek().atMs <= nowMs) {
+        queue.poll().action.run();
+      }
+      if (nowMs >= nextProgress) {
+        progress.run();
+        nextProgress = nowMs + 500;
+      }
+      long next = queue.isEmpty() ? end : queue.peek().atMs;
+      long wait = Math.min(Math.min(next, end) - elapsedMs(), 20);
+      if (wait > 0) {
+        Thread.sleep(wait);
+      }
+    }
+    progress.run();
+  }
+
+  private void at(long atMs, Runnable action) {
+    queue.add(new Event(atMs, seq++, action));
+  }
+
+  private void schedule() {
+    for (Device d : devices) {
+      // Agents check in at random moments of their interval, then keep their rhythm with some jitter.
+      at(random.nextLong(intervalMs), () -> heartbeat(d, HeartbeatReason.PERIODIC, false));
+      scheduleBackgroundCrash(d);
+    }
+    for (RolloutProgress r : rollouts) {
+      at(r.spec.start().toMillis(), () -> startRollout(r));
+    }
+    for (IncidentSpec incident : scenario.incidents()) {
+      at(incident.at().toMillis(), () -> incident(incident));
+    }
+  }
+
+  private void heartbeat(Device d, HeartbeatReason reason, boolean unclean) {
+    if (d.bootLooping) {
+      return;
+    }
+    if (reason != HeartbeatReason.PERIODIC || nowMs >= d.darkUntilMs) {
+      telemetry.heartbeat(d, fleetId(d), reason, unclean, nowMs);
+    }
+    if (reason == HeartbeatReason.PERIODIC) {
+      long jitter = intervalMs / 10;
+      at(nowMs + intervalMs - jitter + random.nextLong(2 * jitter + 1), () -> heartbeat(d, HeartbeatReason.PERIODIC, false));
+    }
+  }
+
+  private void scheduleBackgroundCrash(Device d) {
+    double rate = scenario.fleets().get(d.fleet).crashRatePerDeviceHour() * d.rateMultiplier;
+    if (rate <= 0) {
+      return;
+    }
+    int epoch = ++d.crashEpoch;
+    long in = (long) (-Math.log(1 - random.nextDouble()) / rate * 3_600_000);
+    at(nowMs + in, () -> {
+      if (d.crashEpoch == epoch && !d.bootLooping) {
+        crash(d, 0x1E, null, false, 1.0, 0);
+        scheduleBackgroundCrash(d);
+      }
+    });
+  }
+
+  private void startRollout(RolloutProgress r) {
+    if (r.halted()) {
+      return; // a global halt came first: this rollout never starts installing
+    }
+    int fleetIndex = indexOf(r.fleet);
+    List<Device> fleet = fleets.get(fleetIndex);
+    telemetry.deployment(r.sentFleet, r.component(), r.version(),
+        scenario.fleets().get(fleetIndex).components().get(r.component()));
+    List<Device> order = new ArrayList<>(fleet);
+    for (int i = order.size() - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      Device t = order.get(i);
+      order.set(i, order.get(j));
+      order.set(j, t);
+    }
+    long waveStart = r.spec.start().toMillis();
+    long waveMs = r.spec.waveInterval().toMillis();
+    int from = 0;
+    for (double cumulative : r.spec.waves()) {
+      int to = (int) Math.round(cumulative * order.size());
+      for (Device d : order.subList(from, to)) {
+        at(waveStart + random.nextLong(Math.max(1, waveMs)), () -> install(r, d));
+      }
+      from = to;
+      waveStart += waveMs;
+    }
+  }
+
+  private void install(RolloutProgress r, Device d) {
+    if (r.halted() || d.bootLooping) {
+      return; // a halted rollout installs on no further device
+    }
+    d.components.put(r.component(), r.version());
+    r.installed++;
+    heartbeat(d, HeartbeatReason.UPDATE_APPLIED, false);
+    EffectSpec effect = r.spec.effect();
+    if (effect == null) {
+      return;
+    }
+    if (effect.crashRateMultiplier() != 1.0) {
+      d.rateMultiplier = effect.crashRateMultiplier();
+      scheduleBackgroundCrash(d);
+    }
+    if (random.nextDouble() < effect.crashProbability()) {
+      long delay = (long) (-Math.log(1 - random.nextDouble()) * effect.crashDelay().toMillis());
+      at(nowMs + delay, () -> crash(d, effect.bugcheck(), effect.faultingModule(), effect.bootLoop(),
+          effect.reportProbability(), effect.reportDelay().toMillis()));
+    }
+  }
+
+  /**
+   * A blue screen: the rollouts whose version the device runs count it; it loops or reboots with a
+   * BOOT heartbeat saying the shutdown was unclean; a share of crashes upload a report later.
+   */
+  private void crash(Device d, int bugcheck, String module, boolean bootLoop, double reportProbability, long reportDelayMs) {
+    if (d.bootLooping) {
+      return;
+    }
+    Instant crashedAt = Instant.now();
+    for (RolloutProgress r : rollouts) {
+      if (r.fleet.equals(scenario.fleets().get(d.fleet).id()) && r.version().equals(d.components.get(r.component()))) {
+        if (!r.halted()) {
+          r.crashed++;
+        }
+        if (r.firstFailureMs < 0) {
+          r.firstFailureMs = elapsedMs();
+        }
+      }
+    }
+    d.bootLooping = bootLoop;
+    if (!bootLoop) {
+      at(nowMs + REBOOT_MS, () -> {
+        d.boots++;
+        heartbeat(d, HeartbeatReason.BOOT, true);
+      });
+    }
+    if (random.nextDouble() < reportProbability) {
+      long delay = REBOOT_MS + (reportDelayMs == 0 ? 0 : (long) (-Math.log(1 - random.nextDouble()) * reportDelayMs));
+      at(nowMs + delay, () -> telemetry.crashReport(d, fleetId(d), crashedAt, bugcheck, module));
+    }
+  }
+
+  private void incident(IncidentSpec incident) {
+    long until = nowMs + incident.duration().toMillis();
+    for (Device d : fleets.get(indexOf(incident.fleet()))) {
+      if (random.nextDouble() < incident.darkFraction()) {
+        d.darkUntilMs = until;
+      }
+      if (random.nextDouble() < incident.crashFraction()) {
+        at(nowMs + random.nextLong(Math.max(1, incident.duration().toMillis())), () -> crash(d, 0x1E, null, false, 1.0, 0));
+      }
+    }
+  }
+
+  private String fleetId(Device d) {
+    return sentFleetId.apply(scenario.fleets().get(d.fleet).id());
+  }
+
+  private int indexOf(String fleet) {
+    for (int f = 0; f < scenario.fleets().size(); f++) {
+      if (scenario.fleets().get(f).id().equals(fleet)) {
+        return f;
+      }
+    }
+    throw new IllegalArgumentException("unknown fleet " + fleet);
+  }
+
+  /** Devices updated (any rollout), crashed, and silent now: for the live view. */
+  int[] counts() {
+    int updated = 0;
+    int crashed = 0;
+    for (RolloutProgress r : rollouts) {
+      updated += r.installed;
+      crashed += r.crashed;
+    }
+    int dark = 0;
+    for (Device d : devices) {
+      if (d.bootLooping || nowMs < d.darkUntilMs) {
+        dark++;
+      }
+    }
+    return new int[] {updated, crashed, dark};
+  }
+}

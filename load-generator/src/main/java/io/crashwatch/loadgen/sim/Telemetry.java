@@ -1,0 +1,79 @@
+package io.crashwatch.loadgen.sim;
+
+import io.crashwatch.detector.config.TopicNames;
+import io.crashwatch.schemas.CrashReport;
+import io.crashwatch.schemas.Deployment;
+import io.crashwatch.schemas.Heartbeat;
+import io.crashwatch.schemas.HeartbeatReason;
+import io.crashwatch.serde.AvroSerializer;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** What the simulated agents and rollout services send, as Avro with the project's serde. */
+final class Telemetry implements AutoCloseable {
+  private final KafkaProducer<String, SpecificRecord> producer;
+  private final TopicNames topics;
+  private final AtomicLong events = new AtomicLong();
+  private volatile Exception failure;
+
+  /** @param clientConfig bootstrap servers, registry URL and any security settings */
+  Telemetry(Map<String, Object> clientConfig, TopicNames topics) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
+    values.configure(config, false);
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
+    this.topics = topics;
+  }
+
+  void heartbeat(Device d, String fleetId, HeartbeatReason reason, boolean unclean, long uptimeMs) {
+    send(topics.heartbeats(), d.id, Heartbeat.newBuilder()
+        .setDeviceId(d.id).setFleetId(fleetId).setSentAt(Instant.now()).setBootId(d.bootId())
+        .setUptimeMs(uptimeMs).setOsBuild("10.0.19045").setComponents(Map.copyOf(d.components))
+        .setReason(reason).setPreviousShutdownUnclean(unclean).build());
+  }
+
+  void crashReport(Device d, String fleetId, Instant crashedAt, int bugcheck, String faultingModule) {
+    send(topics.crashReports(), d.id, CrashReport.newBuilder()
+        .setReportId(UUID.randomUUID().toString()).setDeviceId(d.id).setFleetId(fleetId).setCrashedAt(crashedAt)
+        .setBugcheckCode(bugcheck).setFaultingModule(faultingModule).setOsBuild("10.0.19045")
+        .setUploadedAt(Instant.now()).build());
+  }
+
+  void deployment(String fleetId, String component, String version, String previous) {
+    send(topics.deployments(), fleetId, Deployment.newBuilder()
+        .setRolloutId(UUID.randomUUID().toString()).setFleetId(fleetId).setComponent(component)
+        .setVersion(version).setPreviousVersion(previous).setStartedAt(Instant.now()).build());
+  }
+
+  long events() {
+    return events.get();
+  }
+
+  private void send(String topic, String key, SpecificRecord value) {
+    if (failure != null) {
+      throw new IllegalStateException("Cannot produce to Kafka: " + failure.getMessage(), failure);
+    }
+    producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+      if (error != null && failure == null) {
+        failure = error; // the producer's I/O thread cannot throw to us: the next send does
+      }
+    });
+    events.incrementAndGet();
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

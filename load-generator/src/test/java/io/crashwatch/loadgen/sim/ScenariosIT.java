@@ -1,0 +1,79 @@
+package io.crashwatch.loadgen.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crashwatch.detector.Detector;
+import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.config.Durations;
+import io.crashwatch.embedded.KafkaClusterExtension;
+import io.crashwatch.loadgen.scenario.Expect;
+import io.crashwatch.loadgen.scenario.Scenario;
+import io.crashwatch.loadgen.scenario.ScenarioParser;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Shortened copies of the shipped scenarios, end to end on one shared broker and registry with the
+ * real detector: each report must match its expectations — every bad rollout halted, no healthy one.
+ */
+class ScenariosIT {
+  @RegisterExtension
+  static final KafkaClusterExtension CLUSTER = new KafkaClusterExtension();
+
+  @TempDir
+  Path stateDir;
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"july-19", "july-19-unstaged", "healthy-rollout", "slow-burn", "noisy-fleet",
+      "network-incident", "two-fleets", "late-reports"})
+  void shouldMatchTheScenariosExpectations(String name) throws Exception {
+    Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-short", name + ".yaml"));
+    String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", CLUSTER.bootstrapServers());
+    values.put("schema.registry.url", CLUSTER.schemaRegistryUrl());
+    values.put("application.id", run);
+    values.put("state.dir", stateDir.toString());
+    values.put("http-port", "0");
+    values.put("topic-partitions", "2");
+    values.put("heartbeat-interval", Durations.format(scenario.heartbeatInterval()));
+    for (String topic : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
+        "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
+      values.put(topic + "-topic", run + "." + topic);
+    }
+    DetectorSettings settings = DetectorSettings.from(values);
+
+    ScenarioReport report;
+    try (Detector detector = Detector.start(settings)) {
+      detector.awaitRunning(Duration.ofSeconds(60));
+      report = ScenarioRunner.run(scenario, Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
+          "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), null, progress -> { });
+    }
+
+    System.out.println(report.toJsonString());
+    assertThat(report.falseHalts()).as("false halts").isZero();
+    assertThat(report.missedHalts()).as("missed halts").isZero();
+    assertThat(report.eventsProduced()).isPositive();
+    for (RolloutProgress r : report.rollouts()) {
+      if (r.expect() == Expect.HALT && r.bad() && r.haltLatencyMs() != null) {
+        // A halt stops the rollout: far from every device of the fleet got the bad version.
+        assertThat(r.installed()).as("devices installed before the halt of %s", r.fleet())
+            .isLessThan(scenario.fleets().stream().filter(f -> f.id().equals(r.fleet())).findFirst().orElseThrow().devices());
+      }
+    }
+    if (name.equals("two-fleets")) {
+      assertThat(report.rollouts()).filteredOn(r -> r.fleet().equals("north-stores")).singleElement().satisfies(r -> {
+        assertThat(r.haltedBy()).isEqualTo("GLOBAL");
+        assertThat(r.installed()).isZero();
+      });
+    }
+  }
+}
