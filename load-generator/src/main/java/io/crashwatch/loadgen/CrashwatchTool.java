@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The user-facing commands that play scenarios: {@code ./crashwatch demo} and {@code ./crashwatch scenario}. */
 @Command(name = "crashwatch", mixinStandardHelpOptions = true,
     description = "crashwatch on an embedded Kafka broker and schema registry.",
-    subcommands = {DemoCommand.class, ScenarioCommand.class})
+    subcommands = {DemoCommand.class, ScenarioCommand.class, io.crashwatch.loadgen.bench.BenchCommand.class})
 public final class CrashwatchTool {
 
   public static void main(String[] args) {

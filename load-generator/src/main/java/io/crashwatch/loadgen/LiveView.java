@@ -6,14 +6,15 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * The scenario's progress as a few lines redrawn in place on a terminal, or a line every five
- * seconds into a log or pipe.
+ * The scenario's progress as a few lines redrawn in place on a terminal; into a log or pipe, a line
+ * every five seconds and each halt as it happens.
  */
 final class LiveView implements Consumer<Progress> {
   private final PrintStream out;
   private final boolean terminal = System.console() != null;
   private int drawn;
   private long lastPrintedMs = -5_000;
+  private int haltsPrinted;
 
   LiveView(PrintStream out) {
     this.out = out;
@@ -34,15 +35,15 @@ final class LiveView implements Consumer<Progress> {
       }
       out.print(screen);
       drawn = 1 + p.halts().size();
-    } else if (p.elapsedMs() - lastPrintedMs >= 5_000) {
-      out.println(status);
-      lastPrintedMs = p.elapsedMs();
+    } else {
+      if (p.elapsedMs() - lastPrintedMs >= 5_000) {
+        out.println(status);
+        lastPrintedMs = p.elapsedMs();
+      }
+      for (; haltsPrinted < p.halts().size(); haltsPrinted++) {
+        out.println("  " + p.halts().get(haltsPrinted));
+      }
     }
     out.flush();
-  }
-
-  /** Halts in a log are printed once, as they come, by the caller's summary. */
-  boolean terminal() {
-    return terminal;
   }
 }

@@ -28,6 +28,7 @@ public record DetectorSettings(
     short topicReplicationFactor,
     boolean createTopics,
     int httpPort,
+    int stateMemoryMb,
     Map<String, String> kafka) {
 
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -37,8 +38,10 @@ public record DetectorSettings(
   static final Setting<Integer> TOPIC_REPLICATION_FACTOR = Setting.atLeast("topic-replication-factor", -1, "-1: the broker's default");
   static final Setting<Boolean> CREATE_TOPICS = Setting.bool("create-topics", "create missing topics at start");
   static final Setting<Integer> HTTP_PORT = Setting.atLeast("http-port", 0, "port of /health; 0 picks a free one");
+  static final Setting<Integer> STATE_MEMORY_MB = Setting.atLeast("state-memory-mb", 16, "RocksDB memory for all stores");
 
-  private static final List<Setting<?>> OWN = List.of(TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, CREATE_TOPICS, HTTP_PORT);
+  private static final List<Setting<?>> OWN = List.of(TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, CREATE_TOPICS, HTTP_PORT,
+      STATE_MEMORY_MB);
 
   public DetectorSettings {
     kafka = Map.copyOf(kafka);
@@ -63,6 +66,7 @@ public record DetectorSettings(
         (short) replication,
         CREATE_TOPICS.read(values, true),
         HTTP_PORT.read(values, 8080),
+        STATE_MEMORY_MB.read(values, 128),
         kafka);
   }
 
@@ -82,6 +86,9 @@ public record DetectorSettings(
     // waiting, take them in event-time order, or the crash is blamed on the version before the update.
     // Costs nothing when the other partition is caught up, at most 250 ms when it is not.
     p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "250");
+    // One bounded memory budget for all RocksDB stores, instead of a cache and memtables per store.
+    p.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
+    p.put(BoundedRocksDbConfig.MEMORY_BYTES, Long.toString(stateMemoryMb * 1024L * 1024L));
     // Internal topics follow the replication the operator chose for ours.
     if (topicReplicationFactor > 0) {
       p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(topicReplicationFactor));

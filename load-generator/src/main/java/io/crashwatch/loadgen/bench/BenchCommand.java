@@ -1,0 +1,172 @@
+package io.crashwatch.loadgen.bench;
+
+import io.crashwatch.detector.config.TopicNames;
+import io.crashwatch.embedded.EmbeddedKafkaBroker;
+import io.crashwatch.embedded.EmbeddedSchemaRegistry;
+import io.crashwatch.loadgen.rollout.KillSwitchListener;
+import io.crashwatch.schemas.KillSwitchAction;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.utils.Utils;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./crashwatch bench}: throughput, detection latency and memory of the detector, next to the
+ * raw Kafka ceiling measured in the same run on the same records. The broker and registry run in
+ * this process, the detector in its own.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Benchmarks the detector on the embedded stack and writes results.json, results.md and results.svg.",
+        "1. ceiling: a plain consumer reading and decoding N Avro events (95% heartbeats, 5% crash reports);",
+        "2. throughput: the detector (its own JVM, exactly_once_v2) catching up on the same events from offset 0;",
+        "3. memory: heap after GC, RSS and state bytes per device;",
+        "4. latency: under a steady background load, from producing a 5th failure to a read_committed HALT."})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--devices", defaultValue = "1000000", description = "Devices in the stream (default: ${DEFAULT-VALUE}).")
+  int devices;
+
+  @Option(names = "--events", defaultValue = "5000000", description = "Events to fill the topics with (default: ${DEFAULT-VALUE}).")
+  long events;
+
+  @Option(names = "--latency-runs", defaultValue = "50", description = "HALTs to time (default: ${DEFAULT-VALUE}).")
+  int latencyRuns;
+
+  @Option(names = "--background-rate", defaultValue = "50000",
+      description = "Background events/s during the latency runs (default: ${DEFAULT-VALUE}).")
+  int backgroundRate;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input topics (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--detector-heap", defaultValue = "1g", description = "The detector's -Xmx (default: ${DEFAULT-VALUE}).")
+  String detectorHeap;
+
+  @Option(names = "--out", defaultValue = "bench", description = "Directory for the results (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  private final PrintStream log = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    BenchResults results = run();
+    results.write(out);
+    log.println("Results in " + out.resolve("results.md") + ", results.json and results.svg");
+    return 0;
+  }
+
+  BenchResults run() throws Exception {
+    TopicNames topics = TopicNames.defaults();
+    List<String> inputs = List.of(topics.heartbeats(), topics.crashReports());
+    BenchResults results = new BenchResults();
+    results.put("date", LocalDate.now().toString());
+    results.put("commit", commit());
+    results.put("machine", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    results.put("cores", Runtime.getRuntime().availableProcessors());
+    results.put("java", System.getProperty("java.version"));
+    results.put("kafka", kafkaVersion());
+    results.put("devices", devices);
+    results.put("events", events);
+    Path work = Files.createTempDirectory("crashwatch-bench");
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
+         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
+         Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+      admin.createTopics(inputs.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList()).all().get();
+      try (BenchFleet fleet = new BenchFleet(broker.bootstrapServers(), registry.url(), topics.heartbeats(),
+          topics.crashReports(), devices)) {
+        log.printf("Filling %s with %,d events over %,d devices...%n", inputs, events, devices);
+        long start = System.nanoTime();
+        for (long n = 0; n < events; n++) {
+          fleet.send(n);
+        }
+        fleet.flush();
+        results.put("produceEventsPerSec", Math.round(events / ((System.nanoTime() - start) / 1e9)));
+
+        double ceiling = Measurements.ceiling(broker.bootstrapServers(), registry.url(), inputs, events);
+        log.printf("Ceiling: %,.0f events/s%n", ceiling);
+        results.put("ceilingEventsPerSec", Math.round(ceiling));
+
+        Map<String, Long> halts = new ConcurrentHashMap<>();
+        AtomicLong haltCount = new AtomicLong();
+        Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers(), "schema.registry.url", registry.url());
+        try (KillSwitchListener killSwitch = new KillSwitchListener(client, topics.killSwitch(), (target, command) -> {
+               if (command != null && command.getAction() == KillSwitchAction.HALT) {
+                 halts.putIfAbsent(target, System.nanoTime());
+                 haltCount.incrementAndGet();
+               }
+             });
+             ChildDetector detector = ChildDetector.start(work, List.of(
+                 "bootstrap.servers=" + broker.bootstrapServers(),
+                 "schema.registry.url=" + registry.url(),
+                 "application.id=crashwatch-bench",
+                 "topic-partitions=" + partitions), detectorHeap)) {
+          detector.awaitReady(Duration.ofMinutes(2));
+          log.println("Detector catching up from offset 0...");
+          double detectorRate = Measurements.catchUp(admin, "crashwatch-bench", inputs, Duration.ofMinutes(30));
+          log.printf("Detector: %,.0f events/s (%.2f x the ceiling)%n", detectorRate, detectorRate / ceiling);
+          results.put("detectorEventsPerSec", Math.round(detectorRate));
+          results.put("ratio", Math.round(detectorRate / ceiling * 1000) / 1000.0);
+          results.put("haltsDuringCatchUp", haltCount.get());
+
+          results.put("heapBytesAfterGc", detector.heapAfterGc());
+          results.put("rssBytes", detector.rss());
+          results.put("stateBytesPerDevice", Math.round((double) detector.stateBytes() / devices));
+          log.printf("Memory: heap after GC %,d bytes, RSS %,d bytes%n", results.json.get("heapBytesAfterGc"),
+              results.json.get("rssBytes"));
+
+          log.printf("Timing %d HALTs under %,d background events/s...%n", latencyRuns, backgroundRate);
+          long[] background = new long[2];
+          Histogram latency = Measurements.latency(fleet, halts, latencyRuns, backgroundRate, background);
+          results.latency(latency);
+          results.put("backgroundTargetEventsPerSec", backgroundRate);
+          results.put("backgroundEventsPerSec", Math.round(background[0] / (background[1] / 1e9)));
+          log.printf("Latency p50 %d ms, p99 %d ms, max %d ms%n", latency.getValueAtPercentile(50),
+              latency.getValueAtPercentile(99), latency.getMaxValue());
+        }
+      }
+    } finally {
+      try {
+        Utils.delete(work.toFile());
+      } catch (IOException e) {
+        // a leftover temp directory is not worth failing the benchmark for
+      }
+    }
+    return results;
+  }
+
+  /** The Kafka clients' version, as the clients report it themselves. */
+  private static String kafkaVersion() {
+    java.util.Properties p = new java.util.Properties();
+    try (var in = Admin.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // fall through to unknown
+    }
+    return p.getProperty("version", "unknown");
+  }
+
+  private static String commit() {
+    try {
+      Process git = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+      String rev = new String(git.getInputStream().readAllBytes()).trim();
+      return git.waitFor() == 0 ? rev : "unknown";
+    } catch (IOException | InterruptedException e) {
+      return "unknown";
+    }
+  }
+}

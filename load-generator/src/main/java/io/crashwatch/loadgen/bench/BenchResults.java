@@ -1,0 +1,94 @@
+package io.crashwatch.loadgen.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/** The benchmark's figures, written as results.json, results.md and results.svg. */
+final class BenchResults {
+  final Map<String, Object> json = new LinkedHashMap<>();
+
+  void put(String key, Object value) {
+    json.put(key, value);
+  }
+
+  void latency(Histogram h) {
+    Map<String, Object> latency = new LinkedHashMap<>();
+    latency.put("p50", h.getValueAtPercentile(50));
+    latency.put("p95", h.getValueAtPercentile(95));
+    latency.put("p99", h.getValueAtPercentile(99));
+    latency.put("max", h.getMaxValue());
+    latency.put("count", h.getTotalCount());
+    json.put("latencyMs", latency);
+  }
+
+  void write(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("results.json").toFile(), json);
+    Files.writeString(dir.resolve("results.md"), markdown());
+    Files.writeString(dir.resolve("results.svg"), svg());
+  }
+
+  private double number(String key) {
+    return ((Number) json.get(key)).doubleValue();
+  }
+
+  @SuppressWarnings("unchecked")
+  private double latencyOf(String key) {
+    return ((Number) ((Map<String, Object>) json.get("latencyMs")).get(key)).doubleValue();
+  }
+
+  private String markdown() {
+    StringBuilder md = new StringBuilder("# crashwatch benchmark\n\n");
+    md.append(String.format(Locale.ROOT, "%s, commit `%s`, %s cores, %s, Java %s, Kafka %s.%n%n", json.get("date"),
+        json.get("commit"), json.get("cores"), json.get("machine"), json.get("java"), json.get("kafka")));
+    md.append(String.format(Locale.ROOT, "%,d events (95 %% heartbeats, 5 %% crash reports) over %,d devices; broker and "
+        + "detector side by side on this machine.%n%n", ((Number) json.get("events")).longValue(),
+        ((Number) json.get("devices")).longValue()));
+    md.append("| figure | value | beside it |\n|---|---|---|\n");
+    md.append(String.format(Locale.ROOT, "| ceiling: plain consumer reading + decoding | %,.0f events/s | — |%n", number("ceilingEventsPerSec")));
+    md.append(String.format(Locale.ROOT, "| detector catching up, exactly_once_v2 | %,.0f events/s | %.2f × the ceiling (target ≥ 0.35) |%n",
+        number("detectorEventsPerSec"), number("ratio")));
+    md.append(String.format(Locale.ROOT, "| HALTs while catching up on a healthy stream | %d | must be 0 |%n",
+        ((Number) json.get("haltsDuringCatchUp")).longValue()));
+    md.append(String.format(Locale.ROOT, "| detection latency p50 / p95 / p99 / max | %.0f / %.0f / %.0f / %.0f ms | %d HALTs, background %,.0f events/s (asked %,d) |%n",
+        latencyOf("p50"), latencyOf("p95"), latencyOf("p99"), latencyOf("max"), (long) latencyOf("count"),
+        number("backgroundEventsPerSec"), ((Number) json.get("backgroundTargetEventsPerSec")).longValue()));
+    md.append(String.format(Locale.ROOT, "| detector heap after GC | %,.1f MiB | RSS %,.1f MiB |%n",
+        number("heapBytesAfterGc") / 1048576, number("rssBytes") / 1048576));
+    md.append(String.format(Locale.ROOT, "| state on disk per device | %.0f bytes | target ≤ 200 |%n", number("stateBytesPerDevice")));
+    md.append("\n![throughput and latency](results.svg)\n");
+    return md.toString();
+  }
+
+  /** Two small bar charts: throughput against the ceiling, and latency percentiles. */
+  private String svg() {
+    double ceiling = number("ceilingEventsPerSec");
+    double detector = number("detectorEventsPerSec");
+    String[] names = {"p50", "p95", "p99", "max"};
+    double maxLatency = Math.max(1, latencyOf("max"));
+    StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"260\" "
+        + "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"640\" height=\"260\" fill=\"white\"/>\n");
+    s.append("<text x=\"10\" y=\"20\" font-weight=\"bold\">Throughput (events/s)</text>\n");
+    bar(s, 40, "ceiling", ceiling, ceiling, "#888888");
+    bar(s, 80, "detector", detector, ceiling, "#d04020");
+    s.append("<text x=\"10\" y=\"140\" font-weight=\"bold\">Detection latency (ms)</text>\n");
+    for (int i = 0; i < names.length; i++) {
+      bar(s, 160 + i * 24, names[i], latencyOf(names[i]), maxLatency, "#2060c0");
+    }
+    return s.append("</svg>\n").toString();
+  }
+
+  private static void bar(StringBuilder s, int y, String label, double value, double max, String colour) {
+    double width = max > 0 ? 420 * value / max : 0;
+    s.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\">%s</text>%n", y + 14, label));
+    s.append(String.format(Locale.ROOT, "<rect x=\"90\" y=\"%d\" width=\"%.1f\" height=\"18\" fill=\"%s\"/>%n", y, width, colour));
+    s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%,.0f</text>%n", 95 + width, y + 14, value));
+  }
+}

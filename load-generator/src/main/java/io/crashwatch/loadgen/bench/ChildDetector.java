@@ -1,0 +1,116 @@
+package io.crashwatch.loadgen.bench;
+
+import io.crashwatch.detector.DetectorMain;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The detector in a process of its own, so its memory is its own: started through {@link DetectorMain}. */
+final class ChildDetector implements AutoCloseable {
+  private final Process process;
+  private final int port;
+  private final Path stateDir;
+
+  private ChildDetector(Process process, int port, Path stateDir) {
+    this.process = process;
+    this.port = port;
+    this.stateDir = stateDir;
+  }
+
+  static ChildDetector start(Path dir, List<String> settings, String heap) throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path stateDir = dir.resolve("state");
+    List<String> lines = new ArrayList<>(settings);
+    lines.add("http-port=" + port);
+    lines.add("state.dir=" + stateDir);
+    Path config = dir.resolve("detector.properties");
+    Files.write(config, lines);
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + heap, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+        DetectorMain.class.getName(), "--config", config.toString());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("detector.log").toFile()).start();
+    return new ChildDetector(process, port, stateDir);
+  }
+
+  void awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    HttpClient http = HttpClient.newHttpClient();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("The detector exited with " + process.exitValue() + "; see detector.log");
+      }
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new TimeoutException("The detector was not ready within " + timeout);
+  }
+
+  /** Java heap in use right after a full GC, from {@code jcmd}. */
+  long heapAfterGc() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    String info = jcmd("GC.heap_info");
+    Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+    long usedKb = 0;
+    while (m.find()) {
+      usedKb = Math.max(usedKb, Long.parseLong(m.group(1)));
+    }
+    return usedKb * 1024;
+  }
+
+  /** Resident set size of the process, from /proc. */
+  long rss() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+      }
+    }
+    throw new IOException("No VmRSS for process " + process.pid());
+  }
+
+  /** Bytes the detector's stores take on disk. */
+  long stateBytes() throws IOException {
+    try (Stream<Path> files = Files.walk(stateDir)) {
+      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(60, TimeUnit.SECONDS);
+    return out;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}

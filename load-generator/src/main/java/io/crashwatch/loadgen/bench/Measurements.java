@@ -1,0 +1,172 @@
+package io.crashwatch.loadgen.bench;
+
+import io.crashwatch.schemas.CrashReport;
+import io.crashwatch.schemas.Heartbeat;
+import io.crashwatch.schemas.HeartbeatReason;
+import io.crashwatch.serde.AvroDeserializer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** The benchmark's measurements, each against the same broker and records. */
+final class Measurements {
+  private Measurements() {
+  }
+
+  /** Events per second a plain consumer reads and decodes the topics at: the ceiling. */
+  static double ceiling(String bootstrap, String registry, List<String> topics, long expected) {
+    AvroDeserializer<Object> values = new AvroDeserializer<>();
+    values.configure(Map.of("schema.registry.url", registry, "specific.avro.reader", true), false);
+    try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
+        ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 * 1024 * 1024), new StringDeserializer(), values)) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : topics) {
+        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long read = 0;
+      long start = System.nanoTime();
+      while (read < expected) {
+        read += consumer.poll(Duration.ofMillis(500)).count();
+      }
+      return read / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  /**
+   * Events per second the detector (consumer group {@code applicationId}) processes while catching
+   * up, from its first committed progress until its lag on the input topics reaches 0.
+   */
+  static double catchUp(Admin admin, String applicationId, List<String> topics, Duration timeout) throws Exception {
+    Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
+    for (String topic : topics) {
+      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+    }
+    long total = ends.values().stream().mapToLong(Long::longValue).sum();
+    LongSupplier committed = () -> {
+      try {
+        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
+            .partitionsToOffsetAndMetadata().get();
+        return ends.keySet().stream().mapToLong(tp -> offsets.containsKey(tp) && offsets.get(tp) != null
+            ? offsets.get(tp).offset() : 0).sum();
+      } catch (Exception e) {
+        return 0;
+      }
+    };
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long firstDone = 0;
+    long firstAt = 0;
+    while (System.nanoTime() < deadline) {
+      long done = committed.getAsLong();
+      if (firstAt == 0 && done > 0) {
+        firstAt = System.nanoTime();
+        firstDone = done;
+      }
+      if (done >= total) {
+        double seconds = (System.nanoTime() - firstAt) / 1e9;
+        return seconds > 0 ? (total - firstDone) / seconds : Double.NaN;
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException("The detector did not catch up on " + total + " events within " + timeout);
+  }
+
+  /** Latency of each HALT, ms: from producing the 5th failure to a read_committed consumer receiving the HALT. */
+  static Histogram latency(BenchFleet fleet, Map<String, Long> haltsReceived, int runs, int backgroundPerSecond,
+                           long[] backgroundSent) throws Exception {
+    Histogram histogram = new Histogram(TimeUnit.MINUTES.toMillis(5), 3);
+    AtomicBoolean running = new AtomicBoolean(true);
+    Thread background = new Thread(() -> {
+      long n = 0;
+      long start = System.nanoTime();
+      while (running.get()) {
+        long due = (long) ((System.nanoTime() - start) / 1e9 * backgroundPerSecond);
+        while (n < due) {
+          fleet.send(n++);
+        }
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+      backgroundSent[0] = n;
+      backgroundSent[1] = System.nanoTime() - start;
+    }, "bench-background");
+    background.start();
+    try {
+      for (int run = 0; run < runs; run++) {
+        String fleetId = "bench-latency-" + run;
+        String target = fleetId + "/channel-291/r41";
+        // A fleet of 100 on r40; five take r41 and crash: the 5th failure makes the decision possible.
+        for (int i = 0; i < 100; i++) {
+          fleet.producer().send(new ProducerRecord<>(topicOf(fleet, true), device(run, i), heartbeat(fleetId, device(run, i), "r40",
+              HeartbeatReason.PERIODIC)));
+        }
+        for (int i = 0; i < 5; i++) {
+          fleet.producer().send(new ProducerRecord<>(topicOf(fleet, true), device(run, i), heartbeat(fleetId, device(run, i), "r41",
+              HeartbeatReason.UPDATE_APPLIED)));
+        }
+        fleet.producer().flush();
+        Thread.sleep(200);
+        long sentAt = 0;
+        for (int i = 0; i < 5; i++) {
+          sentAt = System.nanoTime();
+          fleet.producer().send(new ProducerRecord<>(topicOf(fleet, false), device(run, i), CrashReport.newBuilder()
+              .setReportId(device(run, i) + "-crash").setDeviceId(device(run, i)).setFleetId(fleetId)
+              .setCrashedAt(Instant.now()).setBugcheckCode(0x50).setFaultingModule("csagent.sys")
+              .setOsBuild("10.0.19045").build()));
+        }
+        fleet.producer().flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!haltsReceived.containsKey(target) && System.nanoTime() < deadline) {
+          Thread.sleep(1);
+        }
+        Long received = haltsReceived.get(target);
+        if (received == null) {
+          throw new IllegalStateException("No HALT for " + target + " within 60 s");
+        }
+        histogram.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMillis(received - sentAt)));
+      }
+    } finally {
+      running.set(false);
+      background.join();
+    }
+    return histogram;
+  }
+
+  private static String topicOf(BenchFleet fleet, boolean heartbeats) {
+    return heartbeats ? fleet.heartbeatsTopic() : fleet.crashReportsTopic();
+  }
+
+  private static String device(int run, int i) {
+    return String.format("lat-%03d-%03d", run, i);
+  }
+
+  private static Heartbeat heartbeat(String fleetId, String device, String channel, HeartbeatReason reason) {
+    return Heartbeat.newBuilder().setDeviceId(device).setFleetId(fleetId).setSentAt(Instant.now())
+        .setBootId(device + "-boot").setUptimeMs(1).setOsBuild("10.0.19045")
+        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", channel)).setReason(reason).build();
+  }
+}

@@ -1,0 +1,39 @@
+package io.crashwatch.loadgen.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A smoke-sized run of the benchmark, so it cannot rot: every figure is produced (how fast is not asserted). */
+class BenchIT {
+
+  @TempDir
+  Path out;
+
+  @Test
+  void shouldProduceEveryFigure() throws Exception {
+    int exit = new CommandLine(new BenchCommand()).execute("--devices", "2000", "--events", "20000",
+        "--latency-runs", "3", "--background-rate", "500", "--partitions", "2", "--detector-heap", "256m",
+        "--out", out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+    for (String figure : new String[] {"ceilingEventsPerSec", "detectorEventsPerSec", "ratio", "devices",
+        "stateBytesPerDevice", "heapBytesAfterGc", "rssBytes", "backgroundEventsPerSec"}) {
+      assertThat(results.path(figure).asDouble()).as(figure).isPositive();
+    }
+    assertThat(results.path("haltsDuringCatchUp").asLong()).as("HALTs while catching up on a healthy stream").isZero();
+    assertThat(results.path("latencyMs").path("count").asLong()).isEqualTo(3);
+    for (String p : new String[] {"p50", "p95", "p99", "max"}) {
+      assertThat(results.path("latencyMs").has(p)).as(p).isTrue();
+    }
+    assertThat(Files.readString(out.resolve("results.md"))).contains("ceiling", "detector", "latency");
+    assertThat(Files.readString(out.resolve("results.svg"))).startsWith("<svg");
+  }
+}
