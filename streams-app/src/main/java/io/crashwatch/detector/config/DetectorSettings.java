@@ -82,10 +82,12 @@ public record DetectorSettings(
     p.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
     p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UndecodableInputHandler.class.getName());
     p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, InvalidInputHandler.class.getName());
-    // A device's UPDATE_APPLIED heartbeat and its crash report sit on two topics: when both have data
-    // waiting, take them in event-time order, or the crash is blamed on the version before the update.
-    // Costs nothing when the other partition is caught up, at most 250 ms when it is not.
-    p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "250");
+    // Take what is buffered without waiting on an empty partition: crash reports come after the reboot,
+    // so a device's UPDATE_APPLIED heartbeat is long fetched, and any idling (even 0) makes Kafka
+    // Streams format a log message per empty partition per loop, a third of the detector's CPU.
+    p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
+    // One stream thread per core: device state is partitioned, the threads share nothing.
+    p.putIfAbsent(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(Runtime.getRuntime().availableProcessors()));
     // One bounded memory budget for all RocksDB stores, instead of a cache and memtables per store.
     p.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
     p.put(BoundedRocksDbConfig.MEMORY_BYTES, Long.toString(stateMemoryMb * 1024L * 1024L));

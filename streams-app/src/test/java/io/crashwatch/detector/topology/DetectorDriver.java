@@ -55,8 +55,6 @@ final class DetectorDriver implements AutoCloseable {
     values.put("bootstrap.servers", "unused:9092");
     values.put("schema.registry.url", "mock://" + scope);
     values.put("application.id", APPLICATION_ID);
-    // The driver pipes one record at a time: waiting for the other input topic would only stall it.
-    values.put("max.task.idle.ms", "0");
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     driver = new TopologyTestDriver(DetectorTopology.build(settings, topics), settings.streamsConfig(), START);
