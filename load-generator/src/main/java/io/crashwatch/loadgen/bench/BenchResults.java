@@ -18,12 +18,14 @@ final class BenchResults {
     json.put(key, value);
   }
 
+  /** Percentiles are null when no HALT was timed: a zero would read as instant. */
   void latency(Histogram h) {
     Map<String, Object> latency = new LinkedHashMap<>();
-    latency.put("p50", h.getValueAtPercentile(50));
-    latency.put("p95", h.getValueAtPercentile(95));
-    latency.put("p99", h.getValueAtPercentile(99));
-    latency.put("max", h.getMaxValue());
+    boolean any = h.getTotalCount() > 0;
+    latency.put("p50", any ? h.getValueAtPercentile(50) : null);
+    latency.put("p95", any ? h.getValueAtPercentile(95) : null);
+    latency.put("p99", any ? h.getValueAtPercentile(99) : null);
+    latency.put("max", any ? h.getMaxValue() : null);
     latency.put("count", h.getTotalCount());
     json.put("latencyMs", latency);
   }
@@ -41,7 +43,8 @@ final class BenchResults {
 
   @SuppressWarnings("unchecked")
   private double latencyOf(String key) {
-    return ((Number) ((Map<String, Object>) json.get("latencyMs")).get(key)).doubleValue();
+    Object value = ((Map<String, Object>) json.get("latencyMs")).get(key);
+    return value == null ? Double.NaN : ((Number) value).doubleValue();
   }
 
   private String markdown() {
@@ -57,9 +60,10 @@ final class BenchResults {
         number("detectorEventsPerSec"), number("ratio")));
     md.append(String.format(Locale.ROOT, "| HALTs while catching up on a healthy stream | %d | must be 0 |%n",
         ((Number) json.get("haltsDuringCatchUp")).longValue()));
-    md.append(String.format(Locale.ROOT, "| detection latency p50 / p95 / p99 / max | %.0f / %.0f / %.0f / %.0f ms | %d HALTs, background %,.0f events/s (asked %,d) |%n",
+    md.append(String.format(Locale.ROOT, "| detection latency p50 / p95 / p99 / max | %.0f / %.0f / %.0f / %.0f ms | %d HALTs timed, %d not within 60 s; background %,.0f events/s (asked %,d) |%n",
         latencyOf("p50"), latencyOf("p95"), latencyOf("p99"), latencyOf("max"), (long) latencyOf("count"),
-        number("backgroundEventsPerSec"), ((Number) json.get("backgroundTargetEventsPerSec")).longValue()));
+        ((Number) json.get("latencyTimeouts")).longValue(), number("backgroundEventsPerSec"),
+        ((Number) json.get("backgroundTargetEventsPerSec")).longValue()));
     md.append(String.format(Locale.ROOT, "| detector heap after GC | %,.1f MiB | RSS %,.1f MiB |%n",
         number("heapBytesAfterGc") / 1048576, number("rssBytes") / 1048576));
     md.append(String.format(Locale.ROOT, "| state on disk per device | %.0f bytes | target ≤ 200 |%n", number("stateBytesPerDevice")));
@@ -72,7 +76,7 @@ final class BenchResults {
     double ceiling = number("ceilingEventsPerSec");
     double detector = number("detectorEventsPerSec");
     String[] names = {"p50", "p95", "p99", "max"};
-    double maxLatency = Math.max(1, latencyOf("max"));
+    double maxLatency = Double.isNaN(latencyOf("max")) ? 1 : Math.max(1, latencyOf("max"));
     StringBuilder s = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"260\" "
         + "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"640\" height=\"260\" fill=\"white\"/>\n");
     s.append("<text x=\"10\" y=\"20\" font-weight=\"bold\">Throughput (events/s)</text>\n");
@@ -80,7 +84,8 @@ final class BenchResults {
     bar(s, 80, "detector", detector, ceiling, "#d04020");
     s.append("<text x=\"10\" y=\"140\" font-weight=\"bold\">Detection latency (ms)</text>\n");
     for (int i = 0; i < names.length; i++) {
-      bar(s, 160 + i * 24, names[i], latencyOf(names[i]), maxLatency, "#2060c0");
+      double v = latencyOf(names[i]);
+      bar(s, 160 + i * 24, names[i], Double.isNaN(v) ? 0 : v, maxLatency, "#2060c0");
     }
     return s.append("</svg>\n").toString();
   }
