@@ -31,6 +31,9 @@ public final class DetectorMain implements Callable<Integer> {
     DetectorSettings settings;
     try {
       settings = DetectorSettings.from(SettingsSource.load(config, System.getenv()));
+    } catch (java.io.UncheckedIOException e) {
+      System.err.println("crashwatch: " + e.getMessage());
+      return DetectorMain.EXIT_BAD_CONFIG;
     } catch (ConfigException e) {
       System.err.println("crashwatch: invalid setting: " + e.getMessage());
       return EXIT_BAD_CONFIG;

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmarks the detector on the embedded stack and writes results.json, results.md and results.svg.",
-        "1. ceiling: a plain consumer reading and decoding N Avro events (95% heartbeats, 5% crash reports);",
+        "1. ceiling: a plain consumer reading and decoding N Avro events (95%% heartbeats, 5%% crash reports);",
         "2. throughput: the detector (its own JVM, exactly_once_v2) catching up on the same events from offset 0;",
         "3. memory: heap after GC, RSS and state bytes per device;",
         "4. latency: under a steady background load, from producing a 5th failure to a read_committed HALT."})
