@@ -2,7 +2,9 @@ package io.crashwatch.detector;
 
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.config.SettingsSource;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
@@ -28,20 +30,30 @@ public final class DetectorMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DetectorSettings settings;
-    try {
-      settings = DetectorSettings.from(SettingsSource.load(config, System.getenv()));
-    } catch (java.io.UncheckedIOException e) {
-      System.err.println("crashwatch: " + e.getMessage());
-      return DetectorMain.EXIT_BAD_CONFIG;
-    } catch (ConfigException e) {
-      System.err.println("crashwatch: invalid setting: " + e.getMessage());
+    Optional<DetectorSettings> loaded = loadSettings(config);
+    if (loaded.isEmpty()) {
       return EXIT_BAD_CONFIG;
     }
+    DetectorSettings settings = loaded.get();
     Detector detector = Detector.start(settings);
     Thread shutdown = new Thread(detector::close, "crashwatch-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
     boolean clean = detector.awaitStopped();
     return clean ? 0 : 1;
+  }
+
+  /**
+   * The settings from {@code config} and the environment; empty, after saying why on stderr, when the
+   * file cannot be read or a value is wrong. Shared by every command that reads the detector's settings.
+   */
+  static Optional<DetectorSettings> loadSettings(Path config) {
+    try {
+      return Optional.of(DetectorSettings.from(SettingsSource.load(config, System.getenv())));
+    } catch (UncheckedIOException e) {
+      System.err.println("crashwatch: " + e.getMessage());
+    } catch (ConfigException e) {
+      System.err.println("crashwatch: invalid setting: " + e.getMessage());
+    }
+    return Optional.empty();
   }
 }

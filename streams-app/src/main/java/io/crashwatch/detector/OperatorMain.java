@@ -1,13 +1,13 @@
 package io.crashwatch.detector;
 
 import io.crashwatch.detector.config.DetectorSettings;
-import io.crashwatch.detector.config.SettingsSource;
 import io.crashwatch.detector.topology.Topics;
 import io.crashwatch.detector.topology.output.Target;
 import io.crashwatch.schemas.OperatorAction;
 import io.crashwatch.schemas.OperatorCommand;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -15,7 +15,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,16 +60,11 @@ public final class OperatorMain {
         System.err.println("crashwatch: " + e.getMessage());
         return DetectorMain.EXIT_BAD_CONFIG;
       }
-      DetectorSettings settings;
-      try {
-        settings = DetectorSettings.from(SettingsSource.load(config, System.getenv()));
-      } catch (java.io.UncheckedIOException e) {
-        System.err.println("crashwatch: " + e.getMessage());
-        return DetectorMain.EXIT_BAD_CONFIG;
-      } catch (ConfigException e) {
-        System.err.println("crashwatch: invalid setting: " + e.getMessage());
+      Optional<DetectorSettings> loaded = DetectorMain.loadSettings(config);
+      if (loaded.isEmpty()) {
         return DetectorMain.EXIT_BAD_CONFIG;
       }
+      DetectorSettings settings = loaded.get();
       Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
       Properties p = new Properties();
       p.putAll(settings.kafka());
