@@ -7,6 +7,7 @@ import io.crashwatch.detector.topology.device.DeviceChange;
 import io.crashwatch.detector.topology.device.DeviceStateProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateSerde;
 import io.crashwatch.detector.topology.device.InputActivity;
+import io.crashwatch.detector.topology.device.Inventory;
 import io.crashwatch.detector.topology.fleet.FleetEvent;
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
@@ -78,7 +79,8 @@ public final class DetectorTopology {
     Map<String, KStream<String, Object>> device = heartbeats
         .merge(crashReports, Named.as("device-inputs"))
         .process(() -> new DeviceStateProcessor(rules, activity), Named.as("device-state-processor"),
-            DeviceStateProcessor.STATE_STORE, DeviceStateProcessor.DEADLINE_STORE, DeviceStateProcessor.LAST_SEEN_STORE)
+            DeviceStateProcessor.STATE_STORE, DeviceStateProcessor.DEADLINE_STORE, DeviceStateProcessor.LAST_SEEN_STORE,
+            DeviceStateProcessor.INVENTORY_STORE)
         .split(Named.as("device-"))
         .branch((key, value) -> value instanceof DeviceChange, Branched.as("changes"))
         .branch((key, value) -> value instanceof SreAlert, Branched.as("alerts"))
@@ -139,8 +141,13 @@ public final class DetectorTopology {
         Stores.persistentKeyValueStore(DeviceStateProcessor.LAST_SEEN_STORE), Serdes.String(), Serdes.Long())
         .withLoggingDisabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(FleetStatisticsProcessor.STORE), Serdes.String(), new JsonSerde<>(FleetStatistics.class)));
+        Stores.inMemoryKeyValueStore(DeviceStateProcessor.INVENTORY_STORE), Serdes.String(), new Inventory.PendingSerde())
+        .withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(KillSwitchProcessor.STORE), Serdes.String(), new JsonSerde<>(KillSwitchState.class)));
+        Stores.persistentKeyValueStore(FleetStatisticsProcessor.STORE), Serdes.String(), new JsonSerde<>(FleetStatistics.class))
+        .withCachingEnabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(KillSwitchProcessor.STORE), Serdes.String(), new JsonSerde<>(KillSwitchState.class))
+        .withCachingEnabled());
   }
 }

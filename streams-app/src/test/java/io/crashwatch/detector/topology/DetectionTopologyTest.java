@@ -3,6 +3,7 @@ package io.crashwatch.detector.topology;
 import static io.crashwatch.detector.topology.DetectorDriver.device;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crashwatch.detector.topology.fleet.FleetEvent;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.Comparison;
@@ -384,8 +385,9 @@ class DetectionTopologyTest {
   @Test
   void shouldSendOnlyChangesToTheFleetLevelNeverOneRecordPerHeartbeat() {
     d.fleet("airline-ops", 0, 10);
+    d.advance(Duration.ofSeconds(1)); // the device scan sends the first sightings
     var fleetEvents = d.internal(DetectorTopology.FLEET_EVENTS);
-    fleetEvents.readRecordsToList(); // first sightings: one APPLIED per device and component
+    fleetEvents.readRecordsToList();
     var deviceChangelog = d.changelog("device-state");
     deviceChangelog.readRecordsToList();
 
@@ -402,5 +404,21 @@ class DetectionTopologyTest {
     // Nor is device state rewritten for a heartbeat that changes nothing.
     assertThat(deviceChangelog.readRecordsToList()).singleElement()
         .satisfies(r -> assertThat(r.key()).isEqualTo(device(3)));
+  }
+
+  @Test
+  void shouldCountFirstSightingsPerFleetComponentAndVersionNotSendOneRecordPerDevice() {
+    d.fleet("airline-ops", 0, 10);
+    d.fleetOn("airline-ops", 10, 5, "r41");
+    var fleetEvents = d.internal(DetectorTopology.FLEET_EVENTS);
+    assertThat(fleetEvents.readRecordsToList()).isEmpty();
+
+    d.advance(Duration.ofSeconds(1));
+
+    var events = new JsonSerde<>(FleetEvent.class).deserializer();
+    assertThat(fleetEvents.readValuesToList()).map(bytes -> events.deserialize("fleet-events", bytes).change())
+        .map(c -> c.key() + " " + c.version() + " x" + c.devices())
+        .containsExactlyInAnyOrder("airline-ops/sensor 7.11.18110 x15", "airline-ops/channel-291 r40 x10",
+            "airline-ops/channel-291 r41 x5");
   }
 }

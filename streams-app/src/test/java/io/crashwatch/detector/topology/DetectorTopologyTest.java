@@ -75,7 +75,7 @@ class DetectorTopologyTest {
         "crashwatch.heartbeats-source", "validate-heartbeats", "heartbeats-to-devices",
         "crashwatch.crash-reports-source", "validate-crash-reports", "crash-reports-to-devices",
         "crashwatch.operator-commands-source", "validate-operator-commands",
-        "device-inputs", "device-state-processor", "device-state", "dark-deadlines", "device-last-seen",
+        "device-inputs", "device-state-processor", "device-state", "dark-deadlines", "device-last-seen", "device-inventory",
         "device-changes", "device-alerts",
         "fleet-events-repartition", "fleet-statistics-processor", "stores: [fleet-statistics]",
         "kill-switch-inputs-repartition", "kill-switch-processor", "stores: [kill-switch-state]",

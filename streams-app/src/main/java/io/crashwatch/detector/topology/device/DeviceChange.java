@@ -8,6 +8,7 @@ package io.crashwatch.detector.topology.device;
  * @param version      the component version concerned (the new one for APPLIED)
  * @param previous     for APPLIED, the version the device left; null for a device seen the first time
  * @param previousFailed for APPLIED, whether the device had failed on the version it left
+ * @param devices      how many devices the change is for: 1, or a count of devices seen for the first time
  * @param firstFailure for FAILED and WENT_DARK: the device's first failure on this version, to be counted
  * @param failure      for FAILED and WENT_DARK, how it failed
  * @param signature    for crashes, bugcheck code + faulting module
@@ -21,6 +22,7 @@ public record DeviceChange(
     String previous,
     boolean previousFailed,
     String deviceId,
+    long devices,
     boolean firstFailure,
     Failure failure,
     String signature,
@@ -34,22 +36,28 @@ public record DeviceChange(
     return fleetId + "/" + component;
   }
 
+  /** A device switched from {@code previous} to {@code version}. */
   public static DeviceChange applied(String fleet, String component, String version, String previous,
                                       boolean previousFailed, String device, long at) {
-    return new DeviceChange(Kind.APPLIED, fleet, component, version, previous, previousFailed, device, false, null, null, at);
+    return new DeviceChange(Kind.APPLIED, fleet, component, version, previous, previousFailed, device, 1, false, null, null, at);
+  }
+
+  /** {@code devices} devices seen for the first time, on {@code version}: counted, not switched. */
+  public static DeviceChange firstSeen(String fleet, String component, String version, long devices, long at) {
+    return new DeviceChange(Kind.APPLIED, fleet, component, version, null, false, null, devices, false, null, null, at);
   }
 
   static DeviceChange failed(String fleet, String component, String version, String device, Failure failure,
                 String signature, long at) {
     Kind kind = failure == Failure.DARK ? Kind.WENT_DARK : Kind.FAILED;
-    return new DeviceChange(kind, fleet, component, version, null, false, device, true, failure, signature, at);
+    return new DeviceChange(kind, fleet, component, version, null, false, device, 1, true, failure, signature, at);
   }
 
   static DeviceChange wentDarkAgain(String fleet, String component, String version, String device, long at) {
-    return new DeviceChange(Kind.WENT_DARK, fleet, component, version, null, false, device, false, Failure.DARK, null, at);
+    return new DeviceChange(Kind.WENT_DARK, fleet, component, version, null, false, device, 1, false, Failure.DARK, null, at);
   }
 
   static DeviceChange cameBack(String fleet, String component, String version, String device, long at) {
-    return new DeviceChange(Kind.CAME_BACK, fleet, component, version, null, false, device, false, null, null, at);
+    return new DeviceChange(Kind.CAME_BACK, fleet, component, version, null, false, device, 1, false, null, null, at);
   }
 }

@@ -34,6 +34,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
    * instance, silence counts only from the moment the partition is caught up again.
    */
   public static final String LAST_SEEN_STORE = "device-last-seen";
+  /** Devices seen for the first time, counted before they go to the fleet level: see {@link Inventory}. */
+  public static final String INVENTORY_STORE = "device-inventory";
   static final Duration SCAN_INTERVAL = Duration.ofMillis(500);
 
   private final DetectionRules rules;
@@ -42,6 +44,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private KeyValueStore<String, DeviceState> devices;
   private KeyValueStore<String, String> deadlines;
   private KeyValueStore<String, Long> lastSeen;
+  private Inventory inventory;
   private String task;
   /** Changes forwarded so far: a heartbeat that forwards none and changes nothing else is not written. */
   private long emitted;
@@ -57,6 +60,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     this.devices = context.getStateStore(STATE_STORE);
     this.deadlines = context.getStateStore(DEADLINE_STORE);
     this.lastSeen = context.getStateStore(LAST_SEEN_STORE);
+    this.inventory = new Inventory(context.getStateStore(INVENTORY_STORE));
     this.task = context.taskId().toString();
     activity.open(task, context.currentSystemTimeMs());
     context.schedule(SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::scan);
@@ -77,6 +81,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     activity.heartbeat(task, sentAt, now);
     lastSeen.put(deviceId, now);
     long emittedBefore = emitted;
+    boolean counted = false;
     DeviceState known = devices.get(deviceId);
     boolean isNew = known == null;
     DeviceState state = isNew ? new DeviceState(hb.getFleetId()) : known;
@@ -88,7 +93,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       DeviceState.Installed installed = state.components.get(c.getKey());
       if (installed == null) {
         state.components.put(c.getKey(), new DeviceState.Installed(c.getValue(), null, isNew ? 0 : sentAt));
-        emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), null, false, deviceId, sentAt));
+        inventory.add(state.fleetId, c.getKey(), c.getValue(), sentAt);
+        counted = true;
       } else if (!installed.version().equals(c.getValue())) {
         state.components.put(c.getKey(), new DeviceState.Installed(c.getValue(), installed.version(), sentAt));
         boolean failedBefore = state.failedOn.contains(c.getKey() + "=" + installed.version());
@@ -104,7 +110,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       state.currentVersions().forEach((component, version) ->
           emit(DeviceChange.cameBack(state.fleetId, component, version, deviceId, sentAt)));
     }
-    boolean changed = isNew || emitted > emittedBefore || !hb.getBootId().equals(state.bootId);
+    boolean changed = isNew || counted || emitted > emittedBefore || !hb.getBootId().equals(state.bootId);
     state.bootId = hb.getBootId();
     if (!state.indexed) {
       index(deviceId, now + rules.darkAfter().toMillis());
@@ -150,6 +156,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
 
   /** Wall-clock scan of the devices whose deadline is due; a skipped punctuation is caught up here. */
   private void scan(long now) {
+    inventory.drainAll(this::forward);
     if (activity.inputSilent(now)) {
       if (activity.startOutage(now)) {
         forwardAlert(Alerts.telemetryOutage(now - rules.inputSilence().toMillis(), rules));
@@ -192,8 +199,14 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     deadlines.put(DarkDeadlines.key(deadlineMs, deviceId), deviceId);
   }
 
+  /** Forwards a change, after the first sightings it must not overtake. */
   private void emit(DeviceChange change) {
     emitted++;
+    inventory.drain(change.key(), this::forward);
+    forward(change);
+  }
+
+  private void forward(DeviceChange change) {
     context.forward(new Record<>(change.key(), change, change.atMs()));
   }
 

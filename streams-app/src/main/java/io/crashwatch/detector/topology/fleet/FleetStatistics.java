@@ -75,8 +75,8 @@ public final class FleetStatistics {
   }
 
   private void applied(DeviceChange change, VersionStatistics v, DetectionRules rules) {
-    v.exposed++;
-    v.atRisk++;
+    v.exposed += change.devices();
+    v.atRisk += change.devices();
     if (change.previous() == null) {
       return;
     }

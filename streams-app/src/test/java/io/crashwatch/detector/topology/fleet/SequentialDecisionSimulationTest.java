@@ -96,7 +96,7 @@ class SequentialDecisionSimulationTest {
       String version = device < CANARY ? "r41" : "r40";
       failedOnCandidate += device < CANARY ? 1 : 0;
       long at = start + (long) (e[0] * HOUR);
-      var change = new DeviceChange(Kind.FAILED, "fleet", "channel-291", version, null, false, "d" + device, true,
+      var change = new DeviceChange(Kind.FAILED, "fleet", "channel-291", version, null, false, "d" + device, 1, true,
           Failure.CRASH, "0x50/csagent.sys", at);
       if (fleet.apply(change, rules).stream().anyMatch(v -> v.version().equals("r41"))) {
         return new Outcome(true, failedOnCandidate, e[0]);
