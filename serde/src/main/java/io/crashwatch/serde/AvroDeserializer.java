@@ -6,12 +6,11 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.FastReaderBuilder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -125,8 +124,16 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     }
 
     private DatumReader<Object> newReader(String topic, int schemaId, Schema writer) {
+      try {
+        return fastReader(topic, schemaId, writer);
+      } catch (IOException e) {
+        throw failure(topic, "cannot resolve schema id " + schemaId + " (" + e.getMessage() + ")", e);
+      }
+    }
+
+    private DatumReader<Object> fastReader(String topic, int schemaId, Schema writer) throws IOException {
       if (!config.specificAvroReader() || writer.getType() != Schema.Type.RECORD) {
-        return new GenericDatumReader<>(writer);
+        return FastReaderBuilder.get().createDatumReader(writer);
       }
       Class<?> type = new GeneratedClassData(SpecificData.get()).getClass(writer);
       if (type == null) {
@@ -136,7 +143,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
       }
       // The generated class's schema is the reader schema: Avro resolves fields added or removed since.
       SpecificData model = SpecificData.getForClass(type);
-      return new SpecificDatumReader<>(writer, model.getSchema(type), new GeneratedClassData(model));
+      // Avro's fast reader resolves writer against reader once, not per record: about twice as fast.
+      return new FastReaderBuilder(new GeneratedClassData(model)).createDatumReader(writer, model.getSchema(type));
     }
   }
 }

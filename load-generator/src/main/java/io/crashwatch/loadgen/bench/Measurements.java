@@ -52,10 +52,15 @@ final class Measurements {
   }
 
   /**
-   * Events per second the detector (consumer group {@code applicationId}) processes while catching
-   * up, from its first committed progress until its lag on the input topics reaches 0.
+   * The detector's catch-up rates, events/s: over the whole catch-up, from its first committed
+   * progress until its lag on the input topics reaches 0 (the headline figure); and over the part
+   * after the first quarter of the records, when the JIT compilers of a fresh JVM no longer take
+   * a core of this machine from the stream threads.
    */
-  static double catchUp(Admin admin, String applicationId, List<String> topics, Duration timeout) throws Exception {
+  record CatchUp(double eventsPerSec, double warmEventsPerSec) {
+  }
+
+  static CatchUp catchUp(Admin admin, String applicationId, List<String> topics, Duration timeout) throws Exception {
     Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
     for (String topic : topics) {
       var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
@@ -75,21 +80,29 @@ final class Measurements {
       }
     };
     long deadline = System.nanoTime() + timeout.toNanos();
-    long firstDone = 0;
-    long firstAt = 0;
+    Progress first = null;
+    Progress warm = null;
     while (System.nanoTime() < deadline) {
-      long done = committed.getAsLong();
-      if (firstAt == 0 && done > 0) {
-        firstAt = System.nanoTime();
-        firstDone = done;
+      Progress now = new Progress(committed.getAsLong(), System.nanoTime());
+      if (first == null && now.done > 0) {
+        first = now;
       }
-      if (done >= total) {
-        double seconds = (System.nanoTime() - firstAt) / 1e9;
-        return seconds > 0 ? (total - firstDone) / seconds : Double.NaN;
+      if (warm == null && now.done >= total / 4) {
+        warm = now;
+      }
+      if (now.done >= total) {
+        return new CatchUp(now.rateSince(first), now.rateSince(warm));
       }
       Thread.sleep(100);
     }
     throw new IllegalStateException("The detector did not catch up on " + total + " events within " + timeout);
+  }
+
+  private record Progress(long done, long atNanos) {
+    double rateSince(Progress earlier) {
+      double seconds = (atNanos - earlier.atNanos) / 1e9;
+      return seconds > 0 ? (done - earlier.done) / seconds : Double.NaN;
+    }
   }
 
   /** Gives up on the latency runs after this many HALTs in a row did not come: the detector is not keeping up. */
