@@ -8,6 +8,7 @@ import io.crashwatch.detector.topology.device.DeviceStateProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateSerde;
 import io.crashwatch.detector.topology.device.InputActivity;
 import io.crashwatch.detector.topology.device.Inventory;
+import io.crashwatch.detector.topology.device.LastSeen;
 import io.crashwatch.detector.topology.fleet.FleetEvent;
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
@@ -138,7 +139,7 @@ public final class DetectorTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DeviceStateProcessor.DEADLINE_STORE), Serdes.String(), Serdes.String()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(DeviceStateProcessor.LAST_SEEN_STORE), Serdes.String(), Serdes.Long())
+        Stores.persistentKeyValueStore(DeviceStateProcessor.LAST_SEEN_STORE), Serdes.String(), new LastSeen.LastSeenSerde())
         .withLoggingDisabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.inMemoryKeyValueStore(DeviceStateProcessor.INVENTORY_STORE), Serdes.String(), new Inventory.PendingSerde())

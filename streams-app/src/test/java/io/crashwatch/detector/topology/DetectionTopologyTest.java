@@ -3,6 +3,7 @@ package io.crashwatch.detector.topology;
 import static io.crashwatch.detector.topology.DetectorDriver.device;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crashwatch.detector.topology.device.DeviceChange;
 import io.crashwatch.detector.topology.fleet.FleetEvent;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
@@ -420,5 +421,27 @@ class DetectionTopologyTest {
         .map(c -> c.key() + " " + c.version() + " x" + c.devices())
         .containsExactlyInAnyOrder("airline-ops/sensor 7.11.18110 x15", "airline-ops/channel-291 r40 x10",
             "airline-ops/channel-291 r41 x5");
+  }
+
+  @Test
+  void shouldSeeADarkDeviceComeBackThoughItsHeartbeatSaysWhatItSaidBefore() {
+    d.fleet("airline-ops", 0, 10);
+    var fleetEvents = d.internal(DetectorTopology.FLEET_EVENTS);
+    var events = new JsonSerde<>(FleetEvent.class).deserializer();
+    for (int round = 0; round < 5; round++) { // device 0 falls silent for longer than dark-after
+      d.advance(INTERVAL);
+      for (int i = 1; i < 10; i++) {
+        d.heartbeat(device(i));
+      }
+    }
+    assertThat(fleetEvents.readValuesToList()).map(bytes -> events.deserialize("fleet-events", bytes).change())
+        .filteredOn(c -> device(0).equals(c.deviceId())).map(DeviceChange::kind)
+        .containsExactly(DeviceChange.Kind.WENT_DARK, DeviceChange.Kind.WENT_DARK);
+
+    d.heartbeat(device(0)); // the same boot and versions as its last heartbeat before it went dark
+
+    assertThat(fleetEvents.readValuesToList()).map(bytes -> events.deserialize("fleet-events", bytes).change())
+        .map(c -> c.deviceId() + " " + c.kind())
+        .containsExactly(device(0) + " CAME_BACK", device(0) + " CAME_BACK");
   }
 }

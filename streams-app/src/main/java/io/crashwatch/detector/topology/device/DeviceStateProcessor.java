@@ -29,9 +29,10 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   public static final String STATE_STORE = "device-state";
   public static final String DEADLINE_STORE = "dark-deadlines";
   /**
-   * When each device was last heard from, on the wall clock: written on every heartbeat, so kept
-   * local, without a changelog. Nothing is lost by that: after a restart or a move to another
-   * instance, silence counts only from the moment the partition is caught up again.
+   * {@link LastSeen}: when each device was last heard from, on the wall clock, and what it said.
+   * Written on every heartbeat, so kept local, without a changelog. Nothing is lost by that: after a
+   * restart or a move to another instance, silence counts only from the moment the partition is
+   * caught up again, and a device without an entry is compared with device state in full.
    */
   public static final String LAST_SEEN_STORE = "device-last-seen";
   /** Devices seen for the first time, counted before they go to the fleet level: see {@link Inventory}. */
@@ -43,7 +44,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, DeviceState> devices;
   private KeyValueStore<String, String> deadlines;
-  private KeyValueStore<String, Long> lastSeen;
+  private KeyValueStore<String, LastSeen> lastSeen;
   private Inventory inventory;
   private String task;
   /** Changes forwarded so far: a heartbeat that forwards none and changes nothing else is not written. */
@@ -79,14 +80,20 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     long now = context.currentSystemTimeMs();
     long sentAt = hb.getSentAt().toEpochMilli();
     activity.heartbeat(task, sentAt, now);
-    lastSeen.put(deviceId, now);
+    long fingerprint = LastSeen.fingerprint(hb.getBootId(), hb.getComponents());
+    LastSeen seen = lastSeen.get(deviceId);
+    lastSeen.put(deviceId, new LastSeen(now, fingerprint));
+    boolean uncleanBoot = hb.getReason() == HeartbeatReason.BOOT && hb.getPreviousShutdownUnclean();
+    if (seen != null && seen.fingerprint() == fingerprint && !uncleanBoot) {
+      return; // same boot, same versions, not dark: device state would not change
+    }
     long emittedBefore = emitted;
     boolean counted = false;
     DeviceState known = devices.get(deviceId);
     boolean isNew = known == null;
     DeviceState state = isNew ? new DeviceState(hb.getFleetId()) : known;
     // An unclean reboot failed the versions the device ran before this boot.
-    if (!isNew && hb.getReason() == HeartbeatReason.BOOT && hb.getPreviousShutdownUnclean()) {
+    if (!isNew && uncleanBoot) {
       fail(deviceId, state, state.versionsAt(sentAt), DeviceChange.Failure.UNCLEAN_REBOOT, null, sentAt);
     }
     for (Map.Entry<String, String> c : hb.getComponents().entrySet()) {
@@ -102,7 +109,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
         state.pruneFailures();
       }
     }
-    if (isNew && hb.getReason() == HeartbeatReason.BOOT && hb.getPreviousShutdownUnclean()) {
+    if (isNew && uncleanBoot) {
       fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.UNCLEAN_REBOOT, null, sentAt);
     }
     if (state.dark) {
@@ -181,13 +188,14 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
           continue;
         }
         // Silence before the partition was trusted (a restart, a lag, an outage) does not count.
-        Long seen = lastSeen.get(deviceId);
-        long deadline = Math.max(seen == null ? 0 : seen, trustSince) + darkAfter;
+        LastSeen seen = lastSeen.get(deviceId);
+        long deadline = Math.max(seen == null ? 0 : seen.atMs(), trustSince) + darkAfter;
         if (deadline > now) {
           index(deviceId, deadline); // heard from since it was indexed: look again later
         } else {
           state.dark = true;
           state.indexed = false;
+          lastSeen.delete(deviceId); // its next heartbeat brings it back: compare it in full
           fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.DARK, null, now);
           devices.put(deviceId, state);
         }
