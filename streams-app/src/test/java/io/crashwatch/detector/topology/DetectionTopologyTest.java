@@ -408,7 +408,7 @@ class DetectionTopologyTest {
   }
 
   @Test
-  void shouldCountFirstSightingsPerFleetComponentAndVersionNotSendOneRecordPerDevice() {
+  void shouldCountFirstSightingsPerFleetAndVersionsInstalledNotSendOneRecordPerDevice() {
     d.fleet("airline-ops", 0, 10);
     d.fleetOn("airline-ops", 10, 5, "r41");
     var fleetEvents = d.internal(DetectorTopology.FLEET_EVENTS);
@@ -419,8 +419,8 @@ class DetectionTopologyTest {
     var events = new JsonSerde<>(FleetEvent.class).deserializer();
     assertThat(fleetEvents.readValuesToList()).map(bytes -> events.deserialize("fleet-events", bytes).change())
         .map(c -> c.key() + " " + c.version() + " x" + c.devices())
-        .containsExactlyInAnyOrder("airline-ops/sensor 7.11.18110 x15", "airline-ops/channel-291 r40 x10",
-            "airline-ops/channel-291 r41 x5");
+        .containsExactlyInAnyOrder("airline-ops/sensor 7.11.18110 x10", "airline-ops/channel-291 r40 x10",
+            "airline-ops/sensor 7.11.18110 x5", "airline-ops/channel-291 r41 x5");
   }
 
   @Test

@@ -8,6 +8,8 @@ import io.crashwatch.schemas.HeartbeatReason;
 import io.crashwatch.schemas.SreAlert;
 import java.time.Duration;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -88,7 +90,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       return; // same boot, same versions, not dark: device state would not change
     }
     long emittedBefore = emitted;
-    boolean counted = false;
+    SortedMap<String, String> firstSeen = new TreeMap<>();
     DeviceState known = devices.get(deviceId);
     boolean isNew = known == null;
     DeviceState state = isNew ? new DeviceState(hb.getFleetId()) : known;
@@ -100,14 +102,16 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       DeviceState.Installed installed = state.components.get(c.getKey());
       if (installed == null) {
         state.components.put(c.getKey(), new DeviceState.Installed(c.getValue(), null, isNew ? 0 : sentAt));
-        inventory.add(state.fleetId, c.getKey(), c.getValue(), sentAt);
-        counted = true;
+        firstSeen.put(c.getKey(), c.getValue());
       } else if (!installed.version().equals(c.getValue())) {
         state.components.put(c.getKey(), new DeviceState.Installed(c.getValue(), installed.version(), sentAt));
         boolean failedBefore = state.failedOn.contains(c.getKey() + "=" + installed.version());
         emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), installed.version(), failedBefore, deviceId, sentAt));
         state.pruneFailures();
       }
+    }
+    if (!firstSeen.isEmpty()) {
+      inventory.add(state.fleetId, firstSeen, sentAt);
     }
     if (isNew && uncleanBoot) {
       fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.UNCLEAN_REBOOT, null, sentAt);
@@ -117,7 +121,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       state.currentVersions().forEach((component, version) ->
           emit(DeviceChange.cameBack(state.fleetId, component, version, deviceId, sentAt)));
     }
-    boolean changed = isNew || counted || emitted > emittedBefore || !hb.getBootId().equals(state.bootId);
+    boolean changed = isNew || !firstSeen.isEmpty() || emitted > emittedBefore || !hb.getBootId().equals(state.bootId);
     state.bootId = hb.getBootId();
     if (!state.indexed) {
       index(deviceId, now + rules.darkAfter().toMillis());
@@ -210,7 +214,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   /** Forwards a change, after the first sightings it must not overtake. */
   private void emit(DeviceChange change) {
     emitted++;
-    inventory.drain(change.key(), this::forward);
+    inventory.drain(change.fleetId(), this::forward);
     forward(change);
   }
 

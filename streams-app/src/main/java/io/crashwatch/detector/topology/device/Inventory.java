@@ -3,26 +3,26 @@ package io.crashwatch.detector.topology.device;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Devices seen for the first time, counted per fleet, component and version before they go to the
- * fleet level. A detector starting on a fleet of millions sees every device once: one record per
- * device would flood the fleet level with changes that only add to its counts.
+ * Devices seen for the first time, counted per fleet and set of installed versions before they go
+ * to the fleet level. A detector starting on a fleet of millions sees every device once: one
+ * record per device would flood the fleet level with changes that only add to its counts.
  *
  * <p>Counts wait in a logged store, so a commit never takes the input offsets without them. They go
- * out on the device scan, and before any other change of the same fleet/component, so fleet
- * statistics see a device counted before they see it switch or fail.
+ * out on the device scan, and before any other change in the same fleet, so fleet statistics see
+ * a device counted before they see it switch or fail.
  */
 public final class Inventory {
-  /** Between fleet/component and version in a key: neither a fleetId nor a component name holds it. */
+  /** Between the parts of a key: fleetId, then component and version pairs. No id holds it. */
   private static final char SEPARATOR = '\0';
   private static final StringSerializer PREFIX = new StringSerializer();
 
@@ -39,42 +39,39 @@ public final class Inventory {
     }
   }
 
-  void add(String fleetId, String component, String version, long atMs) {
-    String key = fleetId + "/" + component + SEPARATOR + version;
-    Pending pending = store.get(key);
-    store.put(key, pending == null ? new Pending(1, atMs) : pending.add(atMs));
+  /** One device first seen with these versions: one store update per device, not per component. */
+  void add(String fleetId, SortedMap<String, String> versions, long atMs) {
+    StringBuilder key = new StringBuilder(fleetId);
+    versions.forEach((component, version) -> key.append(SEPARATOR).append(component).append(SEPARATOR).append(version));
+    String k = key.toString();
+    Pending pending = store.get(k);
+    store.put(k, pending == null ? new Pending(1, atMs) : pending.add(atMs));
   }
 
-  /** Sends the counts waiting for one fleet/component, as {@link DeviceChange#firstSeen} changes. */
-  void drain(String fleetComponent, Consumer<DeviceChange> emit) {
-    List<String> drained = new ArrayList<>();
-    try (KeyValueIterator<String, Pending> it = store.prefixScan(fleetComponent + SEPARATOR, PREFIX)) {
-      it.forEachRemaining(entry -> {
-        emit.accept(change(entry));
-        drained.add(entry.key);
-      });
+  /** Sends the counts waiting for one fleet, as {@link DeviceChange#firstSeen} changes. */
+  void drain(String fleetId, Consumer<DeviceChange> emit) {
+    try (KeyValueIterator<String, Pending> it = store.prefixScan(fleetId + SEPARATOR, PREFIX)) {
+      send(it, emit);
     }
-    drained.forEach(store::delete);
   }
 
   /** Sends every count waiting. */
   void drainAll(Consumer<DeviceChange> emit) {
-    List<String> drained = new ArrayList<>();
     try (KeyValueIterator<String, Pending> it = store.all()) {
-      it.forEachRemaining(entry -> {
-        emit.accept(change(entry));
-        drained.add(entry.key);
-      });
+      send(it, emit);
     }
-    drained.forEach(store::delete);
   }
 
-  private static DeviceChange change(KeyValue<String, Pending> entry) {
-    int split = entry.key.indexOf(SEPARATOR);
-    String fleetComponent = entry.key.substring(0, split);
-    int slash = fleetComponent.indexOf('/');
-    return DeviceChange.firstSeen(fleetComponent.substring(0, slash), fleetComponent.substring(slash + 1),
-        entry.key.substring(split + 1), entry.value.devices(), entry.value.atMs());
+  private void send(KeyValueIterator<String, Pending> pending, Consumer<DeviceChange> emit) {
+    List<String> sent = new ArrayList<>();
+    pending.forEachRemaining(entry -> {
+      String[] parts = entry.key.split(String.valueOf(SEPARATOR), -1);
+      for (int i = 1; i + 1 < parts.length; i += 2) {
+        emit.accept(DeviceChange.firstSeen(parts[0], parts[i], parts[i + 1], entry.value.devices(), entry.value.atMs()));
+      }
+      sent.add(entry.key);
+    });
+    sent.forEach(store::delete);
   }
 
   /** Two longs: the store is logged, and JSON would cost more than the counting it saves. */
