@@ -45,10 +45,15 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--latency-runs", defaultValue = "50", description = "HALTs to time (default: ${DEFAULT-VALUE}).")
   int latencyRuns;
 
-  @Option(names = "--background-rate", defaultValue = "5000",
+  @Option(names = "--background-rate", defaultValue = "50000",
       description = "Background events/s during the latency runs (default: ${DEFAULT-VALUE}; the detector must keep up with it, "
           + "see bench/results.md).")
   int backgroundRate;
+
+  @Option(names = "--state-memory-mb", defaultValue = "512",
+      description = "The detector's state-memory-mb (default: ${DEFAULT-VALUE}): every heartbeat reads its device's "
+          + "last-seen entry, and at 1,000,000 devices those no longer fit the product's default of 128.")
+  int stateMemoryMb;
 
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input topics (default: ${DEFAULT-VALUE}).")
   int partitions;
@@ -81,6 +86,7 @@ public final class BenchCommand implements Callable<Integer> {
     results.put("kafka", kafkaVersion());
     results.put("devices", devices);
     results.put("events", events);
+    results.put("stateMemoryMb", stateMemoryMb);
     Path work = Files.createTempDirectory("crashwatch-bench");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
          EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
@@ -116,7 +122,8 @@ public final class BenchCommand implements Callable<Integer> {
                  // The stream revisits each of its devices far less often than once a minute: with the
                  // default interval they would all go dark mid-run. Dark detection is not measured here.
                  "heartbeat-interval=10m",
-                 "topic-partitions=" + partitions), detectorHeap)) {
+                 "topic-partitions=" + partitions,
+                 "state-memory-mb=" + stateMemoryMb), detectorHeap)) {
           detector.awaitReady(Duration.ofMinutes(2));
           log.println("Detector catching up from offset 0...");
           Measurements.CatchUp catchUp = Measurements.catchUp(admin, "crashwatch-bench", inputs, Duration.ofMinutes(30));

@@ -52,8 +52,9 @@ final class BenchResults {
     md.append(String.format(Locale.ROOT, "%s, commit `%s`, %s cores, %s, Java %s, Kafka %s.%n%n", json.get("date"),
         json.get("commit"), json.get("cores"), json.get("machine"), json.get("java"), json.get("kafka")));
     md.append(String.format(Locale.ROOT, "%,d events (95 %% heartbeats, 5 %% crash reports) over %,d devices; broker and "
-        + "detector side by side on this machine.%n%n", ((Number) json.get("events")).longValue(),
-        ((Number) json.get("devices")).longValue()));
+        + "detector side by side on this machine; the detector's `state-memory-mb` is %d.%n%n",
+        ((Number) json.get("events")).longValue(), ((Number) json.get("devices")).longValue(),
+        ((Number) json.get("stateMemoryMb")).intValue()));
     md.append("| figure | value | beside it |\n|---|---|---|\n");
     md.append(String.format(Locale.ROOT, "| ceiling: plain consumer reading + decoding | %,.0f events/s | — |%n", number("ceilingEventsPerSec")));
     md.append(String.format(Locale.ROOT, "| detector catching up, exactly_once_v2 | %,.0f events/s | %.2f × the ceiling (target ≥ 0.35) |%n",
