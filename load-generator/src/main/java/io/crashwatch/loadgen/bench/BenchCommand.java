@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -137,7 +138,11 @@ public final class BenchCommand implements Callable<Integer> {
 
           results.put("heapBytesAfterGc", detector.heapAfterGc());
           results.put("rssBytes", detector.rss());
-          results.put("stateBytesPerDevice", Math.round((double) detector.stateBytes() / devices));
+          Map<String, Long> stateBytes = detector.stateBytes();
+          results.put("stateBytesPerDevice", Math.round((double) stateBytes.values().stream().mapToLong(Long::longValue).sum() / devices));
+          Map<String, Long> perStore = new TreeMap<>();
+          stateBytes.forEach((store, bytes) -> perStore.put(store, Math.round((double) bytes / devices)));
+          results.put("stateBytesPerDeviceByStore", perStore);
           log.printf("Memory: heap after GC %,d bytes, RSS %,d bytes%n", results.json.get("heapBytesAfterGc"),
               results.json.get("rssBytes"));
 

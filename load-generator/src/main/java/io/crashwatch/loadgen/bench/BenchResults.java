@@ -42,6 +42,14 @@ final class BenchResults {
   }
 
   @SuppressWarnings("unchecked")
+  private String byStore() {
+    Map<String, Object> stores = (Map<String, Object>) json.getOrDefault("stateBytesPerDeviceByStore", Map.of());
+    StringBuilder s = new StringBuilder();
+    stores.forEach((store, bytes) -> s.append(s.length() == 0 ? "" : ", ").append(store).append(' ').append(bytes));
+    return s.toString();
+  }
+
+  @SuppressWarnings("unchecked")
   private double latencyOf(String key) {
     Object value = ((Map<String, Object>) json.get("latencyMs")).get(key);
     return value == null ? Double.NaN : ((Number) value).doubleValue();
@@ -69,7 +77,8 @@ final class BenchResults {
         ((Number) json.get("backgroundTargetEventsPerSec")).longValue()));
     md.append(String.format(Locale.ROOT, "| detector heap after GC | %,.1f MiB | RSS %,.1f MiB |%n",
         number("heapBytesAfterGc") / 1048576, number("rssBytes") / 1048576));
-    md.append(String.format(Locale.ROOT, "| state on disk per device | %.0f bytes | target ≤ 200 |%n", number("stateBytesPerDevice")));
+    md.append(String.format(Locale.ROOT, "| state on disk per device | %.0f bytes | target ≤ 200; by store: %s |%n",
+        number("stateBytesPerDevice"), byStore()));
     md.append("\n![throughput and latency](results.svg)\n");
     return md.toString();
   }

@@ -12,10 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** The detector in a process of its own, so its memory is its own: started through {@link DetectorMain}. */
@@ -91,11 +94,22 @@ final class ChildDetector implements AutoCloseable {
     throw new IOException("No VmRSS for process " + process.pid());
   }
 
-  /** Bytes the detector's stores take on disk. */
-  long stateBytes() throws IOException {
+  /** Bytes the detector's stores take on disk, by store ({@code other}: checkpoints and the like). */
+  Map<String, Long> stateBytes() throws IOException {
     try (Stream<Path> files = Files.walk(stateDir)) {
-      return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+      return files.filter(Files::isRegularFile).collect(Collectors.groupingBy(ChildDetector::storeOf, TreeMap::new,
+          Collectors.summingLong(p -> p.toFile().length())));
     }
+  }
+
+  /** {@code <state.dir>/<application.id>/<task>/rocksdb/<store>/...}. */
+  private static String storeOf(Path file) {
+    for (int i = 0; i + 1 < file.getNameCount(); i++) {
+      if (file.getName(i).toString().equals("rocksdb")) {
+        return file.getName(i + 1).toString();
+      }
+    }
+    return "other";
   }
 
   private String jcmd(String command) throws IOException, InterruptedException {

@@ -28,6 +28,7 @@ class BenchIT {
         "stateBytesPerDevice", "heapBytesAfterGc", "rssBytes", "backgroundEventsPerSec"}) {
       assertThat(results.path(figure).asDouble()).as(figure).isPositive();
     }
+    assertThat(results.path("stateBytesPerDeviceByStore").has("device-state")).as("state by store").isTrue();
     assertThat(results.path("haltsDuringCatchUp").asLong()).as("HALTs while catching up on a healthy stream").isZero();
     assertThat(results.path("latencyMs").path("count").asLong()).isEqualTo(3);
     assertThat(results.path("latencyTimeouts").asLong()).isZero();
