@@ -1,5 +1,6 @@
 package io.crashwatch.loadgen.bench;
 
+import io.crashwatch.detector.config.Durations;
 import io.crashwatch.detector.config.TopicNames;
 import io.crashwatch.embedded.EmbeddedKafkaBroker;
 import io.crashwatch.embedded.EmbeddedSchemaRegistry;
@@ -55,6 +56,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "The detector's state-memory-mb (default: ${DEFAULT-VALUE}): every heartbeat reads its device's "
           + "last-seen entry, and at 1,000,000 devices those no longer fit the product's default of 128.")
   int stateMemoryMb;
+
+  @Option(names = "--warm-up", defaultValue = "30s",
+      description = "Background load before the first HALT is timed (default: ${DEFAULT-VALUE}).")
+  String warmUp;
 
   @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the input topics (default: ${DEFAULT-VALUE}).")
   int partitions;
@@ -149,10 +154,12 @@ public final class BenchCommand implements Callable<Integer> {
           log.printf("Timing %d HALTs under %,d background events/s...%n", latencyRuns, backgroundRate);
           long[] background = new long[2];
           int[] timeouts = new int[1];
-          Histogram latency = Measurements.latency(fleet, halts, latencyRuns, backgroundRate, background, timeouts);
+          Histogram latency = Measurements.latency(fleet, halts, latencyRuns, backgroundRate, Durations.parse(warmUp), background,
+              timeouts);
           results.latency(latency);
           results.put("latencyTimeouts", timeouts[0]);
           results.put("backgroundTargetEventsPerSec", backgroundRate);
+          results.put("latencyWarmUp", warmUp);
           results.put("backgroundEventsPerSec", Math.round(background[0] / (background[1] / 1e9)));
           log.printf("Latency p50 %d ms, p99 %d ms, max %d ms%n", latency.getValueAtPercentile(50),
               latency.getValueAtPercentile(99), latency.getMaxValue());

@@ -110,10 +110,11 @@ final class Measurements {
 
   /**
    * Latency of each HALT, ms: from producing the 5th failure to a read_committed consumer receiving
-   * the HALT. A HALT that does not come within 60 s counts in {@code timeouts[0]}.
+   * the HALT. A HALT that does not come within 60 s counts in {@code timeouts[0]}. The first HALT is
+   * timed after {@code warmUp} under the background load, so the detector is in its steady state.
    */
   static Histogram latency(BenchFleet fleet, Map<String, Long> haltsReceived, int runs, int backgroundPerSecond,
-                           long[] backgroundSent, int[] timeouts) throws Exception {
+                           Duration warmUp, long[] backgroundSent, int[] timeouts) throws Exception {
     Histogram histogram = new Histogram(TimeUnit.MINUTES.toMillis(5), 3);
     AtomicBoolean running = new AtomicBoolean(true);
     Thread background = new Thread(() -> {
@@ -135,6 +136,7 @@ final class Measurements {
     }, "bench-background");
     background.start();
     try {
+      Thread.sleep(warmUp.toMillis());
       for (int run = 0; run < runs; run++) {
         String fleetId = "bench-latency-" + run;
         String target = fleetId + "/channel-291/r41";

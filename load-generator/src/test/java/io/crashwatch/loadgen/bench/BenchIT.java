@@ -19,7 +19,7 @@ class BenchIT {
   @Test
   void shouldProduceEveryFigure() throws Exception {
     int exit = new CommandLine(new BenchCommand()).execute("--devices", "2000", "--events", "20000",
-        "--latency-runs", "3", "--background-rate", "500", "--partitions", "2", "--detector-heap", "256m",
+        "--latency-runs", "3", "--background-rate", "500", "--warm-up", "1s", "--partitions", "2", "--detector-heap", "256m",
         "--out", out.toString());
 
     assertThat(exit).isZero();
