@@ -160,6 +160,8 @@ public final class BenchCommand implements Callable<Integer> {
           results.put("latencyTimeouts", timeouts[0]);
           results.put("backgroundTargetEventsPerSec", backgroundRate);
           results.put("latencyWarmUp", warmUp);
+          // Records the detector had not committed when the background stopped: it kept up if few.
+          results.put("backgroundLagAtEnd", Measurements.lag(admin, "crashwatch-bench", inputs));
           results.put("backgroundEventsPerSec", Math.round(background[0] / (background[1] / 1e9)));
           log.printf("Latency p50 %d ms, p99 %d ms, max %d ms%n", latency.getValueAtPercentile(50),
               latency.getValueAtPercentile(99), latency.getMaxValue());

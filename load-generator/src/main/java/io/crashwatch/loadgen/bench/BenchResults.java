@@ -71,10 +71,11 @@ final class BenchResults {
         number("detectorWarmEventsPerSec"), number("detectorWarmEventsPerSec") / number("ceilingEventsPerSec")));
     md.append(String.format(Locale.ROOT, "| HALTs while catching up on a healthy stream | %d | must be 0 |%n",
         ((Number) json.get("haltsDuringCatchUp")).longValue()));
-    md.append(String.format(Locale.ROOT, "| detection latency p50 / p95 / p99 / max | %.0f / %.0f / %.0f / %.0f ms | %d HALTs timed, %d not within 60 s; background %,.0f events/s (asked %,d), timed after %s of it |%n",
+    md.append(String.format(Locale.ROOT, "| detection latency p50 / p95 / p99 / max | %.0f / %.0f / %.0f / %.0f ms | %d HALTs timed, %d not within 60 s; background %,.0f events/s (asked %,d), timed after %s of it; %,d records behind when it stopped |%n",
         latencyOf("p50"), latencyOf("p95"), latencyOf("p99"), latencyOf("max"), (long) latencyOf("count"),
         ((Number) json.get("latencyTimeouts")).longValue(), number("backgroundEventsPerSec"),
-        ((Number) json.get("backgroundTargetEventsPerSec")).longValue(), json.get("latencyWarmUp")));
+        ((Number) json.get("backgroundTargetEventsPerSec")).longValue(), json.get("latencyWarmUp"),
+        ((Number) json.get("backgroundLagAtEnd")).longValue()));
     md.append(String.format(Locale.ROOT, "| detector heap after GC | %,.1f MiB | RSS %,.1f MiB |%n",
         number("heapBytesAfterGc") / 1048576, number("rssBytes") / 1048576));
     md.append(String.format(Locale.ROOT, "| state on disk per device | %.0f bytes | target ≤ 200; by store: %s |%n",

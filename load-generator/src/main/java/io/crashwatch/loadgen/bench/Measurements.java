@@ -7,9 +7,10 @@ import io.crashwatch.serde.AvroDeserializer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -61,20 +62,11 @@ final class Measurements {
   }
 
   static CatchUp catchUp(Admin admin, String applicationId, List<String> topics, Duration timeout) throws Exception {
-    Map<TopicPartition, Long> ends = new ConcurrentHashMap<>();
-    for (String topic : topics) {
-      var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
-      Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-      partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-      admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
-    }
+    Map<TopicPartition, Long> ends = endOffsets(admin, topics);
     long total = ends.values().stream().mapToLong(Long::longValue).sum();
     LongSupplier committed = () -> {
       try {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
-            .partitionsToOffsetAndMetadata().get();
-        return ends.keySet().stream().mapToLong(tp -> offsets.containsKey(tp) && offsets.get(tp) != null
-            ? offsets.get(tp).offset() : 0).sum();
+        return committed(admin, applicationId, ends.keySet());
       } catch (Exception e) {
         return 0;
       }
@@ -96,6 +88,29 @@ final class Measurements {
       Thread.sleep(100);
     }
     throw new IllegalStateException("The detector did not catch up on " + total + " events within " + timeout);
+  }
+
+  /** Records of the topics the consumer group {@code applicationId} has not committed yet. */
+  static long lag(Admin admin, String applicationId, List<String> topics) throws Exception {
+    Map<TopicPartition, Long> ends = endOffsets(admin, topics);
+    return ends.values().stream().mapToLong(Long::longValue).sum() - committed(admin, applicationId, ends.keySet());
+  }
+
+  private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (String topic : topics) {
+      admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    }
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(latest).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  private static long committed(Admin admin, String applicationId, Set<TopicPartition> partitions) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(applicationId)
+        .partitionsToOffsetAndMetadata().get();
+    return partitions.stream().mapToLong(tp -> offsets.get(tp) != null ? offsets.get(tp).offset() : 0).sum();
   }
 
   private record Progress(long done, long atNanos) {

@@ -32,6 +32,7 @@ class BenchIT {
     assertThat(results.path("haltsDuringCatchUp").asLong()).as("HALTs while catching up on a healthy stream").isZero();
     assertThat(results.path("latencyMs").path("count").asLong()).isEqualTo(3);
     assertThat(results.path("latencyTimeouts").asLong()).isZero();
+    assertThat(results.has("backgroundLagAtEnd")).as("backgroundLagAtEnd").isTrue();
     for (String p : new String[] {"p50", "p95", "p99", "max"}) {
       assertThat(results.path("latencyMs").has(p)).as(p).isTrue();
     }
