@@ -30,7 +30,6 @@ public final class DeviceState {
   }
 
   String fleetId;
-  String bootId;
   /** Whether the device sits in the dark-deadline index (under some deadline, moved lazily). */
   boolean indexed;
   boolean dark;

@@ -121,8 +121,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       state.currentVersions().forEach((component, version) ->
           emit(DeviceChange.cameBack(state.fleetId, component, version, deviceId, sentAt)));
     }
-    boolean changed = isNew || !firstSeen.isEmpty() || emitted > emittedBefore || !hb.getBootId().equals(state.bootId);
-    state.bootId = hb.getBootId();
+    boolean changed = isNew || !firstSeen.isEmpty() || emitted > emittedBefore;
     if (!state.indexed) {
       index(deviceId, now + rules.darkAfter().toMillis());
       state.indexed = true;

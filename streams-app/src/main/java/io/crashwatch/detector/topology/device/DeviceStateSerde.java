@@ -13,10 +13,12 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Compact binary form of {@link DeviceState}: there is one per device, millions of them, so every
- * byte counts. The first byte is a format version, so the format can change without a migration.
+ * byte counts. The first byte is a format version, so the format can change without a migration:
+ * format 1 also carried the device's boot id, which nothing read.
  */
 public final class DeviceStateSerde implements Serde<DeviceState> {
-  private static final byte FORMAT = 1;
+  private static final byte FORMAT = 2;
+  private static final byte FORMAT_WITH_BOOT_ID = 1;
 
   @Override
   public Serializer<DeviceState> serializer() {
@@ -33,7 +35,6 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
       out.writeUTF(s.fleetId);
-      out.writeUTF(s.bootId == null ? "" : s.bootId);
       out.writeBoolean(s.indexed);
       out.writeBoolean(s.dark);
       out.writeByte(s.components.size());
@@ -60,12 +61,13 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
   static DeviceState read(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte format = in.readByte();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != FORMAT_WITH_BOOT_ID) {
         throw new SerializationException("Unknown device state format " + format);
       }
       DeviceState s = new DeviceState(in.readUTF());
-      String bootId = in.readUTF();
-      s.bootId = bootId.isEmpty() ? null : bootId;
+      if (format == FORMAT_WITH_BOOT_ID) {
+        in.readUTF();
+      }
       s.indexed = in.readBoolean();
       s.dark = in.readBoolean();
       int components = in.readUnsignedByte();

@@ -1,0 +1,63 @@
+package io.crashwatch.detector.topology.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class DeviceStateSerdeTest {
+
+  @Test
+  void shouldKeepEverythingDeviceStateKnowsThroughItsSerde() {
+    DeviceState state = new DeviceState("airline-ops");
+    state.components.put("sensor", new DeviceState.Installed("7.11.18110", null, 0));
+    state.components.put("channel-291", new DeviceState.Installed("r41", "r40", 1_721_367_000_000L));
+    state.indexed = true;
+    state.markFailed("channel-291", "r41");
+    state.rememberReport("report-1");
+
+    DeviceState read = DeviceStateSerde.read(DeviceStateSerde.write(state));
+
+    assertThat(read.fleetId).isEqualTo("airline-ops");
+    assertThat(read.components).isEqualTo(state.components);
+    assertThat(read.indexed).isTrue();
+    assertThat(read.dark).isFalse();
+    assertThat(read.markFailed("channel-291", "r41")).as("already failed on r41").isFalse();
+    assertThat(read.rememberReport("report-1")).as("report-1 already seen").isFalse();
+  }
+
+  @Test
+  void shouldReadTheFormerFormatThatCarriedABootId() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(1);
+      out.writeUTF("airline-ops");
+      out.writeUTF("boot-7");
+      out.writeBoolean(true);
+      out.writeBoolean(false);
+      out.writeByte(1);
+      out.writeUTF("channel-291");
+      out.writeUTF("r41");
+      out.writeUTF("r40");
+      out.writeLong(1_721_367_000_000L);
+      out.writeByte(0);
+      out.writeByte(0);
+    }
+
+    DeviceState read = DeviceStateSerde.read(bytes.toByteArray());
+
+    assertThat(read.fleetId).isEqualTo("airline-ops");
+    assertThat(read.components).containsEntry("channel-291", new DeviceState.Installed("r41", "r40", 1_721_367_000_000L));
+    assertThat(read.indexed).isTrue();
+  }
+
+  @Test
+  void shouldRefuseAFormatItDoesNotKnow() {
+    assertThatThrownBy(() -> DeviceStateSerde.read(new byte[] {9})).isInstanceOf(SerializationException.class)
+        .hasMessageContaining("format 9");
+  }
+}
