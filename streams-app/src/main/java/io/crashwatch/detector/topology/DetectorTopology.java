@@ -139,10 +139,10 @@ public final class DetectorTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DeviceStateProcessor.DEADLINE_STORE), Serdes.String(), Serdes.String()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(DeviceStateProcessor.LAST_SEEN_STORE), Serdes.String(), new LastSeen.LastSeenSerde())
+        Stores.persistentKeyValueStore(DeviceStateProcessor.LAST_SEEN_STORE), Serdes.String(), LastSeen.serde())
         .withLoggingDisabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(DeviceStateProcessor.INVENTORY_STORE), Serdes.String(), new Inventory.PendingSerde())
+        Stores.inMemoryKeyValueStore(DeviceStateProcessor.INVENTORY_STORE), Serdes.String(), Inventory.Pending.serde())
         .withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(FleetStatisticsProcessor.STORE), Serdes.String(), new JsonSerde<>(FleetStatistics.class))

@@ -1,13 +1,10 @@
 package io.crashwatch.detector.topology.device;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.function.Consumer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -34,6 +31,10 @@ public final class Inventory {
 
   /** Counted so far, and the latest event time among them. */
   public record Pending(long devices, long atMs) {
+    public static Serde<Pending> serde() {
+      return new LongPairSerde<>(Pending::devices, Pending::atMs, Pending::new);
+    }
+
     Pending add(long atMs) {
       return new Pending(devices + 1, Math.max(this.atMs, atMs));
     }
@@ -72,24 +73,5 @@ public final class Inventory {
       sent.add(entry.key);
     });
     sent.forEach(store::delete);
-  }
-
-  /** Two longs: the store is logged, and JSON would cost more than the counting it saves. */
-  public static final class PendingSerde implements Serde<Pending> {
-    @Override
-    public Serializer<Pending> serializer() {
-      return (topic, p) -> p == null ? null : ByteBuffer.allocate(16).putLong(p.devices()).putLong(p.atMs()).array();
-    }
-
-    @Override
-    public Deserializer<Pending> deserializer() {
-      return (topic, bytes) -> {
-        if (bytes == null) {
-          return null;
-        }
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        return new Pending(b.getLong(), b.getLong());
-      };
-    }
   }
 }

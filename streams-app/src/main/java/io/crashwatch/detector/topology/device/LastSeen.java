@@ -1,10 +1,7 @@
 package io.crashwatch.detector.topology.device;
 
-import java.nio.ByteBuffer;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * When a device was last heard from (wall clock), and a fingerprint of what that heartbeat said: its
@@ -14,6 +11,10 @@ import org.apache.kafka.common.serialization.Serializer;
  * compared with device state in full.
  */
 public record LastSeen(long atMs, long fingerprint) {
+
+  public static Serde<LastSeen> serde() {
+    return new LongPairSerde<>(LastSeen::atMs, LastSeen::fingerprint, LastSeen::new);
+  }
 
   /** Independent of the order the components come in: the map's order means nothing. */
   static long fingerprint(String bootId, Map<String, String> components) {
@@ -33,24 +34,5 @@ public record LastSeen(long atMs, long fingerprint) {
     h = (h ^ (h >>> 33)) * 0xFF51AFD7ED558CCDL;
     h = (h ^ (h >>> 33)) * 0xC4CEB9FE1A85EC53L;
     return h ^ (h >>> 33);
-  }
-
-  /** Two longs: written on every heartbeat. */
-  public static final class LastSeenSerde implements Serde<LastSeen> {
-    @Override
-    public Serializer<LastSeen> serializer() {
-      return (topic, s) -> s == null ? null : ByteBuffer.allocate(16).putLong(s.atMs()).putLong(s.fingerprint()).array();
-    }
-
-    @Override
-    public Deserializer<LastSeen> deserializer() {
-      return (topic, bytes) -> {
-        if (bytes == null) {
-          return null;
-        }
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        return new LastSeen(b.getLong(), b.getLong());
-      };
-    }
   }
 }

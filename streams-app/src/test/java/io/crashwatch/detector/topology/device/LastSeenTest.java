@@ -34,7 +34,7 @@ class LastSeenTest {
 
   @Test
   void shouldKeepTimeAndFingerprintThroughItsSerde() {
-    var serde = new LastSeen.LastSeenSerde();
+    var serde = LastSeen.serde();
     LastSeen seen = new LastSeen(1_721_367_000_000L, LastSeen.fingerprint("boot-1", INSTALLED));
 
     assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", seen))).isEqualTo(seen);
