@@ -1,7 +1,9 @@
 package io.crashwatch.detector.topology.device;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serde;
@@ -24,9 +26,15 @@ public final class Inventory {
   private static final StringSerializer PREFIX = new StringSerializer();
 
   private final KeyValueStore<String, Pending> store;
+  /** Fleets with counts waiting: every other change asks, and most find none without a scan. */
+  private final Set<String> waiting = new HashSet<>();
 
+  /** Over {@code store} as restored: counts a crash left waiting go out with the rest. */
   Inventory(KeyValueStore<String, Pending> store) {
     this.store = store;
+    try (KeyValueIterator<String, Pending> it = store.all()) {
+      it.forEachRemaining(entry -> waiting.add(entry.key.substring(0, entry.key.indexOf(SEPARATOR))));
+    }
   }
 
   /** Counted so far, and the latest event time among them. */
@@ -45,12 +53,16 @@ public final class Inventory {
     StringBuilder key = new StringBuilder(fleetId);
     versions.forEach((component, version) -> key.append(SEPARATOR).append(component).append(SEPARATOR).append(version));
     String k = key.toString();
+    waiting.add(fleetId);
     Pending pending = store.get(k);
     store.put(k, pending == null ? new Pending(1, atMs) : pending.add(atMs));
   }
 
   /** Sends the counts waiting for one fleet, as {@link DeviceChange#firstSeen} changes. */
   void drain(String fleetId, Consumer<DeviceChange> emit) {
+    if (!waiting.remove(fleetId)) {
+      return;
+    }
     try (KeyValueIterator<String, Pending> it = store.prefixScan(fleetId + SEPARATOR, PREFIX)) {
       send(it, emit);
     }
@@ -58,6 +70,10 @@ public final class Inventory {
 
   /** Sends every count waiting. */
   void drainAll(Consumer<DeviceChange> emit) {
+    if (waiting.isEmpty()) {
+      return;
+    }
+    waiting.clear();
     try (KeyValueIterator<String, Pending> it = store.all()) {
       send(it, emit);
     }
