@@ -81,6 +81,9 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   BenchResults run() throws Exception {
+    Duration warmUpTime = Durations.parse(warmUp); // a typo fails now, not after the fill and the catch-up
+    // Devices the stream actually holds: fewer than --devices when there are fewer events.
+    long devicesSeen = Math.min(devices, events);
     TopicNames topics = TopicNames.defaults();
     List<String> inputs = List.of(topics.heartbeats(), topics.crashReports());
     BenchResults results = new BenchResults();
@@ -149,8 +152,8 @@ public final class BenchCommand implements Callable<Integer> {
           log.printf("Timing %d HALTs under %,d background events/s...%n", latencyRuns, backgroundRate);
           long[] background = new long[2];
           int[] timeouts = new int[1];
-          Histogram latency = Measurements.latency(fleet, halts, latencyRuns, backgroundRate, Durations.parse(warmUp), background,
-              timeouts);
+          Histogram latency = Measurements.latency(fleet, halts, latencyRuns, backgroundRate, warmUpTime, events,
+              background, timeouts);
           results.latency(latency);
           results.put("latencyTimeouts", timeouts[0]);
           results.put("backgroundTargetEventsPerSec", backgroundRate);
@@ -161,9 +164,9 @@ public final class BenchCommand implements Callable<Integer> {
           // Until then much of the state sits in RocksDB's memtables: a clean stop flushes them to disk.
           detector.close();
           Map<String, Long> stateBytes = detector.stateBytes();
-          results.put("stateBytesPerDevice", Math.round((double) stateBytes.values().stream().mapToLong(Long::longValue).sum() / devices));
+          results.put("stateBytesPerDevice", Math.round((double) stateBytes.values().stream().mapToLong(Long::longValue).sum() / devicesSeen));
           Map<String, Long> perStore = new TreeMap<>();
-          stateBytes.forEach((store, bytes) -> perStore.put(store, Math.round((double) bytes / devices)));
+          stateBytes.forEach((store, bytes) -> perStore.put(store, Math.round((double) bytes / devicesSeen)));
           results.put("stateBytesPerDeviceByStore", perStore);
           log.printf("State on disk after a clean stop: %,d bytes per device%n", results.json.get("stateBytesPerDevice"));
           results.put("backgroundEventsPerSec", Math.round(background[0] / (background[1] / 1e9)));

@@ -72,14 +72,22 @@ final class ChildDetector implements AutoCloseable {
     throw new TimeoutException("The detector was not ready within " + timeout);
   }
 
-  /** Java heap in use right after a full GC, from {@code jcmd}. */
+  /**
+   * Java heap in use right after a full GC, from {@code jcmd}: young plus old generation of the
+   * parallel collector the child runs with. Metaspace, also "used" in that output, is not heap.
+   */
   long heapAfterGc() throws IOException, InterruptedException {
     jcmd("GC.run");
     String info = jcmd("GC.heap_info");
-    Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+    Matcher m = Pattern.compile("(PSYoungGen|ParOldGen)\\s+total \\d+K, used (\\d+)K").matcher(info);
     long usedKb = 0;
+    int generations = 0;
     while (m.find()) {
-      usedKb = Math.max(usedKb, Long.parseLong(m.group(1)));
+      usedKb += Long.parseLong(m.group(2));
+      generations++;
+    }
+    if (generations != 2) {
+      throw new IOException("No young and old generation in GC.heap_info: " + info);
     }
     return usedKb * 1024;
   }
