@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -13,11 +14,17 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Compact binary form of {@link DeviceState}: there is one per device, millions of them, so every
- * byte counts. The first byte is a format version, so the format can change without a migration:
- * format 1 also carried the device's boot id, which nothing read.
+ * byte counts. The first byte is a format version, so the format can change without a migration.
+ *
+ * <p>Format 3 writes every string as a varint byte length and UTF-8, and every count as a varint, so
+ * anything input validation lets through can be stored and read back: format 2 used
+ * {@code writeUTF} (at most 64 KB) and one-byte counts (at most 255), and one oversized heartbeat
+ * stopped the stream thread for good. Formats 1 (which also carried a boot id nothing read) and 2
+ * are still read, so state written before an upgrade survives it.
  */
 public final class DeviceStateSerde implements Serde<DeviceState> {
-  private static final byte FORMAT = 2;
+  private static final byte FORMAT = 3;
+  private static final byte FORMAT_BOUNDED = 2;
   private static final byte FORMAT_WITH_BOOT_ID = 1;
 
   @Override
@@ -34,23 +41,23 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(96);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
-      out.writeUTF(s.fleetId);
+      writeString(out, s.fleetId);
       out.writeBoolean(s.indexed);
       out.writeBoolean(s.dark);
-      out.writeByte(s.components.size());
+      writeVarint(s.components.size(), out);
       for (var c : s.components.entrySet()) {
-        out.writeUTF(c.getKey());
-        out.writeUTF(c.getValue().version());
-        out.writeUTF(c.getValue().previous() == null ? "" : c.getValue().previous());
+        writeString(out, c.getKey());
+        writeString(out, c.getValue().version());
+        writeString(out, c.getValue().previous() == null ? "" : c.getValue().previous());
         out.writeLong(c.getValue().switchedAtMs());
       }
-      out.writeByte(s.failedOn.size());
+      writeVarint(s.failedOn.size(), out);
       for (String f : s.failedOn) {
-        out.writeUTF(f);
+        writeString(out, f);
       }
-      out.writeByte(s.recentReports.size());
+      writeVarint(s.recentReports.size(), out);
       for (String r : s.recentReports) {
-        out.writeUTF(r);
+        writeString(out, r);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -61,33 +68,103 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
   static DeviceState read(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte format = in.readByte();
-      if (format != FORMAT && format != FORMAT_WITH_BOOT_ID) {
-        throw new SerializationException("Unknown device state format " + format);
+      if (format != FORMAT && format != FORMAT_BOUNDED && format != FORMAT_WITH_BOOT_ID) {
+        throw new SerializationException("Unknown device state format " + format + "; this detector reads formats "
+            + FORMAT_WITH_BOOT_ID + " to " + FORMAT + " (state written by a newer detector?)");
       }
-      DeviceState s = new DeviceState(in.readUTF());
+      Reader r = format == FORMAT ? new Reader.Varint(in) : new Reader.Bounded(in);
+      DeviceState s = new DeviceState(r.string());
       if (format == FORMAT_WITH_BOOT_ID) {
-        in.readUTF();
+        r.string();
       }
       s.indexed = in.readBoolean();
       s.dark = in.readBoolean();
-      int components = in.readUnsignedByte();
+      int components = r.count();
       for (int i = 0; i < components; i++) {
-        String name = in.readUTF();
-        String version = in.readUTF();
-        String previous = in.readUTF();
+        String name = r.string();
+        String version = r.string();
+        String previous = r.string();
         s.components.put(name, new DeviceState.Installed(version, previous.isEmpty() ? null : previous, in.readLong()));
       }
-      int failed = in.readUnsignedByte();
+      int failed = r.count();
       for (int i = 0; i < failed; i++) {
-        s.failedOn.add(in.readUTF());
+        s.failedOn.add(r.string());
       }
-      int reports = in.readUnsignedByte();
+      int reports = r.count();
       for (int i = 0; i < reports; i++) {
-        s.recentReports.addLast(in.readUTF());
+        s.recentReports.addLast(r.string());
       }
       return s;
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof SerializationException known) {
+        throw known;
+      }
       throw new SerializationException("Corrupt device state", e);
+    }
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    writeVarint(utf8.length, out);
+    out.write(utf8);
+  }
+
+  /** Seven bits a byte, high bit set while more follow: one byte for the usual short string or count. */
+  private static void writeVarint(int value, DataOutputStream out) throws IOException {
+    int v = value;
+    while ((v & ~0x7F) != 0) {
+      out.writeByte((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    out.writeByte(v);
+  }
+
+  private static int readVarint(DataInputStream in) throws IOException {
+    int value = 0;
+    for (int shift = 0; shift < 32; shift += 7) {
+      int b = in.readUnsignedByte();
+      value |= (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        if (value < 0) {
+          break;
+        }
+        return value;
+      }
+    }
+    throw new SerializationException("Corrupt device state: a length or count out of range");
+  }
+
+  /** How a format writes strings and counts. */
+  private sealed interface Reader {
+    String string() throws IOException;
+
+    int count() throws IOException;
+
+    /** Format 3: varint lengths and counts. */
+    record Varint(DataInputStream in) implements Reader {
+      public String string() throws IOException {
+        int length = readVarint(in);
+        if (length > in.available()) {
+          throw new SerializationException("Corrupt device state: a string of " + length + " bytes in "
+              + in.available() + " remaining");
+        }
+        return new String(in.readNBytes(length), StandardCharsets.UTF_8);
+      }
+
+      public int count() throws IOException {
+        return readVarint(in);
+      }
+    }
+
+    /** Formats 1 and 2: {@code writeUTF} strings and one-byte counts. */
+    record Bounded(DataInputStream in) implements Reader {
+      public String string() throws IOException {
+        return in.readUTF();
+      }
+
+      public int count() throws IOException {
+        return in.readUnsignedByte();
+      }
     }
   }
 }

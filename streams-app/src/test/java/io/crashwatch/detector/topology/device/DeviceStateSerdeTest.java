@@ -56,6 +56,56 @@ class DeviceStateSerdeTest {
   }
 
   @Test
+  void shouldStoreAndReadBackStringsAndCountsOfAnySize() {
+    // writeUTF stops at 64 KB and one-byte counts at 255: neither may stop the stream thread.
+    DeviceState state = new DeviceState("f".repeat(70_000));
+    for (int i = 0; i < 300; i++) {
+      state.components.put("component-" + i, new DeviceState.Installed("v".repeat(70_000) + i, "é€😀" + i, i));
+      state.markFailed("component-" + i, "v" + i);
+    }
+
+    DeviceState read = DeviceStateSerde.read(DeviceStateSerde.write(state));
+
+    assertThat(read.fleetId).isEqualTo(state.fleetId);
+    assertThat(read.components).isEqualTo(state.components);
+    assertThat(read.failedOn).isEqualTo(state.failedOn);
+  }
+
+  @Test
+  void shouldReadThePreviousFormatWithTwoByteStringsAndOneByteCounts() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(2);
+      out.writeUTF("airline-ops");
+      out.writeBoolean(true);
+      out.writeBoolean(true);
+      out.writeByte(1);
+      out.writeUTF("channel-291");
+      out.writeUTF("r41");
+      out.writeUTF("");
+      out.writeLong(0);
+      out.writeByte(1);
+      out.writeUTF("channel-291=r41");
+      out.writeByte(1);
+      out.writeUTF("report-1");
+    }
+
+    DeviceState read = DeviceStateSerde.read(bytes.toByteArray());
+
+    assertThat(read.components).containsEntry("channel-291", new DeviceState.Installed("r41", null, 0));
+    assertThat(read.dark).isTrue();
+    assertThat(read.markFailed("channel-291", "r41")).isFalse();
+    assertThat(read.rememberReport("report-1")).isFalse();
+  }
+
+  @Test
+  void shouldRefuseTruncatedState() {
+    byte[] whole = DeviceStateSerde.write(new DeviceState("airline-ops"));
+    assertThatThrownBy(() -> DeviceStateSerde.read(java.util.Arrays.copyOf(whole, whole.length - 3)))
+        .isInstanceOf(SerializationException.class);
+  }
+
+  @Test
   void shouldRefuseAFormatItDoesNotKnow() {
     assertThatThrownBy(() -> DeviceStateSerde.read(new byte[] {9})).isInstanceOf(SerializationException.class)
         .hasMessageContaining("format 9");
