@@ -23,6 +23,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record DetectorSettings(
     DetectionRules rules,
+    InputLimits limits,
     TopicNames topics,
     int topicPartitions,
     short topicReplicationFactor,
@@ -59,8 +60,10 @@ public record DetectorSettings(
     if (replication == 0) {
       throw new ConfigException(TOPIC_REPLICATION_FACTOR.key(), "0", "must be -1 (broker default) or at least 1");
     }
+    DetectionRules rules = DetectionRules.from(values);
     return new DetectorSettings(
-        DetectionRules.from(values),
+        rules,
+        InputLimits.from(values, rules),
         TopicNames.from(values),
         TOPIC_PARTITIONS.read(values, 6),
         (short) replication,
@@ -111,7 +114,7 @@ public record DetectorSettings(
     }
   }
 
-  private static final List<String> KNOWN = Stream.of(OWN, DetectionRules.ALL, TopicNames.ALL)
+  private static final List<String> KNOWN = Stream.of(OWN, DetectionRules.ALL, InputLimits.ALL, TopicNames.ALL)
       .flatMap(List::stream).map(Setting::key).sorted().toList();
 
   /** Kafka's keys never hold a dash; crashwatch's multi-word keys always do. */

@@ -1,5 +1,6 @@
 package io.crashwatch.detector.topology;
 
+import io.crashwatch.detector.config.InputLimits;
 import io.crashwatch.schemas.Deployment;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -7,7 +8,12 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /** Rollout announcements the detector cannot place go to the dead-letter topic. */
 final class DeploymentValidation implements FixedKeyProcessor<String, Deployment, Deployment> {
+  private final FieldChecks checks;
   private FixedKeyProcessorContext<String, Deployment> context;
+
+  DeploymentValidation(InputLimits limits) {
+    this.checks = new FieldChecks(limits);
+  }
 
   @Override
   public void init(FixedKeyProcessorContext<String, Deployment> context) {
@@ -20,12 +26,14 @@ final class DeploymentValidation implements FixedKeyProcessor<String, Deployment
     if (d == null) {
       throw new InvalidRecordException("null-value", "a tombstone is not a deployment");
     }
-    for (String id : new String[] {d.getFleetId(), d.getComponent(), d.getVersion()}) {
-      if (id == null || id.isBlank() || id.contains("/") || id.equals("*")) {
-        throw new InvalidRecordException("invalid-deployment",
-            "fleet, component and version must be non-empty, without '/' and not '*': " + d);
-      }
+    checks.id("rolloutId", d.getRolloutId());
+    checks.identifier("fleetId", d.getFleetId());
+    checks.name("component", d.getComponent());
+    checks.name("version", d.getVersion());
+    if (d.getPreviousVersion() != null) {
+      checks.name("previousVersion", d.getPreviousVersion());
     }
+    checks.eventTime("startedAt", d.getStartedAt(), record.timestamp(), context.currentSystemTimeMs());
     if (!d.getFleetId().equals(record.key())) {
       throw new InvalidRecordException("key-not-fleet-id", "key '" + record.key() + "' is not the fleetId '" + d.getFleetId() + "'");
     }

@@ -60,20 +60,20 @@ public final class DetectorTopology {
     // Validation first, before any repartition, so a dead letter carries the input's own bytes.
     KStream<String, SpecificRecord> heartbeats = builder
         .stream(topics.heartbeats.name(), topics.heartbeats.consumed())
-        .processValues(InputValidation.heartbeats(rules.maxClockSkew()), Named.as("validate-heartbeats"))
+        .processValues(InputValidation.heartbeats(settings.limits()), Named.as("validate-heartbeats"))
         .mapValues(v -> (SpecificRecord) v, Named.as("heartbeats-to-devices"));
     KStream<String, SpecificRecord> crashReports = builder
         .stream(topics.crashReports.name(), topics.crashReports.consumed())
-        .processValues(InputValidation.crashReports(rules.maxClockSkew()), Named.as("validate-crash-reports"))
+        .processValues(InputValidation.crashReports(settings.limits()), Named.as("validate-crash-reports"))
         .mapValues(v -> (SpecificRecord) v, Named.as("crash-reports-to-devices"));
     KStream<String, FleetEvent> announcements = builder
         .stream(topics.deployments.name(), topics.deployments.consumed())
-        .processValues(DeploymentValidation::new, Named.as("validate-deployments"))
+        .processValues(() -> new DeploymentValidation(settings.limits()), Named.as("validate-deployments"))
         .map((fleet, d) -> KeyValue.pair(d.getFleetId() + "/" + d.getComponent(),
             FleetEvent.announce(d.getVersion(), d.getStartedAt().toEpochMilli())), Named.as("deployments-keyed"));
     KStream<String, OperatorRequest> operator = builder
         .stream(topics.operatorCommands.name(), topics.operatorCommands.consumed())
-        .processValues(OperatorValidation::new, Named.as("validate-operator-commands"));
+        .processValues(() -> new OperatorValidation(settings.limits()), Named.as("validate-operator-commands"));
 
     // Device state: heartbeats and crash reports are co-partitioned by deviceId.
     InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(), rules.inputSilence().toMillis());

@@ -1,6 +1,8 @@
 package io.crashwatch.detector.topology;
 
+import io.crashwatch.detector.config.InputLimits;
 import io.crashwatch.detector.topology.output.KillSwitchInput.OperatorRequest;
+import io.crashwatch.detector.topology.output.Target;
 import io.crashwatch.schemas.OperatorCommand;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -8,7 +10,12 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /** Operator commands with a malformed target, or keyed by another target, go to the dead-letter topic. */
 final class OperatorValidation implements FixedKeyProcessor<String, OperatorCommand, OperatorRequest> {
+  private final FieldChecks checks;
   private FixedKeyProcessorContext<String, OperatorRequest> context;
+
+  OperatorValidation(InputLimits limits) {
+    this.checks = new FieldChecks(limits);
+  }
 
   @Override
   public void init(FixedKeyProcessorContext<String, OperatorRequest> context) {
@@ -21,12 +28,22 @@ final class OperatorValidation implements FixedKeyProcessor<String, OperatorComm
     if (command == null) {
       throw new InvalidRecordException("null-value", "a tombstone is not an operator command");
     }
+    checks.id("commandId", command.getCommandId());
+    checks.text("actor", command.getActor());
+    checks.text("reason", command.getReason());
+    checks.eventTime("issuedAt", command.getIssuedAt(), record.timestamp(), context.currentSystemTimeMs());
     OperatorRequest request;
     try {
       request = OperatorRequest.from(command);
     } catch (IllegalArgumentException e) {
       throw new InvalidRecordException("invalid-target", e.getMessage());
     }
+    Target target = request.target();
+    if (!target.isGlobal()) {
+      checks.identifier("target fleetId", target.fleetId());
+    }
+    checks.name("target component", target.component());
+    checks.name("target version", target.version());
     if (!command.getTarget().equals(record.key())) {
       throw new InvalidRecordException("key-not-target", "key '" + record.key() + "' is not the target '" + command.getTarget() + "'");
     }

@@ -36,6 +36,8 @@ class DetectorSettingsTest {
     assertThat(rules.baselineFloor()).isEqualTo(0.01);
     assertThat(rules.mode()).isEqualTo(Mode.ENFORCE);
     assertThat(DetectorSettings.from(minimal()).topics().killSwitch()).isEqualTo("crashwatch.kill-switch");
+    assertThat(DetectorSettings.from(minimal()).limits())
+        .isEqualTo(new InputLimits(128, 64, 64, 256, Duration.ofMinutes(5), Duration.ofDays(7)));
   }
 
   @Test
@@ -55,6 +57,9 @@ class DetectorSettingsTest {
       "heartbeat-interval| 0s     | longer than 0",
       "min-devices       | 0      | at least 1",
       "min-devices       | five   | whole number",
+      "max-id-length     | 0      | at least 1",
+      "max-components    | many   | whole number",
+      "max-event-age     | a week | expected a duration",
       "alpha             | 1.5    | less than 1.0",
       "tolerated-ratio   | 0.5    | at least 1.0",
       "baseline-floor    | 0      | greater than 0",

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.schemas.CrashReport;
+import io.crashwatch.schemas.Deployment;
+import io.crashwatch.schemas.OperatorAction;
+import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
 import io.crashwatch.schemas.SignatureCount;
@@ -124,6 +127,55 @@ class DetectorTopologyTest {
     Heartbeat decoded = topics.heartbeats.valueSerde().deserializer()
         .deserialize(topics.heartbeats.name(), dead.get(2).value());
     assertThat(decoded).isEqualTo(future);
+  }
+
+  @Test
+  void shouldDeadLetterWhatBreaksTheLimitsAndGoOn() {
+    Heartbeat hugeVersion = heartbeat("device-1", NOW);
+    hugeVersion.setComponents(Map.of("channel-291", "r".repeat(70_000)));
+    Heartbeat slash = heartbeat("device-2", NOW);
+    slash.setComponents(Map.of("channel/291", "r41"));
+    Map<String, String> many = new HashMap<>();
+    for (int i = 0; i < 300; i++) {
+      many.put("component-" + i, "1.0");
+    }
+    Heartbeat manyComponents = heartbeat("device-3", NOW);
+    manyComponents.setComponents(many);
+    CrashReport old = crash("device-4", "r41");
+    old.setCrashedAt(NOW.minus(Duration.ofDays(8)));
+
+    heartbeats.pipeInput("device-1", hugeVersion, NOW);
+    heartbeats.pipeInput("device-2", slash, NOW);
+    heartbeats.pipeInput("device-3", manyComponents, NOW);
+    crashReports.pipeInput("device-4", old, NOW);
+    crashReports.pipeInput("device-5", crash("device-5", "r41"), NOW);
+
+    assertThat(deadLetters.readRecordsToList()).extracting(r -> header(r, "crashwatch.error.reason"))
+        .containsExactly("too-long", "invalid-characters", "too-many-components", "too-old");
+    assertThat(signatures.readValuesToList()).as("the good report behind them is counted").hasSize(2);
+  }
+
+  @Test
+  void shouldDeadLetterDeploymentsAndOperatorCommandsThatBreakTheLimits() {
+    TestInputTopic<String, Deployment> deployments = driver.createInputTopic(topics.deployments.name(),
+        new StringSerializer(), topics.deployments.valueSerde().serializer());
+    TestInputTopic<String, OperatorCommand> operator = driver.createInputTopic(topics.operatorCommands.name(),
+        new StringSerializer(), topics.operatorCommands.valueSerde().serializer());
+    Deployment longVersion = Deployment.newBuilder().setRolloutId("rollout-1").setFleetId("airline-ops")
+        .setComponent("channel-291").setVersion("r".repeat(65)).setStartedAt(NOW).build();
+    Deployment future = Deployment.newBuilder(longVersion).setVersion("r41").setStartedAt(NOW.plus(Duration.ofHours(1))).build();
+    OperatorCommand controlCharacters = OperatorCommand.newBuilder().setCommandId("c-1").setAction(OperatorAction.RESUME)
+        .setTarget("airline-ops/channel-291/r41").setActor("mallory\u001b[2J").setReason("x").setIssuedAt(NOW).build();
+    OperatorCommand longTarget = OperatorCommand.newBuilder().setCommandId("c-2").setAction(OperatorAction.RESUME)
+        .setTarget("airline-ops/channel-291/" + "r".repeat(65)).setActor("sre").setReason("x").setIssuedAt(NOW).build();
+
+    deployments.pipeInput("airline-ops", longVersion, NOW);
+    deployments.pipeInput("airline-ops", future, NOW);
+    operator.pipeInput(controlCharacters.getTarget(), controlCharacters, NOW);
+    operator.pipeInput(longTarget.getTarget(), longTarget, NOW);
+
+    assertThat(deadLetters.readRecordsToList()).extracting(r -> header(r, "crashwatch.error.reason"))
+        .containsExactly("too-long", "future-timestamp", "invalid-characters", "too-long");
   }
 
   @Test
