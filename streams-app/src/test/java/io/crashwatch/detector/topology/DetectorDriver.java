@@ -146,8 +146,8 @@ final class DetectorDriver implements AutoCloseable {
     }
   }
 
-  Map<String, CrashRate> crashRates() {
-    return crashRates.readKeyValuesToMap();
+  List<org.apache.kafka.streams.KeyValue<String, CrashRate>> crashRateRecords() {
+    return crashRates.readKeyValuesToList();
   }
 
   /** Wall-clock time passes; punctuations run as they would. */

@@ -87,7 +87,7 @@ class DetectorTopologyTest {
         "crashwatch.crash-signatures-sink",
         "crashwatch.deployments-source", "validate-deployments", "deployments-keyed", "fleet-announcements",
         "fleet-verdicts", "fleet-rates", "crash-rates-by-version-repartition", "crash-rates-aggregate",
-        "crash-rates-store", "crash-rates-final", "crashwatch.crash-rates-sink");
+        "crash-rates-store", "crash-rates-closed", "crashwatch.crash-rates-sink");
     assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
   }
 

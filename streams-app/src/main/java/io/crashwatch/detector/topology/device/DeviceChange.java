@@ -1,5 +1,7 @@
 package io.crashwatch.detector.topology.device;
 
+import io.crashwatch.detector.topology.StateFormat;
+
 /**
  * What travels from device state to fleet statistics — only changes, never a record per heartbeat:
  * that is what lets one instance serve millions of devices. Keyed {@code fleetId/component}.
@@ -14,6 +16,7 @@ package io.crashwatch.detector.topology.device;
  * @param signature    for crashes, bugcheck code + faulting module
  * @param atMs         event time of the change
  */
+@StateFormat(1)
 public record DeviceChange(
     Kind kind,
     String fleetId,

@@ -1,5 +1,7 @@
 package io.crashwatch.detector.topology.fleet;
 
+import io.crashwatch.detector.topology.StateFormat;
+
 import io.crashwatch.detector.topology.device.DeviceChange;
 
 /**
@@ -8,6 +10,7 @@ import io.crashwatch.detector.topology.device.DeviceChange;
  * announcement that a version is being rolled out, which makes it a candidate even before any
  * device is seen switching to it (a detector started mid-rollout).
  */
+@StateFormat(1)
 public record FleetEvent(DeviceChange change, String resumedVersion, String announcedVersion, long announcedAtMs) {
 
   public static FleetEvent of(DeviceChange change) {

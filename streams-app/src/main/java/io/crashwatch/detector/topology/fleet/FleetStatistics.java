@@ -1,5 +1,7 @@
 package io.crashwatch.detector.topology.fleet;
 
+import io.crashwatch.detector.topology.StateFormat;
+
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.decision.SequentialTest;
 import io.crashwatch.detector.topology.decision.Verdict;
@@ -14,6 +16,7 @@ import java.util.TreeMap;
  * the control — the fleet's devices on the other versions — is at hand whenever a version is judged,
  * and the fleet's own failure rate before a rollout for pushes that leave no control.
  */
+@StateFormat(1)
 public final class FleetStatistics {
   public String fleetId;
   public String component;

@@ -1,5 +1,7 @@
 package io.crashwatch.detector.topology.output;
 
+import io.crashwatch.detector.topology.StateFormat;
+
 import io.crashwatch.detector.topology.JsonSerde;
 import io.crashwatch.detector.topology.Topics;
 import io.crashwatch.detector.topology.fleet.RateSample;
@@ -9,19 +11,19 @@ import java.time.Instant;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.EmitStrategy;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Suppressed;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Analysts' crash rates: per fleet, component and version, one final record per 1-minute window
- * (event time) once the window has closed. Suppression serves this topic only; the halt path never
- * waits on a window.
+ * (event time) once the window has closed, emitted by the windowed aggregate on close. This serves
+ * analysts only; the halt path never waits on a window.
  */
 public final class CrashRates {
   public static final String STORE = "crash-rates-store";
@@ -33,6 +35,7 @@ public final class CrashRates {
   }
 
   /** One window of one version, as it accumulates. */
+  @StateFormat(1)
   public static final class Window {
     public String fleetId;
     public String component;
@@ -75,10 +78,12 @@ public final class CrashRates {
     samples
         .groupByKey(Grouped.with("crash-rates-by-version", Serdes.String(), new JsonSerde<>(RateSample.class)))
         .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, GRACE))
+        // Emitted from the window store itself once a window closes: no suppression buffer, which
+        // held every open window in memory without bound.
+        .emitStrategy(EmitStrategy.onWindowClose())
         .aggregate(Window::new, (key, sample, window) -> window.add(sample), Named.as("crash-rates-aggregate"),
             Materialized.<String, Window, WindowStore<Bytes, byte[]>>as(STORE)
                 .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Window.class)))
-        .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("crash-rates-final"))
         .toStream(Named.as("crash-rates-closed"))
         .map((Windowed<String> key, Window w) -> KeyValue.pair(
                 key.key() + "@" + Instant.ofEpochMilli(key.window().start()),

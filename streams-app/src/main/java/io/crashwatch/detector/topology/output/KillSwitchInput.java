@@ -1,5 +1,7 @@
 package io.crashwatch.detector.topology.output;
 
+import io.crashwatch.detector.topology.StateFormat;
+
 import io.crashwatch.detector.topology.decision.Verdict;
 
 /**
@@ -7,6 +9,7 @@ import io.crashwatch.detector.topology.decision.Verdict;
  * Keying by component/version puts a version's fleet targets and its global target in one place,
  * so escalation and precedence need no further hop.
  */
+@StateFormat(1)
 public record KillSwitchInput(Verdict verdict, OperatorRequest operator) {
 
   /** An operator command as the kill switch needs it. */

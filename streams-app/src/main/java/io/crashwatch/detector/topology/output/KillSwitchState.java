@@ -1,11 +1,14 @@
 package io.crashwatch.detector.topology.output;
 
+import io.crashwatch.detector.topology.StateFormat;
+
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /** The kill switch's memory of one component/version: each target's state and the fleets that tripped. */
+@StateFormat(1)
 public final class KillSwitchState {
 
   /** One target: halted or not, why, and how many RESUMEs it has seen. */

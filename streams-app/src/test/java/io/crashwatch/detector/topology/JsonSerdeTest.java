@@ -1,0 +1,73 @@
+package io.crashwatch.detector.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crashwatch.detector.topology.fleet.FleetStatistics;
+import io.crashwatch.detector.topology.output.KillSwitchState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Stored JSON survives upgrades and rollbacks, and a format the detector cannot read stops it, saying why. */
+class JsonSerdeTest {
+  private final JsonSerde<KillSwitchState> killSwitch = new JsonSerde<>(KillSwitchState.class);
+  private final JsonSerde<FleetStatistics> fleets = new JsonSerde<>(FleetStatistics.class);
+
+  @Test
+  void shouldWriteItsFormatIntoEveryRecord() {
+    byte[] bytes = killSwitch.serializer().serialize("t", new KillSwitchState());
+
+    assertThat(new String(bytes, StandardCharsets.UTF_8)).startsWith("{\"format\":1,");
+  }
+
+  @Test
+  void shouldReadKillSwitchStateWrittenBeforeFormatsExisted() throws IOException {
+    KillSwitchState state = killSwitch.deserializer().deserialize("t", resource("kill-switch-state.json"));
+
+    assertThat(state.fleets.get("airline-ops").halted).isTrue();
+    assertThat(state.fleets.get("airline-ops").commandId).isEqualTo("halt-airline-ops-channel-291-r41-0");
+    assertThat(state.trippedFleets).containsExactly("airline-ops");
+  }
+
+  @Test
+  void shouldReadFleetStatisticsWrittenBeforeFormatsExisted() throws IOException {
+    FleetStatistics stats = fleets.deserializer().deserialize("t", resource("fleet-statistics.json"));
+
+    assertThat(stats.fleetDeviceHours).isEqualTo(4850.5);
+    assertThat(stats.versions.get("r41").tripped).isTrue();
+    assertThat(stats.versions.get("r41").logControl).containsExactly(0.0, 1.5, 3.2);
+    assertThat(stats.versions.get("r41").signatures).containsEntry("0x50/csagent.sys", 6L);
+    // and writes it back in its own format, losing nothing
+    FleetStatistics again = fleets.deserializer().deserialize("t", fleets.serializer().serialize("t", stats));
+    assertThat(again).usingRecursiveComparison().isEqualTo(stats);
+  }
+
+  @Test
+  void shouldTolerateFieldsAddedByANewerDetectorOfTheSameFormat() {
+    byte[] withAddedField = "{\"format\":1,\"global\":{\"halted\":true},\"addedLater\":42}".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(killSwitch.deserializer().deserialize("t", withAddedField).global.halted).isTrue();
+  }
+
+  @Test
+  void shouldRefuseANewerFormatNamingBothVersions() {
+    byte[] newer = "{\"format\":3,\"global\":{\"halted\":true}}".getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> killSwitch.deserializer().deserialize("kill-switch-state-changelog", newer))
+        .isInstanceOf(StateFormatException.class)
+        .hasMessageContaining("format 3").hasMessageContaining("formats 0 and 1").hasMessageContaining("newer detector");
+  }
+
+  @Test
+  void shouldRefuseATypeThatDeclaresNoFormat() {
+    assertThatThrownBy(() -> new JsonSerde<>(String.class)).hasMessageContaining("@StateFormat");
+  }
+
+  private static byte[] resource(String name) throws IOException {
+    try (InputStream in = JsonSerdeTest.class.getResourceAsStream("/state-format-0/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+}
