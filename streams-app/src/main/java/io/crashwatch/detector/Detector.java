@@ -1,10 +1,21 @@
 package io.crashwatch.detector;
 
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.topology.DetectorMetrics;
 import io.crashwatch.detector.topology.DetectorTopology;
+import io.crashwatch.detector.topology.StateFormatException;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,13 +36,16 @@ public final class Detector implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaStreams streams;
-  private final HealthServer health;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private HealthServer health;
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Why the stream threads stopped, for /health and the exit message; null while nothing failed. */
+  private volatile String failure;
 
-  private Detector(KafkaStreams streams, HealthServer health) {
+  private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
     this.streams = streams;
-    this.health = health;
+    this.streamsMetrics = streamsMetrics;
   }
 
   /** Provisions topics, checks co-partitioning and starts processing; returns once started. */
@@ -40,15 +54,25 @@ public final class Detector implements AutoCloseable {
     try (Admin admin = Admin.create(streamsConfig.getAdminConfigs("crashwatch-provisioner"))) {
       new TopicProvisioner(admin, settings).provision();
     }
-    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings), settings.streamsConfig());
-    HealthServer health;
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    DetectorMetrics metrics = new DetectorMetrics(registry);
+    Properties properties = settings.streamsConfig();
+    // The exception handlers are created by Kafka Streams from class names: they find the meters here.
+    properties.put(DetectorMetrics.CONFIG, metrics);
+    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, metrics), properties);
+    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    Detector detector = new Detector(streams, streamsMetrics);
     try {
-      health = new HealthServer(settings.httpPort(), streams::state);
+      detector.health = new HealthServer(settings.httpPort(), streams::state, () -> detector.failure, registry::scrape);
     } catch (IOException e) {
       streams.close();
       throw new UncheckedIOException("Cannot serve /health on port " + settings.httpPort() + ": " + e.getMessage(), e);
     }
-    Detector detector = new Detector(streams, health);
     streams.setStateListener((now, before) -> {
       LOG.info("Kafka Streams {} -> {}", before, now);
       if (now == KafkaStreams.State.RUNNING) {
@@ -61,12 +85,33 @@ public final class Detector implements AutoCloseable {
     streams.setUncaughtExceptionHandler(e -> {
       // Bad input never gets here (exception handlers and the dead-letter topic take it); this
       // is a bug or a broken cluster, so stop and let the supervisor restart us from committed state.
-      LOG.error("Stream thread failed; shutting the detector down", e);
+      detector.failure = describe(e);
+      LOG.error("Stream thread failed; shutting the detector down: {}", detector.failure, e);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.start();
-    LOG.info("crashwatch detector started; health on http://0.0.0.0:{}/health", health.port());
+    LOG.info("crashwatch detector started; health on http://0.0.0.0:{}/health", detector.health.port());
     return detector;
+  }
+
+  /**
+   * What stopped processing, in words an operator can act on: a state format this detector cannot
+   * read is named as such, anything else by its innermost message.
+   */
+  static String describe(Throwable error) {
+    Throwable innermost = error;
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof StateFormatException) {
+        return "unreadable state: " + t.getMessage();
+      }
+      innermost = t;
+    }
+    return innermost.getClass().getSimpleName() + ": " + innermost.getMessage();
+  }
+
+  /** Why the detector stopped processing, or empty while it has not failed. */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure);
   }
 
   public KafkaStreams.State state() {
@@ -101,6 +146,7 @@ public final class Detector implements AutoCloseable {
   public void close() {
     LOG.info("Stopping crashwatch detector");
     streams.close(CLOSE_TIMEOUT);
+    streamsMetrics.close();
     health.close();
     stopped.countDown();
   }

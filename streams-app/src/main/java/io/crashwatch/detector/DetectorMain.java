@@ -39,6 +39,7 @@ public final class DetectorMain implements Callable<Integer> {
     Thread shutdown = new Thread(detector::close, "crashwatch-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
     boolean clean = detector.awaitStopped();
+    detector.failure().ifPresent(why -> System.err.println("crashwatch: detector stopped: " + why));
     return clean ? 0 : 1;
   }
 

@@ -1,27 +1,32 @@
 package io.crashwatch.detector;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.crashwatch.detector.topology.rejects.RejectedInput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * {@code GET /health}: 200 only while Kafka Streams is RUNNING, 503 otherwise (starting,
  * rebalancing, restoring, failed), so a Kubernetes readiness probe routes nothing to an instance
- * that is not processing. {@code GET /metrics}: Prometheus text, rejected input by reason.
+ * that is not processing; a detector that stopped on an error says which. {@code GET /metrics}:
+ * the Prometheus scrape of the detector's Micrometer registry.
  */
 final class HealthServer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
 
-  HealthServer(int port, Supplier<KafkaStreams.State> state) throws IOException {
+  HealthServer(int port, Supplier<KafkaStreams.State> state, Supplier<String> failure, Supplier<String> scrape)
+      throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/health", exchange -> respond(exchange, state.get()));
-    server.createContext("/metrics", HealthServer::metrics);
+    server.createContext("/health", exchange -> respond(exchange, state.get(), failure.get()));
+    server.createContext("/metrics", exchange -> metrics(exchange, scrape.get()));
     server.start();
   }
 
@@ -29,15 +34,20 @@ final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange exchange, KafkaStreams.State state) throws IOException {
+  private static void respond(HttpExchange exchange, KafkaStreams.State state, String failure) throws IOException {
     try (exchange) {
       if (!"GET".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
       boolean ready = state == KafkaStreams.State.RUNNING;
-      byte[] body = ("{\"status\":\"" + (ready ? "UP" : "DOWN") + "\",\"state\":\"" + state + "\"}")
-          .getBytes(StandardCharsets.UTF_8);
+      Map<String, String> health = new LinkedHashMap<>();
+      health.put("status", ready ? "UP" : "DOWN");
+      health.put("state", state.name());
+      if (failure != null) {
+        health.put("error", failure);
+      }
+      byte[] body = JSON.writeValueAsBytes(health);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(ready ? 200 : 503, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
@@ -46,14 +56,10 @@ final class HealthServer implements AutoCloseable {
     }
   }
 
-  private static void metrics(HttpExchange exchange) throws IOException {
+  private static void metrics(HttpExchange exchange, String scrape) throws IOException {
     try (exchange) {
-      StringBuilder body = new StringBuilder("# HELP crashwatch_rejected_records_total Input records sent to the dead-letter topic.\n"
-          + "# TYPE crashwatch_rejected_records_total counter\n");
-      RejectedInput.counts().forEach((reason, n) ->
-          body.append("crashwatch_rejected_records_total{reason=\"").append(reason).append("\"} ").append(n).append('\n'));
-      byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+      byte[] bytes = scrape.getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
       exchange.sendResponseHeaders(200, bytes.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(bytes);

@@ -100,7 +100,12 @@ class DetectorIT {
           return !dead.isEmpty();
         });
       }
-      assertThat(get(detector.httpPort(), "/metrics")).contains("crashwatch_rejected_records_total{reason=\"undecodable\"}");
+      String metrics = get(detector.httpPort(), "/metrics");
+      assertThat(metrics).contains("crashwatch_dead_letters_total{reason=\"undecodable\"} 1.0",
+          "crashwatch_events_total{type=\"crash-report\"} 3.0",
+          // Kafka Streams' own metrics, through Micrometer's binder: processing rate, commit latency, lag
+          "kafka_stream_thread_process_rate", "kafka_stream_thread_commit_latency_avg",
+          "kafka_consumer_fetch_manager_records_lag_max");
       assertThat(dead).singleElement().satisfies(r -> {
         assertThat(r.value()).containsExactly(0, 0, 0, 0, 99, 1, 2);
         assertThat(new String(r.headers().lastHeader("__streams.errors.topic").value(), StandardCharsets.UTF_8))

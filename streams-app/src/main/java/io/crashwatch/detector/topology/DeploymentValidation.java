@@ -9,10 +9,12 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /** Rollout announcements the detector cannot place go to the dead-letter topic. */
 final class DeploymentValidation implements FixedKeyProcessor<String, Deployment, Deployment> {
   private final FieldChecks checks;
+  private final DetectorMetrics metrics;
   private FixedKeyProcessorContext<String, Deployment> context;
 
-  DeploymentValidation(InputLimits limits) {
+  DeploymentValidation(InputLimits limits, DetectorMetrics metrics) {
     this.checks = new FieldChecks(limits);
+    this.metrics = metrics;
   }
 
   @Override
@@ -37,6 +39,7 @@ final class DeploymentValidation implements FixedKeyProcessor<String, Deployment
     if (!d.getFleetId().equals(record.key())) {
       throw new InvalidRecordException("key-not-fleet-id", "key '" + record.key() + "' is not the fleetId '" + d.getFleetId() + "'");
     }
+    metrics.event("deployment");
     context.forward(record);
   }
 }

@@ -48,11 +48,15 @@ public final class DetectorTopology {
   private DetectorTopology() {
   }
 
-  public static Topology build(DetectorSettings settings) {
-    return build(settings, Topics.create(settings.topics(), settings.serdeConfig()));
+  public static Topology build(DetectorSettings settings, DetectorMetrics metrics) {
+    return build(settings, Topics.create(settings.topics(), settings.serdeConfig()), metrics);
   }
 
   public static Topology build(DetectorSettings settings, Topics topics) {
+    return build(settings, topics, DetectorMetrics.unserved());
+  }
+
+  public static Topology build(DetectorSettings settings, Topics topics, DetectorMetrics metrics) {
     DetectionRules rules = settings.rules();
     StreamsBuilder builder = new StreamsBuilder();
     addStores(builder);
@@ -60,26 +64,26 @@ public final class DetectorTopology {
     // Validation first, before any repartition, so a dead letter carries the input's own bytes.
     KStream<String, SpecificRecord> heartbeats = builder
         .stream(topics.heartbeats.name(), topics.heartbeats.consumed())
-        .processValues(InputValidation.heartbeats(settings.limits()), Named.as("validate-heartbeats"))
+        .processValues(InputValidation.heartbeats(settings.limits(), metrics), Named.as("validate-heartbeats"))
         .mapValues(v -> (SpecificRecord) v, Named.as("heartbeats-to-devices"));
     KStream<String, SpecificRecord> crashReports = builder
         .stream(topics.crashReports.name(), topics.crashReports.consumed())
-        .processValues(InputValidation.crashReports(settings.limits()), Named.as("validate-crash-reports"))
+        .processValues(InputValidation.crashReports(settings.limits(), metrics), Named.as("validate-crash-reports"))
         .mapValues(v -> (SpecificRecord) v, Named.as("crash-reports-to-devices"));
     KStream<String, FleetEvent> announcements = builder
         .stream(topics.deployments.name(), topics.deployments.consumed())
-        .processValues(() -> new DeploymentValidation(settings.limits()), Named.as("validate-deployments"))
+        .processValues(() -> new DeploymentValidation(settings.limits(), metrics), Named.as("validate-deployments"))
         .map((fleet, d) -> KeyValue.pair(d.getFleetId() + "/" + d.getComponent(),
             FleetEvent.announce(d.getVersion(), d.getStartedAt().toEpochMilli())), Named.as("deployments-keyed"));
     KStream<String, OperatorRequest> operator = builder
         .stream(topics.operatorCommands.name(), topics.operatorCommands.consumed())
-        .processValues(() -> new OperatorValidation(settings.limits()), Named.as("validate-operator-commands"));
+        .processValues(() -> new OperatorValidation(settings.limits(), metrics), Named.as("validate-operator-commands"));
 
     // Device state: heartbeats and crash reports are co-partitioned by deviceId.
     InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(), rules.inputSilence().toMillis());
     Map<String, KStream<String, Object>> device = heartbeats
         .merge(crashReports, Named.as("device-inputs"))
-        .process(() -> new DeviceStateProcessor(rules, activity), Named.as("device-state-processor"),
+        .process(() -> new DeviceStateProcessor(rules, activity, metrics), Named.as("device-state-processor"),
             DeviceStateProcessor.STATE_STORE, DeviceStateProcessor.DEADLINE_STORE, DeviceStateProcessor.LAST_SEEN_STORE,
             DeviceStateProcessor.INVENTORY_STORE)
         .split(Named.as("device-"))
@@ -114,7 +118,7 @@ public final class DetectorTopology {
             .selectKey((key, op) -> op.target().versionKey(), Named.as("operator-keyed-by-version"))
             .mapValues(KillSwitchInput::of, Named.as("operator-to-kill-switch")), Named.as("kill-switch-merge"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(KillSwitchInput.class)).withName(KILL_SWITCH_INPUTS))
-        .process(() -> new KillSwitchProcessor(rules), Named.as("kill-switch-processor"), KillSwitchProcessor.STORE)
+        .process(() -> new KillSwitchProcessor(rules, metrics), Named.as("kill-switch-processor"), KillSwitchProcessor.STORE)
         .split(Named.as("kill-switch-"))
         .branch((key, value) -> value instanceof KillSwitchCommand, Branched.as("commands"))
         .branch((key, value) -> value instanceof SreAlert, Branched.as("alerts"))

@@ -24,14 +24,18 @@ public final class InputValidation<V> implements FixedKeyProcessorSupplier<Strin
 
   private final FieldChecks checks;
   private final Rule<V> rule;
+  private final DetectorMetrics metrics;
+  private final String type;
 
-  private InputValidation(InputLimits limits, Rule<V> rule) {
+  private InputValidation(InputLimits limits, DetectorMetrics metrics, String type, Rule<V> rule) {
     this.checks = new FieldChecks(limits);
     this.rule = rule;
+    this.metrics = metrics;
+    this.type = type;
   }
 
-  public static InputValidation<Heartbeat> heartbeats(InputLimits limits) {
-    return new InputValidation<>(limits, (checks, key, hb, recordMs, nowMs) -> {
+  public static InputValidation<Heartbeat> heartbeats(InputLimits limits, DetectorMetrics metrics) {
+    return new InputValidation<>(limits, metrics, "heartbeat", (checks, key, hb, recordMs, nowMs) -> {
       device(checks, key, hb.getDeviceId(), hb.getFleetId());
       checks.id("bootId", hb.getBootId());
       checks.text("osBuild", hb.getOsBuild());
@@ -41,8 +45,8 @@ public final class InputValidation<V> implements FixedKeyProcessorSupplier<Strin
     });
   }
 
-  public static InputValidation<CrashReport> crashReports(InputLimits limits) {
-    return new InputValidation<>(limits, (checks, key, report, recordMs, nowMs) -> {
+  public static InputValidation<CrashReport> crashReports(InputLimits limits, DetectorMetrics metrics) {
+    return new InputValidation<>(limits, metrics, "crash-report", (checks, key, report, recordMs, nowMs) -> {
       device(checks, key, report.getDeviceId(), report.getFleetId());
       checks.id("reportId", report.getReportId());
       checks.text("faultingModule", report.getFaultingModule());
@@ -82,6 +86,7 @@ public final class InputValidation<V> implements FixedKeyProcessorSupplier<Strin
       @Override
       public void process(FixedKeyRecord<String, V> record) {
         check(record.key(), record.value(), record.timestamp(), context.currentSystemTimeMs());
+        metrics.event(type);
         context.forward(record);
       }
     };

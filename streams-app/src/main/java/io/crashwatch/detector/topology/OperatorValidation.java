@@ -11,10 +11,12 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /** Operator commands with a malformed target, or keyed by another target, go to the dead-letter topic. */
 final class OperatorValidation implements FixedKeyProcessor<String, OperatorCommand, OperatorRequest> {
   private final FieldChecks checks;
+  private final DetectorMetrics metrics;
   private FixedKeyProcessorContext<String, OperatorRequest> context;
 
-  OperatorValidation(InputLimits limits) {
+  OperatorValidation(InputLimits limits, DetectorMetrics metrics) {
     this.checks = new FieldChecks(limits);
+    this.metrics = metrics;
   }
 
   @Override
@@ -47,6 +49,7 @@ final class OperatorValidation implements FixedKeyProcessor<String, OperatorComm
     if (!command.getTarget().equals(record.key())) {
       throw new InvalidRecordException("key-not-target", "key '" + record.key() + "' is not the target '" + command.getTarget() + "'");
     }
+    metrics.event("operator-command");
     context.forward(record.withValue(request));
   }
 }

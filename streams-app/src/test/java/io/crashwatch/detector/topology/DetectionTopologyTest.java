@@ -77,6 +77,9 @@ class DetectionTopologyTest {
       assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING);
       assertThat(a.getSummary()).contains(R41, "5 of 10 devices failed", "0x50/csagent.sys", "control");
     });
+    assertThat(d.meters.get("crashwatch.halts").tag("scope", "FLEET").tag("reason", "CRASH_SPIKE").counter().count())
+        .isEqualTo(1);
+    assertThat(d.meters.get("crashwatch.decision.latency").timer().count()).isEqualTo(1);
   }
 
   @Test
@@ -195,6 +198,7 @@ class DetectionTopologyTest {
       assertThat(c.getReason()).isEqualTo(HaltReason.DEVICES_DARK);
       assertThat(c.getEvidence().getDarkDevices()).isGreaterThanOrEqualTo(5);
     });
+    assertThat(d.meters.get("crashwatch.dark.devices").counter().count()).isEqualTo(10);
   }
 
   @Test

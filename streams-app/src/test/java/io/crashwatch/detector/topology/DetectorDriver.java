@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -37,6 +39,7 @@ final class DetectorDriver implements AutoCloseable {
   final DetectorSettings settings;
   final Topics topics;
   final TopologyTestDriver driver;
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final String scope = "rules-" + UUID.randomUUID();
   private final TestInputTopic<String, Heartbeat> heartbeats;
   private final TestInputTopic<String, CrashReport> crashReports;
@@ -57,7 +60,10 @@ final class DetectorDriver implements AutoCloseable {
     values.put("application.id", APPLICATION_ID);
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
-    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics), settings.streamsConfig(), START);
+    DetectorMetrics metrics = new DetectorMetrics(meters);
+    Properties properties = settings.streamsConfig();
+    properties.put(DetectorMetrics.CONFIG, metrics);
+    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics), properties, START);
     heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(), topics.heartbeats.valueSerde().serializer());
     crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(), topics.crashReports.valueSerde().serializer());
     operator = driver.createInputTopic(topics.operatorCommands.name(), new StringSerializer(), topics.operatorCommands.valueSerde().serializer());

@@ -10,7 +10,6 @@ import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
 import io.crashwatch.schemas.SignatureCount;
-import io.crashwatch.detector.topology.rejects.RejectedInput;
 import io.crashwatch.serde.MockSchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,6 +17,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -40,6 +41,7 @@ class DetectorTopologyTest {
   private DetectorSettings settings;
   private Topics topics;
   private TopologyTestDriver driver;
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private TestInputTopic<String, Heartbeat> heartbeats;
   private TestInputTopic<String, CrashReport> crashReports;
   private TestInputTopic<byte[], byte[]> rawHeartbeats;
@@ -53,7 +55,10 @@ class DetectorTopologyTest {
     values.put("schema.registry.url", "mock://" + scope);
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
-    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics), settings.streamsConfig(), NOW);
+    DetectorMetrics metrics = new DetectorMetrics(meters);
+    Properties properties = settings.streamsConfig();
+    properties.put(DetectorMetrics.CONFIG, metrics);
+    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics), properties, NOW);
     heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(),
         topics.heartbeats.valueSerde().serializer());
     crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(),
@@ -122,7 +127,9 @@ class DetectorTopologyTest {
     assertThat(dead).extracting(r -> header(r, "crashwatch.error.reason"))
         .containsExactly("missing-fleet-id", "key-not-device-id", "future-timestamp");
     assertThat(dead).extracting(r -> header(r, "__streams.errors.topic")).containsOnly("crashwatch.heartbeats");
-    assertThat(RejectedInput.counts()).containsKeys("missing-fleet-id", "key-not-device-id", "future-timestamp");
+    assertThat(meters.get("crashwatch.dead.letters").tag("reason", "key-not-device-id").counter().count()).isEqualTo(1);
+    assertThat(meters.get("crashwatch.dead.letters").counters()).hasSize(3);
+    assertThat(meters.get("crashwatch.events").tag("type", "heartbeat").counter().count()).as("device-4 only").isEqualTo(1);
     // The dead letter holds the input's own bytes: they decode back to what was sent.
     Heartbeat decoded = topics.heartbeats.valueSerde().deserializer()
         .deserialize(topics.heartbeats.name(), dead.get(2).value());

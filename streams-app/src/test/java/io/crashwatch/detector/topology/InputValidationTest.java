@@ -21,8 +21,8 @@ class InputValidationTest {
   private static final Instant NOW = Instant.parse("2024-07-19T04:09:00Z");
   private static final long NOW_MS = NOW.toEpochMilli();
 
-  private final InputValidation<Heartbeat> heartbeats = InputValidation.heartbeats(InputLimits.defaults());
-  private final InputValidation<CrashReport> reports = InputValidation.crashReports(InputLimits.defaults());
+  private final InputValidation<Heartbeat> heartbeats = InputValidation.heartbeats(InputLimits.defaults(), DetectorMetrics.unserved());
+  private final InputValidation<CrashReport> reports = InputValidation.crashReports(InputLimits.defaults(), DetectorMetrics.unserved());
 
   @Test
   void shouldPassAnOrdinaryHeartbeatAndCrashReport() {
@@ -164,7 +164,7 @@ class InputValidationTest {
     hb.setComponents(Map.of("sensor", "7.11.18110"));
 
     assertThat(catchThrowableOfType(InvalidRecordException.class,
-        () -> InputValidation.heartbeats(tight).check("device-1", hb, NOW_MS, NOW_MS)))
+        () -> InputValidation.heartbeats(tight, DetectorMetrics.unserved()).check("device-1", hb, NOW_MS, NOW_MS)))
         .hasMessageContaining("max-name-length");
   }
 

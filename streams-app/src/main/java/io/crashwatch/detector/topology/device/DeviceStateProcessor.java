@@ -1,6 +1,7 @@
 package io.crashwatch.detector.topology.device;
 
 import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.topology.DetectorMetrics;
 import io.crashwatch.detector.topology.output.Alerts;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
@@ -43,6 +44,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
 
   private final DetectionRules rules;
   private final InputActivity activity;
+  private final DetectorMetrics metrics;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, DeviceState> devices;
   private KeyValueStore<String, String> deadlines;
@@ -52,9 +54,10 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   /** Changes forwarded so far: a heartbeat that forwards none and changes nothing else is not written. */
   private long emitted;
 
-  public DeviceStateProcessor(DetectionRules rules, InputActivity activity) {
+  public DeviceStateProcessor(DetectionRules rules, InputActivity activity, DetectorMetrics metrics) {
     this.rules = rules;
     this.activity = activity;
+    this.metrics = metrics;
   }
 
   @Override
@@ -197,6 +200,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
           index(deviceId, deadline); // heard from since it was indexed: look again later
         } else {
           state.dark = true;
+          metrics.darkDevice();
           state.indexed = false;
           lastSeen.delete(deviceId); // its next heartbeat brings it back: compare it in full
           fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.DARK, null, now);

@@ -2,6 +2,7 @@ package io.crashwatch.detector.topology.output;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Mode;
+import io.crashwatch.detector.topology.DetectorMetrics;
 import io.crashwatch.detector.topology.decision.Verdict;
 import io.crashwatch.schemas.Evidence;
 import io.crashwatch.schemas.HaltReason;
@@ -26,11 +27,15 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   private static final Logger LOG = LoggerFactory.getLogger(KillSwitchProcessor.class);
 
   private final DetectionRules rules;
+  private final DetectorMetrics metrics;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, KillSwitchState> store;
+  /** Event time of the input being processed: what a decision's latency is measured from. */
+  private long inputTimeMs;
 
-  public KillSwitchProcessor(DetectionRules rules) {
+  public KillSwitchProcessor(DetectionRules rules, DetectorMetrics metrics) {
     this.rules = rules;
+    this.metrics = metrics;
   }
 
   @Override
@@ -46,6 +51,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
       state = new KillSwitchState();
     }
     KillSwitchInput input = record.value();
+    inputTimeMs = record.timestamp();
     if (input.verdict() != null) {
       verdict(state, input.verdict());
     } else {
@@ -106,6 +112,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
         shadow(), actor, note, now));
     String why = note == null ? reason.name() : reason.name() + ", " + note;
     forward(t.alertId, Alerts.halted(t.alertId, target, evidence, why, shadow(), now));
+    metrics.halt(target.isGlobal() ? "GLOBAL" : "FLEET", reason.name(), now - inputTimeMs);
     LOG.warn("{} {} ({})", shadow() ? "SHADOW HALT" : "HALT", target, why);
   }
 

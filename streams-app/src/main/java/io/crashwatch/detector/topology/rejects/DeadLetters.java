@@ -1,5 +1,6 @@
 package io.crashwatch.detector.topology.rejects;
 
+import io.crashwatch.detector.topology.DetectorMetrics;
 import io.crashwatch.detector.topology.InvalidRecordException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -17,22 +18,24 @@ import org.slf4j.LoggerFactory;
  * Builds the dead-letter record of rejected input: the source record's own key and value bytes and
  * headers, plus headers naming source topic, partition, offset and error — the names Kafka Streams'
  * dead-letter support uses ({@code __streams.errors.*}) and {@code crashwatch.error.reason}, a short
- * stable code to filter on. Counts every reject.
+ * stable code to filter on. Counts every reject in {@link DetectorMetrics}.
  */
 final class DeadLetters {
   static final String REASON_HEADER = "crashwatch.error.reason";
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
   private String topic;
+  private DetectorMetrics metrics = DetectorMetrics.unserved();
 
   void configure(Map<String, ?> configs) {
     Object name = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
     topic = name == null ? null : name.toString();
+    metrics = DetectorMetrics.from(configs);
   }
 
   List<ProducerRecord<byte[], byte[]>> reject(ErrorHandlerContext context, byte[] key, byte[] value, Exception error) {
     String reason = error instanceof InvalidRecordException invalid ? invalid.reason() : "undecodable";
-    RejectedInput.count(reason);
+    metrics.deadLetter(reason);
     LOG.warn("Rejected record from {}-{} offset {} ({}): {}", context.topic(), context.partition(), context.offset(),
         reason, error.getMessage());
     if (topic == null) {

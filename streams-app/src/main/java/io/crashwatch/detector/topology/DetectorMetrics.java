@@ -1,0 +1,80 @@
+package io.crashwatch.detector.topology;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * crashwatch's own meters, on whichever Micrometer registry the detector serves (Prometheus on
+ * {@code /metrics}): input events by type, dead letters by reason, halts, devices gone dark and how
+ * long a decision took. The topology records into it and knows nothing of how it is served. Later
+ * rules add their meters here.
+ */
+public final class DetectorMetrics {
+  /**
+   * Key under which the detector hands this object to the exception handlers Kafka Streams creates
+   * by class name, through the streams configuration.
+   */
+  public static final String CONFIG = "crashwatch.metrics";
+
+  private final MeterRegistry registry;
+  private final Map<String, Counter> events = new ConcurrentHashMap<>();
+  private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+  private final Map<String, Counter> halts = new ConcurrentHashMap<>();
+  private final Counter darkDevices;
+  private final Timer decisionLatency;
+
+  public DetectorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.darkDevices = Counter.builder("crashwatch.dark.devices")
+        .description("Devices declared dark: silent for dark-after on a caught-up partition").register(registry);
+    this.decisionLatency = Timer.builder("crashwatch.decision.latency")
+        .description("From the event time of the failure that tipped a test to the HALT command")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry);
+  }
+
+  /** Meters nobody reads: for topologies built without a served registry, e.g. in tests of other things. */
+  public static DetectorMetrics unserved() {
+    return new DetectorMetrics(new SimpleMeterRegistry());
+  }
+
+  /** The instance the detector put in the streams configuration, or an unserved one. */
+  public static DetectorMetrics from(Map<String, ?> configs) {
+    return configs.get(CONFIG) instanceof DetectorMetrics metrics ? metrics : unserved();
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** An input event that passed validation: {@code heartbeat}, {@code crash-report}, … */
+  public void event(String type) {
+    events.computeIfAbsent(type, t -> Counter.builder("crashwatch.events")
+        .description("Input events accepted, by type").tag("type", t).register(registry)).increment();
+  }
+
+  /** A record sent to the dead-letter topic, by its stable reason code. */
+  public void deadLetter(String reason) {
+    deadLetters.computeIfAbsent(reason, r -> Counter.builder("crashwatch.dead.letters")
+        .description("Input records sent to the dead-letter topic, by reason").tag("reason", r).register(registry))
+        .increment();
+  }
+
+  /** A HALT command, {@code latencyMs} after the event that decided it. */
+  public void halt(String scope, String reason, long latencyMs) {
+    halts.computeIfAbsent(scope + "/" + reason, k -> Counter.builder("crashwatch.halts")
+        .description("HALT commands emitted").tag("scope", scope).tag("reason", reason).register(registry))
+        .increment();
+    decisionLatency.record(Duration.ofMillis(Math.max(0, latencyMs)));
+  }
+
+  public void darkDevice() {
+    darkDevices.increment();
+  }
+}
