@@ -41,6 +41,8 @@ final class DetectorProcess implements AutoCloseable {
   }
 
   static ProcessBuilder command(String... args) {
+    // Surefire and Failsafe set java.class.path to the whole test classpath, target/test-classes
+    // included: that is how test-only classes such as HaltOnKillSwitchAck reach the child JVM.
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), DetectorMain.class.getName()));

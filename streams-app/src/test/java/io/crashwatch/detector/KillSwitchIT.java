@@ -7,6 +7,7 @@ import io.crashwatch.detector.config.TopicNames;
 import io.crashwatch.detector.topology.Topics;
 import io.crashwatch.embedded.KafkaClusterExtension;
 import io.crashwatch.schemas.CrashReport;
+import io.crashwatch.schemas.Evidence;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
 import io.crashwatch.schemas.KillSwitchAction;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,6 +30,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -38,13 +39,21 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * The halt path end to end on a real broker: a bad rollout's events in, HALTs out to a read_committed
- * consumer, the detector killed with SIGKILL and restarted in between, an operator RESUME from the
- * command line — and exactly one HALT per target.
+ * The halt path end to end on a real broker, exactly once: a bad rollout's events in, and the detector
+ * killed three times in a row while its HALT sits in an open transaction (written to the broker, not
+ * yet committed; see {@link HaltOnKillSwitchAck}). Each restart must abort that transaction and decide
+ * again from committed state; a fourth detector, not killed on the HALT, commits it. That one is then
+ * killed with SIGKILL, and a fifth must remember the HALT while the fleet keeps failing; it escalates
+ * to the global target and takes an operator RESUME from the command line. A rollout service reading
+ * read_committed sees exactly one HALT per target, with evidence counting each failed device once; a
+ * read_uncommitted reader shows the aborted HALTs were really written.
  */
 class KillSwitchIT {
   @RegisterExtension
   static final KafkaClusterExtension CLUSTER = new KafkaClusterExtension();
+
+  private static final int KILLS = 3;
+  private static final String FLEET_A = "fleet-a/channel-291/r41";
 
   @TempDir
   Path dir;
@@ -54,12 +63,15 @@ class KillSwitchIT {
   private Topics topics;
 
   @Test
-  void shouldEmitExactlyOneHaltPerTargetAcrossAKilledDetector() throws Exception {
+  void shouldEmitExactlyOneHaltPerTargetWhenKilledWithTheHaltUncommitted() throws Exception {
     for (String name : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
         "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
       topicSettings.put(name + "-topic", run + "." + name);
     }
     topics = Topics.create(TopicNames.from(topicSettings), Map.of("schema.registry.url", CLUSTER.schemaRegistryUrl()));
+    // Every detector shares one state.dir, as a restarted pod keeps its volume: the process id stored
+    // there keeps the transactional ids, so a restart fences its killed predecessor at once and aborts
+    // its open transaction instead of waiting for the transaction timeout.
     List<String> settings = new ArrayList<>(List.of(
         "application.id=" + run,
         "state.dir=" + dir.resolve("state"),
@@ -67,6 +79,9 @@ class KillSwitchIT {
         // A killed member's partitions move after the session timeout: keep it short for the test.
         "consumer.session.timeout.ms=6000"));
     topicSettings.forEach((k, v) -> settings.add(k + "=" + v));
+    List<String> killedOnAck = new ArrayList<>(settings);
+    killedOnAck.add("producer.interceptor.classes=" + HaltOnKillSwitchAck.class.getName());
+    killedOnAck.add("producer." + HaltOnKillSwitchAck.TOPIC + "=" + topics.killSwitch.name());
     Map<String, String> env = Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", CLUSTER.bootstrapServers(),
         "KAFKA_SCHEMA_REGISTRY_URL", CLUSTER.schemaRegistryUrl());
@@ -74,16 +89,27 @@ class KillSwitchIT {
     List<ConsumerRecord<String, KillSwitchCommand>> seen = new ArrayList<>();
     try (KafkaConsumer<String, KillSwitchCommand> killSwitch = killSwitchConsumer();
          KafkaProducer<String, SpecificRecord> producer = producer()) {
-      try (DetectorProcess first = DetectorProcess.start(dir, "first", settings, env).awaitReady()) {
+      try (DetectorProcess first = DetectorProcess.start(dir, "killed-1", killedOnAck, env).awaitReady()) {
         badRollout(producer, "fleet-a", 0);
+        awaitKilledOnAck(first);
+      }
+      // No new input: each restart replays the same uncommitted work, decides the same HALT and dies
+      // again. It is not awaited ready: it may die before its health check ever answers.
+      for (int i = 2; i <= KILLS; i++) {
+        try (DetectorProcess next = DetectorProcess.start(dir, "killed-" + i, killedOnAck, env)) {
+          awaitKilledOnAck(next);
+        }
+      }
+
+      try (DetectorProcess survivor = DetectorProcess.start(dir, "survivor", settings, env).awaitReady()) {
         awaitHalts(killSwitch, seen, 1);
-        first.process.destroyForcibly();
-        assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        survivor.process.destroyForcibly(); // SIGKILL, now that the HALT is committed
+        await().atMost(Duration.ofSeconds(30)).until(() -> !survivor.process.isAlive());
       }
       // While it is down, fleet-a keeps failing: the restarted detector must remember it halted it.
-      crashes(producer, "fleet-a", 0, 5, 10);
+      crashes(producer, "fleet-a", 0, 5, 5);
 
-      try (DetectorProcess second = DetectorProcess.start(dir, "second", settings, env).awaitReady()) {
+      try (DetectorProcess restarted = DetectorProcess.start(dir, "restarted", settings, env).awaitReady()) {
         badRollout(producer, "fleet-b", 1000);
         awaitHalts(killSwitch, seen, 3);
 
@@ -93,7 +119,7 @@ class KillSwitchIT {
         operatorSettings.add("schema.registry.url=" + CLUSTER.schemaRegistryUrl());
         Files.write(config, operatorSettings);
         int exit = new CommandLine(new OperatorMain()).execute(
-            "resume", "fleet-a/channel-291/r41", "--reason", "rolled back by hand", "--actor", "it", "--config", config.toString());
+            "resume", FLEET_A, "--reason", "rolled back by hand", "--actor", "it", "--config", config.toString());
         assertThat(exit).isZero();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
           killSwitch.poll(Duration.ofMillis(200)).forEach(seen::add);
@@ -102,14 +128,45 @@ class KillSwitchIT {
       }
     }
 
+    List<ConsumerRecord<String, KillSwitchCommand>> committed = readAll("read_committed");
+    List<ConsumerRecord<String, KillSwitchCommand>> written = readAll("read_uncommitted");
+
+    // The aborted HALTs are on the broker: each killed detector's, plus the one committed. Without them
+    // the kills would have come after a commit, and this test would test restore, not exactly-once.
+    List<KillSwitchCommand> writtenHalts = halts(written, FLEET_A);
+    assertThat(writtenHalts).hasSizeGreaterThanOrEqualTo(KILLS + 1);
     Map<String, Long> halts = new HashMap<>();
-    seen.stream().filter(r -> r.value().getAction() == KillSwitchAction.HALT).forEach(r -> halts.merge(r.key(), 1L, Long::sum));
+    committed.stream().filter(r -> r.value().getAction() == KillSwitchAction.HALT).forEach(r -> halts.merge(r.key(), 1L, Long::sum));
     assertThat(halts).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "fleet-a/channel-291/r41", 1L, "fleet-b/channel-291/r41", 1L, "*/channel-291/r41", 1L));
-    assertThat(seen).filteredOn(r -> r.key().startsWith("*")).singleElement()
+        FLEET_A, 1L, "fleet-b/channel-291/r41", 1L, "*/channel-291/r41", 1L));
+    KillSwitchCommand halt = halts(committed, FLEET_A).get(0);
+    // Every replay made the same decision: one commandId, on which consumers de-duplicate.
+    assertThat(writtenHalts).extracting(KillSwitchCommand::getCommandId).containsOnly(halt.getCommandId());
+    // After three replays the evidence counts each of the five canary crashes produced before the HALT
+    // exactly once: state kept from an aborted transaction could count a device twice, state lost with
+    // one could count fewer.
+    Evidence evidence = halt.getEvidence();
+    assertThat(evidence.getFailedDevices()).isEqualTo(5);
+    assertThat(evidence.getCrashedDevices()).isEqualTo(5);
+    assertThat(evidence.getDevicesOnVersion()).isEqualTo(10);
+    assertThat(writtenHalts).extracting(h -> h.getEvidence().getFailedDevices()).containsOnly(5L);
+
+    assertThat(committed).filteredOn(r -> r.key().startsWith("*")).singleElement()
         .satisfies(r -> assertThat(r.value().getScope()).isEqualTo(Scope.GLOBAL));
-    assertThat(seen).filteredOn(r -> r.value().getAction() == KillSwitchAction.RESUME).singleElement()
-        .satisfies(r -> assertThat(r.key()).isEqualTo("fleet-a/channel-291/r41"));
+    assertThat(committed).filteredOn(r -> r.value().getAction() == KillSwitchAction.RESUME).singleElement()
+        .satisfies(r -> assertThat(r.key()).isEqualTo(FLEET_A));
+  }
+
+  /** The detector dies by {@link HaltOnKillSwitchAck}'s exit code, not by anything else. */
+  private static void awaitKilledOnAck(DetectorProcess detector) throws Exception {
+    await().atMost(Duration.ofSeconds(90)).until(() -> !detector.process.isAlive());
+    assertThat(detector.process.exitValue()).as("exit code of %s; its output:%n%s", detector.log, detector.output())
+        .isEqualTo(HaltOnKillSwitchAck.EXIT_CODE);
+  }
+
+  private static List<KillSwitchCommand> halts(List<ConsumerRecord<String, KillSwitchCommand>> records, String target) {
+    return records.stream().filter(r -> r.key().equals(target) && r.value().getAction() == KillSwitchAction.HALT)
+        .map(ConsumerRecord::value).toList();
   }
 
   /** 200 devices on r40, a 5% canary takes r41, five of the canary devices crash. */
@@ -159,6 +216,29 @@ class KillSwitchIT {
     io.crashwatch.serde.AvroSerializer<SpecificRecord> values = new io.crashwatch.serde.AvroSerializer<>();
     values.configure(Map.of("schema.registry.url", CLUSTER.schemaRegistryUrl()), false);
     return new KafkaProducer<>(p, new StringSerializer(), values);
+  }
+
+  /** The whole kill-switch topic as a consumer of this isolation level sees it now. */
+  private List<ConsumerRecord<String, KillSwitchCommand>> readAll(String isolation) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+    List<ConsumerRecord<String, KillSwitchCommand>> records = new ArrayList<>();
+    try (KafkaConsumer<String, KillSwitchCommand> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+        topics.killSwitch.valueSerde().deserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topics.killSwitch.name()).stream()
+          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      // read_committed: up to the last stable offset; read_uncommitted: up to the high watermark.
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+      });
+    }
+    return records;
   }
 
   private KafkaConsumer<String, KillSwitchCommand> killSwitchConsumer() {
