@@ -14,7 +14,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.ThreadMetadata;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +45,8 @@ public final class Detector implements AutoCloseable {
   private HealthServer health;
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Every state Kafka Streams entered, in order: a test asserts the detector never left RUNNING. */
+  private final List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();
   /** Why the stream threads stopped, for /health and the exit message; null while nothing failed. */
   private volatile String failure;
 
@@ -75,6 +82,7 @@ public final class Detector implements AutoCloseable {
     }
     streams.setStateListener((now, before) -> {
       LOG.info("Kafka Streams {} -> {}", before, now);
+      detector.states.add(now);
       if (now == KafkaStreams.State.RUNNING) {
         detector.running.countDown();
       }
@@ -112,6 +120,16 @@ public final class Detector implements AutoCloseable {
   /** Why the detector stopped processing, or empty while it has not failed. */
   public Optional<String> failure() {
     return Optional.ofNullable(failure);
+  }
+
+  /** The states Kafka Streams has entered since start, oldest first. */
+  public List<KafkaStreams.State> stateHistory() {
+    return List.copyOf(states);
+  }
+
+  /** Names of the stream threads now running: a replaced thread comes back under a new name. */
+  public Set<String> streamThreadNames() {
+    return streams.metadataForLocalThreads().stream().map(ThreadMetadata::threadName).collect(Collectors.toSet());
   }
 
   public KafkaStreams.State state() {

@@ -12,6 +12,7 @@ import io.crashwatch.schemas.SreAlert;
 import io.crashwatch.serde.SpecificAvroSerde;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -47,14 +48,14 @@ public final class Topics {
   public final String deadLetters;
 
   private Topics(TopicNames names, Map<String, ?> serdeConfig) {
-    heartbeats = topic(names.heartbeats(), serdeConfig);
-    crashReports = topic(names.crashReports(), serdeConfig);
-    deployments = topic(names.deployments(), serdeConfig);
-    operatorCommands = topic(names.operatorCommands(), serdeConfig);
-    killSwitch = topic(names.killSwitch(), serdeConfig);
-    alerts = topic(names.alerts(), serdeConfig);
-    crashRates = topic(names.crashRates(), serdeConfig);
-    crashSignatures = topic(names.crashSignatures(), serdeConfig);
+    heartbeats = topic(names.heartbeats(), serdeConfig, Heartbeat.class);
+    crashReports = topic(names.crashReports(), serdeConfig, CrashReport.class);
+    deployments = topic(names.deployments(), serdeConfig, Deployment.class);
+    operatorCommands = topic(names.operatorCommands(), serdeConfig, OperatorCommand.class);
+    killSwitch = topic(names.killSwitch(), serdeConfig, KillSwitchCommand.class);
+    alerts = topic(names.alerts(), serdeConfig, SreAlert.class);
+    crashRates = topic(names.crashRates(), serdeConfig, CrashRate.class);
+    crashSignatures = topic(names.crashSignatures(), serdeConfig, SignatureCount.class);
     deadLetters = names.deadLetters();
   }
 
@@ -63,9 +64,25 @@ public final class Topics {
     return new Topics(names, serdeConfig);
   }
 
-  private static <V extends SpecificRecord> Topic<V> topic(String name, Map<String, ?> serdeConfig) {
+  private static <V extends SpecificRecord> Topic<V> topic(String name, Map<String, ?> serdeConfig, Class<V> type) {
     SpecificAvroSerde<V> values = new SpecificAvroSerde<>();
     values.configure(serdeConfig, false);
-    return new Topic<>(name, Serdes.String(), values);
+    return new Topic<>(name, Serdes.String(), Serdes.serdeFrom(values.serializer(), typed(values.deserializer(), type)));
+  }
+
+  /**
+   * The writer schema decides which generated class a record decodes to, so a CrashReport written to
+   * the heartbeats topic decodes fine, as a CrashReport: refuse it here, where a dead letter still
+   * holds the input's bytes, rather than let it reach a processor that expects a Heartbeat.
+   */
+  private static <V> Deserializer<V> typed(Deserializer<V> values, Class<V> type) {
+    return (topic, bytes) -> {
+      V value = values.deserialize(topic, bytes);
+      if (value != null && !type.isInstance(value)) {
+        throw new InvalidRecordException("wrong-record-type", "a " + value.getClass().getSimpleName() + " on topic '"
+            + topic + "', which carries " + type.getSimpleName() + " records");
+      }
+      return value;
+    };
   }
 }
