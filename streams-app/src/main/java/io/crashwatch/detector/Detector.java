@@ -2,12 +2,19 @@ package io.crashwatch.detector;
 
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.topology.DetectorTopology;
+import io.crashwatch.detector.topology.Topics;
+import io.crashwatch.serde.AvroSerdeConfig;
+import io.crashwatch.serde.SchemaRegistryClient;
+import io.crashwatch.serde.SchemaRegistryClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -16,39 +23,58 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running detector: topics provisioned, the topology started with exactly-once, {@code /health}
- * served. This is the public entry point; the command line, the demo and the scenario runner all
- * start the detector through it.
+ * A running detector: topics provisioned, the topology started with exactly-once once the schema
+ * registry answers, {@code /health} served. This is the public entry point; the command line, the demo
+ * and the scenario runner all start the detector through it.
  */
 public final class Detector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** The longest wait between two attempts to reach a registry that is down at start. */
+  private static final long MAX_REGISTRY_WAIT_MS = 30_000;
+  private static final Map<String, String> REGISTRY_UNREACHABLE = Map.of("registry", "unreachable");
 
   private final KafkaStreams streams;
   private final HealthServer health;
+  private final RegistryGate registryGate;
+  private final Thread starter;
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicReference<StopCause> stopCause = new AtomicReference<>();
+  private final Object lifecycle = new Object();
+  private boolean closing; // guarded by lifecycle
 
-  private Detector(KafkaStreams streams, HealthServer health) {
+  private Detector(KafkaStreams streams, HealthServer health, RegistryGate registryGate) {
     this.streams = streams;
     this.health = health;
+    this.registryGate = registryGate;
+    this.starter = new Thread(this::startWhenRegistryAnswers, "crashwatch-start");
+    this.starter.setDaemon(true);
   }
 
-  /** Provisions topics, checks co-partitioning and starts processing; returns once started. */
+  /**
+   * Provisions topics, checks co-partitioning and serves {@code /health}; processing starts, in the
+   * background, as soon as the schema registry answers. {@link #awaitRunning} waits for it.
+   */
   public static Detector start(DetectorSettings settings) throws InterruptedException {
     StreamsConfig streamsConfig = new StreamsConfig(settings.streamsConfig());
     try (Admin admin = Admin.create(streamsConfig.getAdminConfigs("crashwatch-provisioner"))) {
       new TopicProvisioner(admin, settings).provision();
     }
-    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings), settings.streamsConfig());
+    AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(settings.serdeConfig());
+    SchemaRegistryClient registry = SchemaRegistryClients.create(serdeConfig);
+    Topics topics = Topics.create(settings.topics(), settings.serdeConfig(), registry);
+    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, topics), settings.streamsConfig());
     HealthServer health;
     try {
-      health = new HealthServer(settings.httpPort(), streams::state);
+      health = new HealthServer(settings.httpPort(), streams::state,
+          () -> registry.isReachable() ? Map.of() : REGISTRY_UNREACHABLE);
     } catch (IOException e) {
       streams.close();
       throw new UncheckedIOException("Cannot serve /health on port " + settings.httpPort() + ": " + e.getMessage(), e);
     }
-    Detector detector = new Detector(streams, health);
+    RegistryGate gate = new RegistryGate(registry, serdeConfig.retryBackoffMs(), MAX_REGISTRY_WAIT_MS, Thread::sleep);
+    Detector detector = new Detector(streams, health, gate);
     streams.setStateListener((now, before) -> {
       LOG.info("Kafka Streams {} -> {}", before, now);
       if (now == KafkaStreams.State.RUNNING) {
@@ -59,14 +85,35 @@ public final class Detector implements AutoCloseable {
       }
     });
     streams.setUncaughtExceptionHandler(e -> {
-      // Bad input never gets here (exception handlers and the dead-letter topic take it); this
-      // is a bug or a broken cluster, so stop and let the supervisor restart us from committed state.
-      LOG.error("Stream thread failed; shutting the detector down", e);
+      // Bad input never gets here (exception handlers and the dead-letter topic take it): this is a
+      // registry that cannot be reached or refuses us, a bug or a broken cluster. Stop without
+      // committing; the exit code tells the supervisor whether a restart can help.
+      StopCause cause = StopCause.of(e);
+      detector.stopCause.compareAndSet(null, cause);
+      LOG.error("Stream thread failed; shutting the detector down: {}", cause.message(), e);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
-    streams.start();
-    LOG.info("crashwatch detector started; health on http://0.0.0.0:{}/health", health.port());
+    detector.starter.start();
+    LOG.info("crashwatch detector starting; health on http://0.0.0.0:{}/health", health.port());
     return detector;
+  }
+
+  private void startWhenRegistryAnswers() {
+    try {
+      registryGate.awaitAnswer();
+      synchronized (lifecycle) {
+        if (!closing) {
+          streams.start();
+        }
+      }
+    } catch (InterruptedException e) {
+      // Closed while waiting for the registry: nothing was started.
+    } catch (RuntimeException e) {
+      StopCause cause = StopCause.of(e);
+      stopCause.compareAndSet(null, cause);
+      LOG.error("crashwatch detector cannot start: {}", cause.message());
+      stopped.countDown();
+    }
   }
 
   public KafkaStreams.State state() {
@@ -77,13 +124,19 @@ public final class Detector implements AutoCloseable {
     return health.port();
   }
 
+  /** Why the detector stopped on its own (a failed stream thread, a registry refusing it), if it did. */
+  Optional<StopCause> stopCause() {
+    return Optional.ofNullable(stopCause.get());
+  }
+
   /** Waits until the detector processes (RUNNING), e.g. before a demo starts producing. */
   public void awaitRunning(Duration timeout) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     // Poll both latches: a detector that fails while starting must not hold us for the whole timeout.
     while (!running.await(100, TimeUnit.MILLISECONDS)) {
       if (stopped.getCount() == 0) {
-        throw new IllegalStateException("Detector stopped before it was running: " + streams.state());
+        throw new IllegalStateException("Detector stopped before it was running: "
+            + stopCause().map(StopCause::message).orElse(streams.state().toString()));
       }
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("Detector not RUNNING after " + timeout + ": " + streams.state());
@@ -91,15 +144,19 @@ public final class Detector implements AutoCloseable {
     }
   }
 
-  /** Blocks until the detector stops: closed, or its stream threads failed. */
+  /** Blocks until the detector stops: closed, or failed; true when it was closed without failing. */
   public boolean awaitStopped() throws InterruptedException {
     stopped.await();
-    return streams.state() != KafkaStreams.State.ERROR;
+    return stopCause.get() == null && streams.state() != KafkaStreams.State.ERROR;
   }
 
   @Override
   public void close() {
     LOG.info("Stopping crashwatch detector");
+    synchronized (lifecycle) {
+      closing = true;
+    }
+    starter.interrupt(); // stops waiting for the registry, if it still is
     streams.close(CLOSE_TIMEOUT);
     health.close();
     stopped.countDown();
