@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p>It serves the REST subset that Confluent's serializers and crashwatch's serde use: register and
  * look up schemas per subject, fetch by global id, list subjects and versions, compatibility checks and
  * settings, with Confluent's status codes and {@code error_code}s. Schema references are not supported.
+ *
+ * <p>Tests can make it fail like a real registry ({@link #failNext}, {@link #failAll}, {@link #delayAll},
+ * {@link #heal}): down, overloaded, slow or refusing credentials.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
@@ -43,6 +47,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private static final int THREADS = 4;
 
   private final RegistryApi api = new RegistryApi();
+  private final RegistryFaults faults = new RegistryFaults();
   private final HttpServer server;
   private final ExecutorService executor;
 
@@ -83,6 +88,35 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** Test support: the next {@code count} requests get HTTP {@code status} (e.g. 503, 429) and no answer. */
+  public EmbeddedSchemaRegistry failNext(int status, int count) {
+    faults.failNext(status, count);
+    return this;
+  }
+
+  /** Test support: every request gets HTTP {@code status} (e.g. 401, 503) until {@link #heal()}. */
+  public EmbeddedSchemaRegistry failAll(int status) {
+    faults.failAll(status);
+    return this;
+  }
+
+  /** Test support: every answer comes {@code delay} late until {@link #heal()}, so clients time out. */
+  public EmbeddedSchemaRegistry delayAll(Duration delay) {
+    faults.delayAll(delay);
+    return this;
+  }
+
+  /** Test support: ends every injected fault; the registry answers as before, its schemas intact. */
+  public EmbeddedSchemaRegistry heal() {
+    faults.heal();
+    return this;
+  }
+
+  /** Test support: requests received for this raw path, e.g. {@code /schemas/ids/7}, faults included. */
+  public int requestCount(String path) {
+    return faults.requestCount(path);
+  }
+
   @Override
   public void close() {
     server.stop(0);
@@ -99,7 +133,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       int status = 200;
       Object body;
       try {
-        body = api.handle(request(exchange));
+        body = answer(exchange);
       } catch (RegistryException e) {
         status = e.status();
         body = Map.of("error_code", e.errorCode(), "message", e.getMessage());
@@ -118,6 +152,23 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     } finally {
       exchange.close();
     }
+  }
+
+  private Object answer(HttpExchange exchange) throws IOException {
+    Duration delay = faults.arrived(exchange.getRequestURI().getRawPath());
+    if (!delay.isZero()) {
+      try {
+        Thread.sleep(delay.toMillis()); // a registry that answers too late
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw RegistryException.http(503, "Service Unavailable (shutting down)");
+      }
+    }
+    RegistryException injected = faults.failure();
+    if (injected != null) {
+      throw injected;
+    }
+    return api.handle(request(exchange));
   }
 
   private static RegistryApi.Request request(HttpExchange exchange) throws IOException {

@@ -19,7 +19,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * {@link AvroSerdeConfig#SPECIFIC_AVRO_READER} the result is the generated SpecificRecord class named by the writer
  * schema, resolved from whichever version wrote the record; otherwise a GenericRecord in the writer
  * schema. Every failure is a {@link SerializationException} naming the topic and, once read, the schema
- * id. Thread-safe.
+ * id; a registry failure is its cause ({@link SchemaRegistryException#in}), so a caller can tell a bad
+ * record (unknown schema id) from a registry it cannot use (unavailable, refusing). Thread-safe.
  */
 public class AvroDeserializer<T> implements Deserializer<T> {
 
@@ -116,7 +117,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
       try {
         return client.getById(schemaId);
       } catch (SchemaRegistryException e) {
-        String problem = e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND ? "unknown" : "cannot fetch";
+        // The registry fault stays the cause: whether the record is to blame depends on its kind.
+        String problem = e.kind() == SchemaRegistryException.Kind.NOT_FOUND ? "unknown" : "cannot fetch";
         throw failure(topic, problem + " schema id " + schemaId + " (registry: " + e.getMessage() + ")", e);
       } catch (RuntimeException e) {
         throw failure(topic, "cannot use schema id " + schemaId + " (" + e + ")", e);

@@ -27,6 +27,9 @@ public final class AvroSerdeConfig {
   public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
   public static final String RETRIES = "schema.registry.retries";
   public static final String RETRY_BACKOFF_MS = "schema.registry.retry.backoff.ms";
+  /** Confluent's key; the default here is 300 s (Confluent's is 0, asking again for every record). */
+  public static final String MISSING_ID_CACHE_TTL_SEC = "missing.id.cache.ttl.sec";
+  public static final String MISSING_CACHE_SIZE = "missing.cache.size";
 
   /** Where the Basic auth user info comes from. */
   public enum CredentialsSource {
@@ -46,6 +49,8 @@ public final class AvroSerdeConfig {
   private final int requestTimeoutMs;
   private final int retries;
   private final int retryBackoffMs;
+  private final int missingIdCacheTtlSec;
+  private final int missingCacheSize;
 
   private AvroSerdeConfig(Map<String, ?> props) {
     Object rawUrls = props.get(SCHEMA_REGISTRY_URL);
@@ -64,6 +69,8 @@ public final class AvroSerdeConfig {
     this.requestTimeoutMs = integer(props, REQUEST_TIMEOUT_MS, 10_000, 1);
     this.retries = integer(props, RETRIES, 3, 0);
     this.retryBackoffMs = integer(props, RETRY_BACKOFF_MS, 200, 0);
+    this.missingIdCacheTtlSec = integer(props, MISSING_ID_CACHE_TTL_SEC, 300, 0);
+    this.missingCacheSize = integer(props, MISSING_CACHE_SIZE, 10_000, 0);
   }
 
   /** Parses and validates; throws {@link ConfigException} naming the offending key and value. */
@@ -112,6 +119,16 @@ public final class AvroSerdeConfig {
 
   public int retryBackoffMs() {
     return retryBackoffMs;
+  }
+
+  /** How long a schema id the registry does not have is taken as missing without asking again; 0: never. */
+  public int missingIdCacheTtlSec() {
+    return missingIdCacheTtlSec;
+  }
+
+  /** How many missing schema ids are remembered at most. */
+  public int missingCacheSize() {
+    return missingCacheSize;
   }
 
   private static List<URI> parseUrls(String value) {
@@ -251,12 +268,14 @@ public final class AvroSerdeConfig {
         && Objects.equals(userInfo, c.userInfo)
         && requestTimeoutMs == c.requestTimeoutMs
         && retries == c.retries
-        && retryBackoffMs == c.retryBackoffMs;
+        && retryBackoffMs == c.retryBackoffMs
+        && missingIdCacheTtlSec == c.missingIdCacheTtlSec
+        && missingCacheSize == c.missingCacheSize;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(schemaRegistryUrls, autoRegisterSchemas, useLatestVersion, specificAvroReader,
-        credentialsSource, userInfo, requestTimeoutMs, retries, retryBackoffMs);
+        credentialsSource, userInfo, requestTimeoutMs, retries, retryBackoffMs, missingIdCacheTtlSec, missingCacheSize);
   }
 }

@@ -17,9 +17,11 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.crashwatch.serde.SchemaRegistryException.Kind;
 import org.apache.avro.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Client of the Confluent Schema Registry REST API (also served by Apicurio's ccompat API, Karapace and
  * Redpanda). With several URLs, requests go to the last one that answered, moving on when one is
- * unreachable. Connection failures and 5xx answers are retried with exponential backoff; 4xx are not,
- * since asking again gets the same answer.
+ * unreachable. Failures are classified ({@link SchemaRegistryException.Kind}): an unavailable registry
+ * (no answer, timeouts, 5xx, 429) is retried with exponential backoff, then given up on retryably; a
+ * refusal of the credentials (401, 403) is final and names the settings to fix; an unknown schema id is
+ * asked for once more (replicas lag) and then remembered as missing for {@code missing.id.cache.ttl.sec}.
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -47,6 +51,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
   private final String authorization;
   private final ConcurrentMap<String, ConcurrentMap<String, Integer>> idsBySubject = new ConcurrentHashMap<>();
   private final ConcurrentMap<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+  private final Duration missingIdTtl;
+  private final MissingSchemaIds missingIds;
+  private volatile boolean reachable = true;
 
   public HttpSchemaRegistryClient(AvroSerdeConfig config) {
     if (config.mockScope().isPresent()) {
@@ -58,6 +65,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     this.requestTimeout = Duration.ofMillis(config.requestTimeoutMs());
     this.retries = config.retries();
     this.retryBackoffMs = config.retryBackoffMs();
+    this.missingIdTtl = Duration.ofSeconds(config.missingIdCacheTtlSec());
+    this.missingIds = new MissingSchemaIds(config.missingCacheSize(), missingIdTtl, System::nanoTime);
     this.authorization = config.basicAuthUserInfo()
         .map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)))
         .orElse(null);
@@ -84,10 +93,41 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
+    Optional<SchemaRegistryException> miss = missingIds.lookup(id);
+    if (miss.isPresent()) {
+      throw new SchemaRegistryException(miss.get().getMessage() + " (a miss remembered for up to "
+          + missingIdTtl.toSeconds() + " s)", miss.get().httpStatus(), miss.get().errorCode(), Kind.NOT_FOUND, null);
+    }
     String path = "/schemas/ids/" + id;
-    Schema schema = parseSchema(send("GET", path, null), path);
+    JsonNode answer;
+    try {
+      answer = send("GET", path, null);
+    } catch (SchemaRegistryException e) {
+      if (e.kind() != Kind.NOT_FOUND) {
+        throw e;
+      }
+      answer = askAgainAfterReplicationLag(id, path, e);
+    }
+    Schema schema = parseSchema(answer, path);
     schemasById.putIfAbsent(id, schema);
     return schema;
+  }
+
+  /**
+   * Registry replicas follow the leader with a lag, so a schema registered a moment ago may not be on
+   * the one that answered: ask once more before calling the id unknown, then remember the miss.
+   */
+  private JsonNode askAgainAfterReplicationLag(int id, String path, SchemaRegistryException miss) {
+    LOG.debug("Schema id {} not found; asking again in {} ms in case a registry replica lags", id, retryBackoffMs);
+    pause(retryBackoffMs, miss);
+    try {
+      return send("GET", path, null);
+    } catch (SchemaRegistryException e) {
+      if (e.kind() == Kind.NOT_FOUND) {
+        missingIds.remember(id, e);
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -103,6 +143,11 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     String path = "/compatibility/subjects/" + encode(subject) + "/versions/latest";
     JsonNode answer = send("POST", path, schemaBody(schema));
     return required(answer, "is_compatible", path).asBoolean();
+  }
+
+  @Override
+  public boolean isReachable() {
+    return reachable;
   }
 
   @Override
@@ -126,38 +171,77 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     return id;
   }
 
+  /**
+   * Sends the request, retrying with exponential backoff while the registry is unavailable (no answer,
+   * a timeout, 5xx, 429); any other error answer is final, since asking again gets the same answer.
+   */
   private JsonNode send(String method, String path, String body) {
     SchemaRegistryException last = null;
     for (int attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) {
-        backOff(attempt, last);
+        long delayMs = retryBackoffMs << Math.min(attempt - 1, 16);
+        LOG.warn("Schema registry request failed, retry {} of {} in {} ms: {}", attempt, retries, delayMs,
+            last.getMessage());
+        pause(delayMs, last);
       }
-      int start = preferredUrl.get();
-      for (int i = 0; i < baseUrls.size(); i++) {
-        int index = (start + i) % baseUrls.size();
-        String url = baseUrls.get(index) + path;
-        try {
-          HttpResponse<String> response = http.send(request(method, url, body), BodyHandlers.ofString());
-          if (response.statusCode() < 300) {
-            preferredUrl.set(index);
-            return JSON.readTree(response.body());
-          }
-          last = errorAnswer(method, url, response);
-          if (response.statusCode() < 500) {
-            throw last;
-          }
-        } catch (IOException e) {
-          last = new SchemaRegistryException(method + " " + url + " failed: " + e,
-              SchemaRegistryException.NONE, SchemaRegistryException.NONE, e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new SchemaRegistryException(method + " " + url + " interrupted",
-              SchemaRegistryException.NONE, SchemaRegistryException.NONE, e);
+      try {
+        JsonNode answer = sendToAnyUrl(method, path, body);
+        reachable = true;
+        return answer;
+      } catch (SchemaRegistryException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw e; // we are being stopped: that says nothing about the registry
         }
+        reachable = !e.isRetryable();
+        if (!e.isRetryable()) {
+          throw e;
+        }
+        last = e;
       }
     }
-    throw new SchemaRegistryException(last.getMessage() + " (gave up after " + (retries + 1) + " attempts)",
-        last.httpStatus(), last.errorCode(), last);
+    throw new SchemaRegistryException("Schema registry unavailable: " + last.getMessage() + " (gave up after "
+        + (retries + 1) + " attempts)", last.httpStatus(), last.errorCode(), Kind.UNAVAILABLE, last);
+  }
+
+  /** One attempt: each URL in turn, from the last one that answered, until one is available. */
+  private JsonNode sendToAnyUrl(String method, String path, String body) {
+    SchemaRegistryException last = null;
+    int start = preferredUrl.get();
+    for (int i = 0; i < baseUrls.size(); i++) {
+      int index = (start + i) % baseUrls.size();
+      String url = baseUrls.get(index) + path;
+      HttpResponse<String> response;
+      try {
+        response = http.send(request(method, url, body), BodyHandlers.ofString());
+      } catch (IOException e) {
+        last = new SchemaRegistryException(method + " " + url + " failed: " + e,
+            SchemaRegistryException.NONE, SchemaRegistryException.NONE, e);
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SchemaRegistryException(method + " " + url + " interrupted",
+            SchemaRegistryException.NONE, SchemaRegistryException.NONE, e);
+      }
+      if (response.statusCode() < 300) {
+        preferredUrl.set(index);
+        return json(method, url, response.body());
+      }
+      last = errorAnswer(method, url, response);
+      if (!last.isRetryable()) {
+        throw last;
+      }
+    }
+    throw last;
+  }
+
+  private static JsonNode json(String method, String url, String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (JsonProcessingException e) {
+      // E.g. a web page where the API was expected: schema.registry.url points elsewhere.
+      throw new SchemaRegistryException(method + " " + url + " answered with something that is not JSON: "
+          + abbreviate(body), SchemaRegistryException.NONE, SchemaRegistryException.NONE, Kind.REJECTED, e);
+    }
   }
 
   private HttpRequest request(String method, String url, String body) {
@@ -174,20 +258,18 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     return request.build();
   }
 
-  private void backOff(int attempt, SchemaRegistryException last) {
-    long delayMs = retryBackoffMs << Math.min(attempt - 1, 16);
-    LOG.warn("Schema registry request failed, retry {} of {} in {} ms: {}", attempt, retries, delayMs,
-        last.getMessage());
+  /** Waits before asking again; interrupted, it fails as UNAVAILABLE: being stopped is no fault of a record. */
+  private static void pause(long delayMs, SchemaRegistryException last) {
     try {
       Thread.sleep(delayMs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SchemaRegistryException(last.getMessage() + " (interrupted while retrying)",
-          last.httpStatus(), last.errorCode(), e);
+          last.httpStatus(), last.errorCode(), Kind.UNAVAILABLE, e);
     }
   }
 
-  private static SchemaRegistryException errorAnswer(String method, String url, HttpResponse<String> response) {
+  private SchemaRegistryException errorAnswer(String method, String url, HttpResponse<String> response) {
     int errorCode = SchemaRegistryException.NONE;
     String message = response.body();
     try {
@@ -197,11 +279,35 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     } catch (JsonProcessingException e) {
       // Not Confluent's JSON error (e.g. a proxy's HTML page): report the body as it is.
     }
-    if (message.length() > 300) {
-      message = message.substring(0, 300) + "...";
+    int status = response.statusCode();
+    String answer = method + " " + url + " returned HTTP " + status + " (error code " + errorCode + "): "
+        + abbreviate(message);
+    if (Kind.ofStatus(status) == Kind.UNAUTHORIZED) {
+      return new SchemaRegistryException(refusal(status) + answer + ". " + credentialsAdvice(), status, errorCode);
     }
-    return new SchemaRegistryException(method + " " + url + " returned HTTP " + response.statusCode()
-        + " (error code " + errorCode + "): " + message, response.statusCode(), errorCode);
+    return new SchemaRegistryException(answer, status, errorCode);
+  }
+
+  private static String refusal(int status) {
+    return status == 401
+        ? "Schema registry refused the credentials: "
+        : "Schema registry refused access with the configured credentials: ";
+  }
+
+  /** Names the settings to fix: a refusal is never the data's fault, and retrying cannot help. */
+  private String credentialsAdvice() {
+    String keys = AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO and "
+        + AvroSerdeConfig.BASIC_AUTH_USER_INFO + "=USER:PASSWORD (or user info in "
+        + AvroSerdeConfig.SCHEMA_REGISTRY_URL + ")";
+    String fix = authorization == null
+        ? "No credentials are configured: set " + keys
+        : "Check " + keys + ": the credentials must be valid for this registry and allowed to read schemas and"
+            + " register the detector's own";
+    return fix + "; and check that " + AvroSerdeConfig.SCHEMA_REGISTRY_URL + " is the registry they are for.";
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 300 ? text.substring(0, 300) + "..." : text;
   }
 
   private static String schemaBody(Schema schema) {
@@ -217,7 +323,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     String type = answer.path("schemaType").asText("AVRO");
     if (!type.equals("AVRO")) {
       throw new SchemaRegistryException(path + " is a " + type + " schema, not AVRO",
-          SchemaRegistryException.NONE, SchemaRegistryException.NONE);
+          SchemaRegistryException.NONE, SchemaRegistryException.NONE, Kind.REJECTED, null);
     }
     return new Schema.Parser().parse(required(answer, "schema", path).asText());
   }
@@ -230,7 +336,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     JsonNode node = answer.get(field);
     if (node == null) {
       throw new SchemaRegistryException(path + " answered without \"" + field + "\": " + answer,
-          SchemaRegistryException.NONE, SchemaRegistryException.NONE);
+          SchemaRegistryException.NONE, SchemaRegistryException.NONE, Kind.REJECTED, null);
     }
     return node;
   }

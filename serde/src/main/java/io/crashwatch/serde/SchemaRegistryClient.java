@@ -26,4 +26,12 @@ public interface SchemaRegistryClient {
   boolean isCompatible(String subject, Schema schema);
 
   List<String> subjects();
+
+  /**
+   * False while the registry cannot be reached: the last request found it unavailable and none has been
+   * answered since. Costs no request, so a health check may call it as often as it likes.
+   */
+  default boolean isReachable() {
+    return true;
+  }
 }

@@ -1,8 +1,11 @@
 package io.crashwatch.serde;
 
+import java.util.Optional;
+
 /**
  * A Schema Registry request failed: an error answer of the registry (with Confluent's {@code error_code})
- * or no answer at all ({@link #httpStatus()} and {@link #errorCode()} are then {@link #NONE}).
+ * or no answer at all ({@link #httpStatus()} and {@link #errorCode()} are then {@link #NONE}). Callers
+ * decide on {@link #kind()}, never on status codes: whether a record is at fault depends on it.
  */
 public class SchemaRegistryException extends RuntimeException {
 
@@ -11,19 +14,74 @@ public class SchemaRegistryException extends RuntimeException {
   public static final int SUBJECT_NOT_FOUND = 40401;
   public static final int SCHEMA_NOT_FOUND = 40403;
 
+  /** What went wrong, as far as a caller has to decide what to do next. */
+  public enum Kind {
+    /**
+     * No answer, a timeout, a 5xx, a 429 or a 408: the registry may answer later and nothing says the
+     * request (or the record that caused it) is wrong. Retryable.
+     */
+    UNAVAILABLE,
+    /** 401 or 403: the registry refuses these credentials. Asking again changes nothing; a setting must. */
+    UNAUTHORIZED,
+    /** 404: no such schema id, subject or version (yet: registry replicas may lag behind). */
+    NOT_FOUND,
+    /** Any other answer saying the request is wrong (400, 409 incompatible, 422 invalid), or an answer
+     * that is not what the API promises. */
+    REJECTED;
+
+    static Kind ofStatus(int httpStatus) {
+      if (httpStatus == NONE || httpStatus >= 500 || httpStatus == 429 || httpStatus == 408) {
+        return UNAVAILABLE;
+      }
+      if (httpStatus == 401 || httpStatus == 403) {
+        return UNAUTHORIZED;
+      }
+      return httpStatus == 404 ? NOT_FOUND : REJECTED;
+    }
+  }
+
   private final int httpStatus;
   private final int errorCode;
+  private final Kind kind;
 
+  /** The kind follows from the status: {@link #NONE}, no answer, is {@link Kind#UNAVAILABLE}. */
   public SchemaRegistryException(String message, int httpStatus, int errorCode) {
-    super(message);
-    this.httpStatus = httpStatus;
-    this.errorCode = errorCode;
+    this(message, httpStatus, errorCode, Kind.ofStatus(httpStatus), null);
   }
 
   public SchemaRegistryException(String message, int httpStatus, int errorCode, Throwable cause) {
+    this(message, httpStatus, errorCode, Kind.ofStatus(httpStatus), cause);
+  }
+
+  public SchemaRegistryException(String message, int httpStatus, int errorCode, Kind kind, Throwable cause) {
     super(message, cause);
     this.httpStatus = httpStatus;
     this.errorCode = errorCode;
+    this.kind = kind;
+  }
+
+  /** The first registry failure in the chain of causes, e.g. behind a SerializationException. */
+  public static Optional<SchemaRegistryException> in(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof SchemaRegistryException e) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The registry could not be reached or was overloaded: the same request may succeed later. */
+  public boolean isRetryable() {
+    return kind == Kind.UNAVAILABLE;
+  }
+
+  /** The registry refused the client's credentials: only a configuration change helps. */
+  public boolean isAuthFailure() {
+    return kind == Kind.UNAUTHORIZED;
   }
 
   public int httpStatus() {

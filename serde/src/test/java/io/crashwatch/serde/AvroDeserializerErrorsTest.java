@@ -56,6 +56,35 @@ class AvroDeserializerErrorsTest {
   }
 
   @Test
+  void shouldCallAPlain404ForASchemaIdAnUnknownId() throws IOException {
+    try (ScriptedRegistryServer registry = ScriptedRegistryServer.start()
+        .on("GET", "/schemas/ids/42", 404, "<html>Not Found</html>")) {
+      AvroDeserializer<Object> overHttp = new AvroDeserializer<>();
+      overHttp.configure(httpConfig(registry.url()), false);
+
+      assertThatThrownBy(() -> overHttp.deserialize(TOPIC, bytes("00 0000002a 02")))
+          .isInstanceOf(SerializationException.class)
+          .hasMessageContaining("unknown schema id 42");
+    }
+  }
+
+  @Test
+  void shouldKeepTheRefusalOfTheRegistryAsTheCause() throws IOException {
+    try (ScriptedRegistryServer registry = ScriptedRegistryServer.start()
+        .on("GET", "/schemas/ids/42", 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}")) {
+      AvroDeserializer<Object> overHttp = new AvroDeserializer<>();
+      overHttp.configure(httpConfig(registry.url()), false);
+
+      assertThatThrownBy(() -> overHttp.deserialize(TOPIC, bytes("00 0000002a 02")))
+          .isInstanceOf(SerializationException.class)
+          .hasMessageContaining("schema id 42")
+          .hasMessageContaining(AvroSerdeConfig.BASIC_AUTH_USER_INFO)
+          .satisfies(e -> assertThat(SchemaRegistryException.in(e))
+              .hasValueSatisfying(fault -> assertThat(fault.isAuthFailure()).isTrue()));
+    }
+  }
+
+  @Test
   void shouldRejectWrongMagicByte() {
     assertThatThrownBy(() -> deserializer.deserialize(TOPIC, bytes("07 00000001 02")))
         .isInstanceOf(SerializationException.class)

@@ -3,6 +3,8 @@ package io.crashwatch.serde;
 import static io.crashwatch.serde.AvroSerdeConfig.AUTO_REGISTER_SCHEMAS;
 import static io.crashwatch.serde.AvroSerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE;
 import static io.crashwatch.serde.AvroSerdeConfig.BASIC_AUTH_USER_INFO;
+import static io.crashwatch.serde.AvroSerdeConfig.MISSING_CACHE_SIZE;
+import static io.crashwatch.serde.AvroSerdeConfig.MISSING_ID_CACHE_TTL_SEC;
 import static io.crashwatch.serde.AvroSerdeConfig.REQUEST_TIMEOUT_MS;
 import static io.crashwatch.serde.AvroSerdeConfig.RETRIES;
 import static io.crashwatch.serde.AvroSerdeConfig.RETRY_BACKOFF_MS;
@@ -41,16 +43,18 @@ class AvroSerdeConfigTest {
     assertThat(config.requestTimeoutMs()).isEqualTo(10_000);
     assertThat(config.retries()).isEqualTo(3);
     assertThat(config.retryBackoffMs()).isEqualTo(200);
+    assertThat(config.missingIdCacheTtlSec()).isEqualTo(300);
+    assertThat(config.missingCacheSize()).isEqualTo(10_000);
   }
 
   @Test
   void shouldAcceptStringsAndTypedValuesAlike() {
     Map<String, Object> strings = Map.of(SCHEMA_REGISTRY_URL, URL, AUTO_REGISTER_SCHEMAS, "FALSE",
         USE_LATEST_VERSION, " true ", SPECIFIC_AVRO_READER, "true", REQUEST_TIMEOUT_MS, "500", RETRIES, "0",
-        RETRY_BACKOFF_MS, "50");
+        RETRY_BACKOFF_MS, "50", MISSING_ID_CACHE_TTL_SEC, "0", MISSING_CACHE_SIZE, "10");
     Map<String, Object> typed = Map.of(SCHEMA_REGISTRY_URL, URL, AUTO_REGISTER_SCHEMAS, false,
         USE_LATEST_VERSION, true, SPECIFIC_AVRO_READER, true, REQUEST_TIMEOUT_MS, 500, RETRIES, 0L,
-        RETRY_BACKOFF_MS, (short) 50);
+        RETRY_BACKOFF_MS, (short) 50, MISSING_ID_CACHE_TTL_SEC, 0, MISSING_CACHE_SIZE, 10);
 
     AvroSerdeConfig config = AvroSerdeConfig.of(strings);
 
@@ -61,6 +65,8 @@ class AvroSerdeConfigTest {
     assertThat(config.requestTimeoutMs()).isEqualTo(500);
     assertThat(config.retries()).isZero();
     assertThat(config.retryBackoffMs()).isEqualTo(50);
+    assertThat(config.missingIdCacheTtlSec()).isZero();
+    assertThat(config.missingCacheSize()).isEqualTo(10);
   }
 
   @Test
@@ -129,7 +135,7 @@ class AvroSerdeConfigTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {REQUEST_TIMEOUT_MS, RETRIES, RETRY_BACKOFF_MS})
+  @ValueSource(strings = {REQUEST_TIMEOUT_MS, RETRIES, RETRY_BACKOFF_MS, MISSING_ID_CACHE_TTL_SEC, MISSING_CACHE_SIZE})
   void shouldRejectBadIntegersNamingKeyAndValue(String key) {
     for (Object bad : List.of("ten", -1, "1.5", 3_000_000_000L)) {
       assertThatThrownBy(() -> AvroSerdeConfig.of(Map.of(SCHEMA_REGISTRY_URL, URL, key, bad)))

@@ -152,7 +152,7 @@ class HttpSchemaRegistryClientTest {
     assertThatThrownBy(() -> client(down).getById(7))
         .isInstanceOfSatisfying(SchemaRegistryException.class,
             e -> assertThat(e.httpStatus()).isEqualTo(SchemaRegistryException.NONE))
-        .hasMessageStartingWith("GET " + down + "/schemas/ids/7 failed: java.net.ConnectException")
+        .hasMessageStartingWith("Schema registry unavailable: GET " + down + "/schemas/ids/7 failed: java.net.ConnectException")
         .hasMessageEndingWith("(gave up after 3 attempts)");
   }
 

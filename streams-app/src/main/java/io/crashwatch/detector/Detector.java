@@ -3,7 +3,7 @@ package io.crashwatch.detector;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.topology.DetectorMetrics;
 import io.crashwatch.detector.topology.DetectorTopology;
-import io.crashwatch.detector.topology.StateFormatException;
+import io.crashwatch.detector.topology.Topics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -11,71 +11,95 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.crashwatch.serde.AvroSerdeConfig;
+import io.crashwatch.serde.SchemaRegistryClient;
+import io.crashwatch.serde.SchemaRegistryClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Collectors;
-import org.apache.kafka.streams.ThreadMetadata;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running detector: topics provisioned, the topology started with exactly-once, {@code /health}
- * served. This is the public entry point; the command line, the demo and the scenario runner all
- * start the detector through it.
+ * A running detector: topics provisioned, the topology started with exactly-once once the schema
+ * registry answers, {@code /health} served. This is the public entry point; the command line, the demo
+ * and the scenario runner all start the detector through it.
  */
 public final class Detector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Detector.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** The longest wait between two attempts to reach a registry that is down at start. */
+  private static final long MAX_REGISTRY_WAIT_MS = 30_000;
+  private static final Map<String, String> REGISTRY_UNREACHABLE = Map.of("registry", "unreachable");
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
   private HealthServer health;
+  private final RegistryGate registryGate;
+  private final SchemaRegistryClient registry;
+  private final Thread starter;
   private final CountDownLatch running = new CountDownLatch(1);
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicReference<StopCause> stopCause = new AtomicReference<>();
   /** Every state Kafka Streams entered, in order: a test asserts the detector never left RUNNING. */
   private final List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();
-  /** Why the stream threads stopped, for /health and the exit message; null while nothing failed. */
-  private volatile String failure;
+  private final Object lifecycle = new Object();
+  private boolean closing; // guarded by lifecycle
 
-  private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics) {
+  private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, RegistryGate registryGate,
+                   SchemaRegistryClient registry) {
     this.streams = streams;
+    this.registry = registry;
     this.streamsMetrics = streamsMetrics;
+    this.registryGate = registryGate;
+    this.starter = new Thread(this::startWhenRegistryAnswers, "crashwatch-start");
+    this.starter.setDaemon(true);
   }
 
-  /** Provisions topics, checks co-partitioning and starts processing; returns once started. */
+  /**
+   * Provisions topics, checks co-partitioning and serves {@code /health}; processing starts, in the
+   * background, as soon as the schema registry answers. {@link #awaitRunning} waits for it.
+   */
   public static Detector start(DetectorSettings settings) throws InterruptedException {
     StreamsConfig streamsConfig = new StreamsConfig(settings.streamsConfig());
     try (Admin admin = Admin.create(streamsConfig.getAdminConfigs("crashwatch-provisioner"))) {
       new TopicProvisioner(admin, settings).provision();
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    DetectorMetrics metrics = new DetectorMetrics(registry);
+    AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(settings.serdeConfig());
+    SchemaRegistryClient registry = SchemaRegistryClients.create(serdeConfig);
+    Topics topics = Topics.create(settings.topics(), settings.serdeConfig(), registry);
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    DetectorMetrics metrics = new DetectorMetrics(meters);
     Properties properties = settings.streamsConfig();
     // The exception handlers are created by Kafka Streams from class names: they find the meters here.
     properties.put(DetectorMetrics.CONFIG, metrics);
-    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, metrics), properties);
+    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics), properties);
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
-    streamsMetrics.bindTo(registry);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    Detector detector = new Detector(streams, streamsMetrics);
+    streamsMetrics.bindTo(meters);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmGcMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+    RegistryGate gate = new RegistryGate(registry, serdeConfig.retryBackoffMs(), MAX_REGISTRY_WAIT_MS, Thread::sleep);
+    Detector detector = new Detector(streams, streamsMetrics, gate, registry);
     try {
-      detector.health = new HealthServer(settings.httpPort(), streams::state, () -> detector.failure, registry::scrape);
+      detector.health = new HealthServer(settings.httpPort(), streams::state, detector::problems, meters::scrape);
     } catch (IOException e) {
       streams.close();
       throw new UncheckedIOException("Cannot serve /health on port " + settings.httpPort() + ": " + e.getMessage(), e);
@@ -91,35 +115,44 @@ public final class Detector implements AutoCloseable {
       }
     });
     streams.setUncaughtExceptionHandler(e -> {
-      // Bad input never gets here (exception handlers and the dead-letter topic take it); this
-      // is a bug or a broken cluster, so stop and let the supervisor restart us from committed state.
-      detector.failure = describe(e);
-      LOG.error("Stream thread failed; shutting the detector down: {}", detector.failure, e);
+      // Bad input never gets here (exception handlers and the dead-letter topic take it): this is a
+      // registry that cannot be reached or refuses us, a bug or a broken cluster. Stop without
+      // committing; the exit code tells the supervisor whether a restart can help.
+      StopCause cause = StopCause.of(e);
+      detector.stopCause.compareAndSet(null, cause);
+      LOG.error("Stream thread failed; shutting the detector down: {}", cause.message(), e);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
-    streams.start();
-    LOG.info("crashwatch detector started; health on http://0.0.0.0:{}/health", detector.health.port());
+    detector.starter.start();
+    LOG.info("crashwatch detector starting; health on http://0.0.0.0:{}/health", detector.health.port());
     return detector;
   }
 
-  /**
-   * What stopped processing, in words an operator can act on: a state format this detector cannot
-   * read is named as such, anything else by its innermost message.
-   */
-  static String describe(Throwable error) {
-    Throwable innermost = error;
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof StateFormatException) {
-        return "unreadable state: " + t.getMessage();
+  private void startWhenRegistryAnswers() {
+    try {
+      registryGate.awaitAnswer();
+      synchronized (lifecycle) {
+        if (!closing) {
+          streams.start();
+        }
       }
-      innermost = t;
+    } catch (InterruptedException e) {
+      // Closed while waiting for the registry: nothing was started.
+    } catch (RuntimeException e) {
+      StopCause cause = StopCause.of(e);
+      stopCause.compareAndSet(null, cause);
+      LOG.error("crashwatch detector cannot start: {}", cause.message());
+      stopped.countDown();
     }
-    return innermost.getClass().getSimpleName() + ": " + innermost.getMessage();
   }
 
-  /** Why the detector stopped processing, or empty while it has not failed. */
-  public Optional<String> failure() {
-    return Optional.ofNullable(failure);
+  /** What keeps the detector from being ready besides its state, for /health: cheap, called per request. */
+  private Map<String, String> problems() {
+    StopCause cause = stopCause.get();
+    if (cause != null) {
+      return Map.of("error", cause.message());
+    }
+    return registry.isReachable() ? Map.of() : REGISTRY_UNREACHABLE;
   }
 
   /** The states Kafka Streams has entered since start, oldest first. */
@@ -140,13 +173,19 @@ public final class Detector implements AutoCloseable {
     return health.port();
   }
 
+  /** Why the detector stopped on its own (a failed stream thread, a registry refusing it), if it did. */
+  Optional<StopCause> stopCause() {
+    return Optional.ofNullable(stopCause.get());
+  }
+
   /** Waits until the detector processes (RUNNING), e.g. before a demo starts producing. */
   public void awaitRunning(Duration timeout) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     // Poll both latches: a detector that fails while starting must not hold us for the whole timeout.
     while (!running.await(100, TimeUnit.MILLISECONDS)) {
       if (stopped.getCount() == 0) {
-        throw new IllegalStateException("Detector stopped before it was running: " + streams.state());
+        throw new IllegalStateException("Detector stopped before it was running: "
+            + stopCause().map(StopCause::message).orElse(streams.state().toString()));
       }
       if (System.nanoTime() > deadline) {
         throw new TimeoutException("Detector not RUNNING after " + timeout + ": " + streams.state());
@@ -154,15 +193,19 @@ public final class Detector implements AutoCloseable {
     }
   }
 
-  /** Blocks until the detector stops: closed, or its stream threads failed. */
+  /** Blocks until the detector stops: closed, or failed; true when it was closed without failing. */
   public boolean awaitStopped() throws InterruptedException {
     stopped.await();
-    return streams.state() != KafkaStreams.State.ERROR;
+    return stopCause.get() == null && streams.state() != KafkaStreams.State.ERROR;
   }
 
   @Override
   public void close() {
     LOG.info("Stopping crashwatch detector");
+    synchronized (lifecycle) {
+      closing = true;
+    }
+    starter.interrupt(); // stops waiting for the registry, if it still is
     streams.close(CLOSE_TIMEOUT);
     streamsMetrics.close();
     health.close();

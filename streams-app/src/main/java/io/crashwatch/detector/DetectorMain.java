@@ -39,8 +39,13 @@ public final class DetectorMain implements Callable<Integer> {
     Thread shutdown = new Thread(detector::close, "crashwatch-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
     boolean clean = detector.awaitStopped();
-    detector.failure().ifPresent(why -> System.err.println("crashwatch: detector stopped: " + why));
-    return clean ? 0 : 1;
+    Optional<StopCause> cause = detector.stopCause();
+    if (cause.isPresent()) {
+      // One line an operator can act on; the log above has the stack trace.
+      System.err.println("crashwatch: " + cause.get().message());
+      return cause.get().exitCode();
+    }
+    return clean ? 0 : StopCause.EXIT_FAILED;
   }
 
   /**

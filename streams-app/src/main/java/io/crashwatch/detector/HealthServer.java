@@ -9,23 +9,29 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * {@code GET /health}: 200 only while Kafka Streams is RUNNING, 503 otherwise (starting,
- * rebalancing, restoring, failed), so a Kubernetes readiness probe routes nothing to an instance
- * that is not processing; a detector that stopped on an error says which. {@code GET /metrics}:
- * the Prometheus scrape of the detector's Micrometer registry.
+ * {@code GET /health}: 200 only while Kafka Streams is RUNNING and no other problem is reported (e.g.
+ * {@code "registry":"unreachable"}, or the {@code "error"} that stopped the detector, named in the
+ * body), 503 otherwise (starting, rebalancing, restoring, failed), so a Kubernetes readiness probe
+ * routes nothing to an instance that is not processing. {@code GET /metrics}: the Prometheus scrape
+ * of the detector's Micrometer registry.
  */
 final class HealthServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
 
-  HealthServer(int port, Supplier<KafkaStreams.State> state, Supplier<String> failure, Supplier<String> scrape)
-      throws IOException {
+  /**
+   * @param problems what else keeps the detector from being ready, e.g. {@code registry -> unreachable};
+   *     empty when nothing does. Called on every request, so it must be cheap.
+   */
+  HealthServer(int port, Supplier<KafkaStreams.State> state, Supplier<Map<String, String>> problems,
+               Supplier<String> scrape) throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/health", exchange -> respond(exchange, state.get(), failure.get()));
+    server.createContext("/health", exchange -> respond(exchange, state.get(), problems.get()));
     server.createContext("/metrics", exchange -> metrics(exchange, scrape.get()));
     server.start();
   }
@@ -34,19 +40,18 @@ final class HealthServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  private static void respond(HttpExchange exchange, KafkaStreams.State state, String failure) throws IOException {
+  private static void respond(HttpExchange exchange, KafkaStreams.State state, Map<String, String> problems)
+      throws IOException {
     try (exchange) {
       if (!"GET".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      boolean ready = state == KafkaStreams.State.RUNNING;
+      boolean ready = state == KafkaStreams.State.RUNNING && problems.isEmpty();
       Map<String, String> health = new LinkedHashMap<>();
       health.put("status", ready ? "UP" : "DOWN");
       health.put("state", state.name());
-      if (failure != null) {
-        health.put("error", failure);
-      }
+      health.putAll(new TreeMap<>(problems));
       byte[] body = JSON.writeValueAsBytes(health);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
       exchange.sendResponseHeaders(ready ? 200 : 503, body.length);

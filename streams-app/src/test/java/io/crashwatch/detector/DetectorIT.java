@@ -79,7 +79,7 @@ class DetectorIT {
           producer.send(new ProducerRecord<>(topics.crashReports.name(), device, crash(device)));
         }
         raw.send(new ProducerRecord<>(topics.crashReports.name(), "device-x".getBytes(StandardCharsets.UTF_8),
-            new byte[] {0, 0, 0, 0, 99, 1, 2})).get();
+            new byte[] {7, 0, 0, 0, 99, 1, 2})).get(); // not Confluent's magic byte 0
       }
 
       Map<String, SignatureCount> latest = new HashMap<>();
@@ -107,11 +107,11 @@ class DetectorIT {
           "kafka_stream_thread_process_rate", "kafka_stream_thread_commit_latency_avg",
           "kafka_consumer_fetch_manager_records_lag_max");
       assertThat(dead).singleElement().satisfies(r -> {
-        assertThat(r.value()).containsExactly(0, 0, 0, 0, 99, 1, 2);
+        assertThat(r.value()).containsExactly(7, 0, 0, 0, 99, 1, 2);
         assertThat(new String(r.headers().lastHeader("__streams.errors.topic").value(), StandardCharsets.UTF_8))
             .isEqualTo(topics.crashReports.name());
         assertThat(new String(r.headers().lastHeader("__streams.errors.message").value(), StandardCharsets.UTF_8))
-            .contains("99");
+            .contains("magic byte 0x07");
         assertThat(new String(r.headers().lastHeader("crashwatch.error.reason").value(), StandardCharsets.UTF_8))
             .isEqualTo("undecodable");
       });

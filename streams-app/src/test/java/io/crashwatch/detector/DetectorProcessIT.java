@@ -2,6 +2,7 @@ package io.crashwatch.detector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crashwatch.embedded.EmbeddedSchemaRegistry;
 import io.crashwatch.embedded.KafkaClusterExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,27 @@ class DetectorProcessIT {
       // 143 = 128 + SIGTERM: the JVM ran its shutdown hooks and exited on the signal.
       assertThat(detector.process.exitValue()).isEqualTo(143);
       assertThat(detector.output()).contains("Stopping crashwatch detector", "-> NOT_RUNNING");
+    }
+  }
+
+  @Test
+  void shouldExitAsABadConfigNamingTheSettingWhenTheRegistryRefusesTheCredentials() throws Exception {
+    String run = "refused-" + UUID.randomUUID();
+    try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start().failAll(401);
+        DetectorProcess detector = DetectorProcess.start(dir, "refused", List.of(
+            "bootstrap.servers=" + CLUSTER.bootstrapServers(),
+            "schema.registry.url=" + registry.url(),
+            "application.id=" + run,
+            "state.dir=" + dir.resolve("state"),
+            "topic-partitions=1",
+            "heartbeats-topic=" + run + ".heartbeats",
+            "crash-reports-topic=" + run + ".crash-reports"), Map.of())) {
+
+      assertThat(detector.process.waitFor(60, TimeUnit.SECONDS)).as("detector exits").isTrue();
+      // Exit code 2, like a bad setting: a supervisor restarting it would only be refused again.
+      assertThat(detector.process.exitValue()).isEqualTo(DetectorMain.EXIT_BAD_CONFIG);
+      assertThat(detector.output()).contains("crashwatch: Schema registry refused the credentials",
+          "basic.auth.user.info", "schema.registry.url");
     }
   }
 

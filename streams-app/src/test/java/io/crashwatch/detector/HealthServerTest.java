@@ -7,46 +7,78 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
 
-/** What /health and /metrics tell a probe and a person, without a broker. */
+/**
+ * /health is ready only while Kafka Streams runs and nothing else (the registry, a stop cause) says
+ * otherwise; /metrics serves the registry's scrape. No broker needed.
+ */
 class HealthServerTest {
+
+  private final AtomicReference<Map<String, String>> problems = new AtomicReference<>(Map.of());
+
+  @Test
+  void shouldBeReadyWhileRunningWithoutProblems() throws Exception {
+    try (HealthServer health = server(KafkaStreams.State.RUNNING, "")) {
+      HttpResponse<String> response = get(health, "/health");
+
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("{\"status\":\"UP\",\"state\":\"RUNNING\"}");
+    }
+  }
+
+  @Test
+  void shouldNotBeReadyWhileAProblemIsReportedAndSayWhich() throws Exception {
+    try (HealthServer health = server(KafkaStreams.State.RUNNING, "")) {
+      problems.set(Map.of("registry", "unreachable"));
+
+      HttpResponse<String> response = get(health, "/health");
+
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.body()).isEqualTo("{\"status\":\"DOWN\",\"state\":\"RUNNING\",\"registry\":\"unreachable\"}");
+
+      problems.set(Map.of());
+      assertThat(get(health, "/health").statusCode()).isEqualTo(200);
+    }
+  }
 
   @Test
   void shouldSayWhyADetectorThatStoppedOnUnreadableStateIsDown() throws Exception {
-    String why = Detector.describe(new StreamsException("task failed",
+    StopCause cause = StopCause.of(new StreamsException("task failed",
         new StateFormatException("KillSwitchState was written in format 3; this detector reads formats 0 and 1")));
-    try (HealthServer server = new HealthServer(0, () -> KafkaStreams.State.ERROR, () -> why, () -> "")) {
-      HttpResponse<String> health = get(server.port(), "/health");
+    problems.set(Map.of("error", cause.message()));
+    try (HealthServer health = server(KafkaStreams.State.ERROR, "")) {
+      HttpResponse<String> response = get(health, "/health");
 
-      assertThat(health.statusCode()).isEqualTo(503);
-      assertThat(health.body()).contains("\"state\":\"ERROR\"",
+      assertThat(cause.exitCode()).as("restarting reads the same state: a supervisor must not loop")
+          .isEqualTo(DetectorMain.EXIT_BAD_CONFIG);
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.body()).contains("\"state\":\"ERROR\"",
           "\"error\":\"unreadable state: KillSwitchState was written in format 3; this detector reads formats 0 and 1\"");
     }
   }
 
   @Test
   void shouldServeTheScrapeAsPrometheusText() throws Exception {
-    try (HealthServer server = new HealthServer(0, () -> KafkaStreams.State.RUNNING, () -> null,
-        () -> "crashwatch_events_total{type=\"heartbeat\"} 3.0\n")) {
-      HttpResponse<String> metrics = get(server.port(), "/metrics");
+    try (HealthServer health = server(KafkaStreams.State.RUNNING, "crashwatch_events_total{type=\"heartbeat\"} 3.0\n")) {
+      HttpResponse<String> metrics = get(health, "/metrics");
 
       assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
       assertThat(metrics.body()).isEqualTo("crashwatch_events_total{type=\"heartbeat\"} 3.0\n");
-      assertThat(get(server.port(), "/health").body()).isEqualTo("{\"status\":\"UP\",\"state\":\"RUNNING\"}");
     }
   }
 
-  @Test
-  void shouldDescribeOtherFailuresByTheirInnermostCause() {
-    assertThat(Detector.describe(new StreamsException("outer", new IllegalStateException("the real reason"))))
-        .isEqualTo("IllegalStateException: the real reason");
+  private HealthServer server(KafkaStreams.State state, String scrape) throws Exception {
+    return new HealthServer(0, () -> state, problems::get, () -> scrape);
   }
 
-  private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+  private static HttpResponse<String> get(HealthServer health, String path) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health.port() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -9,8 +9,10 @@ import io.crashwatch.schemas.KillSwitchCommand;
 import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.schemas.SignatureCount;
 import io.crashwatch.schemas.SreAlert;
+import io.crashwatch.serde.SchemaRegistryClient;
 import io.crashwatch.serde.SpecificAvroSerde;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -47,25 +49,34 @@ public final class Topics {
   /** Original key and value bytes of rejected input, with error headers. */
   public final String deadLetters;
 
-  private Topics(TopicNames names, Map<String, ?> serdeConfig) {
-    heartbeats = topic(names.heartbeats(), serdeConfig, Heartbeat.class);
-    crashReports = topic(names.crashReports(), serdeConfig, CrashReport.class);
-    deployments = topic(names.deployments(), serdeConfig, Deployment.class);
-    operatorCommands = topic(names.operatorCommands(), serdeConfig, OperatorCommand.class);
-    killSwitch = topic(names.killSwitch(), serdeConfig, KillSwitchCommand.class);
-    alerts = topic(names.alerts(), serdeConfig, SreAlert.class);
-    crashRates = topic(names.crashRates(), serdeConfig, CrashRate.class);
-    crashSignatures = topic(names.crashSignatures(), serdeConfig, SignatureCount.class);
+  private Topics(TopicNames names, Map<String, ?> serdeConfig, SchemaRegistryClient registry) {
+    heartbeats = topic(names.heartbeats(), serdeConfig, registry, Heartbeat.class);
+    crashReports = topic(names.crashReports(), serdeConfig, registry, CrashReport.class);
+    deployments = topic(names.deployments(), serdeConfig, registry, Deployment.class);
+    operatorCommands = topic(names.operatorCommands(), serdeConfig, registry, OperatorCommand.class);
+    killSwitch = topic(names.killSwitch(), serdeConfig, registry, KillSwitchCommand.class);
+    alerts = topic(names.alerts(), serdeConfig, registry, SreAlert.class);
+    crashRates = topic(names.crashRates(), serdeConfig, registry, CrashRate.class);
+    crashSignatures = topic(names.crashSignatures(), serdeConfig, registry, SignatureCount.class);
     deadLetters = names.deadLetters();
   }
 
   /** @param serdeConfig registry settings ({@code schema.registry.url}, auth, ...) in Confluent's keys */
   public static Topics create(TopicNames names, Map<String, ?> serdeConfig) {
-    return new Topics(names, serdeConfig);
+    return new Topics(names, serdeConfig, null);
   }
 
-  private static <V extends SpecificRecord> Topic<V> topic(String name, Map<String, ?> serdeConfig, Class<V> type) {
-    SpecificAvroSerde<V> values = new SpecificAvroSerde<>();
+  /**
+   * Topics whose serdes share one registry client: one cache of schemas (and of missing ids), and one
+   * view of whether the registry answers, which {@code /health} reports.
+   */
+  public static Topics create(TopicNames names, Map<String, ?> serdeConfig, SchemaRegistryClient registry) {
+    return new Topics(names, serdeConfig, Objects.requireNonNull(registry, "registry"));
+  }
+
+  private static <V extends SpecificRecord> Topic<V> topic(String name, Map<String, ?> serdeConfig,
+      SchemaRegistryClient registry, Class<V> type) {
+    SpecificAvroSerde<V> values = registry == null ? new SpecificAvroSerde<>() : new SpecificAvroSerde<>(registry);
     values.configure(serdeConfig, false);
     return new Topic<>(name, Serdes.String(), Serdes.serdeFrom(values.serializer(), typed(values.deserializer(), type)));
   }

@@ -33,8 +33,15 @@ final class DeadLetters {
     metrics = DetectorMetrics.from(configs);
   }
 
-  List<ProducerRecord<byte[], byte[]>> reject(ErrorHandlerContext context, byte[] key, byte[] value, Exception error) {
-    String reason = error instanceof InvalidRecordException invalid ? invalid.reason() : "undecodable";
+  /** Rejects a record that failed validation, with the reason it names. */
+  List<ProducerRecord<byte[], byte[]>> reject(ErrorHandlerContext context, byte[] key, byte[] value,
+      InvalidRecordException error) {
+    return reject(context, key, value, error, error.reason());
+  }
+
+  /** @param reason a short stable code, e.g. {@code unknown-schema-id}, for metrics and the header */
+  List<ProducerRecord<byte[], byte[]>> reject(ErrorHandlerContext context, byte[] key, byte[] value, Exception error,
+      String reason) {
     metrics.deadLetter(reason);
     LOG.warn("Rejected record from {}-{} offset {} ({}): {}", context.topic(), context.partition(), context.offset(),
         reason, error.getMessage());

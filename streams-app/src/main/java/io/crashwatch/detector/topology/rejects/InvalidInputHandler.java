@@ -1,5 +1,6 @@
 package io.crashwatch.detector.topology.rejects;
 
+import io.crashwatch.detector.topology.InvalidRecordException;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -19,9 +20,9 @@ public final class InvalidInputHandler implements ProcessingExceptionHandler {
 
   @Override
   public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-    if (!(exception instanceof io.crashwatch.detector.topology.InvalidRecordException)) {
+    if (!(exception instanceof InvalidRecordException invalid)) {
       return Response.fail();
     }
-    return Response.resume(deadLetters.reject(context, context.sourceRawKey(), context.sourceRawValue(), exception));
+    return Response.resume(deadLetters.reject(context, context.sourceRawKey(), context.sourceRawValue(), invalid));
   }
 }

@@ -1,17 +1,23 @@
 package io.crashwatch.detector.topology.rejects;
 
+import io.crashwatch.detector.topology.InvalidRecordException;
 import io.crashwatch.serde.SchemaRegistryException;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 
 /**
  * Bytes that do not decode (not Confluent-framed Avro, an unknown schema id): dead-letter them and go
- * on. A registry that cannot be reached is no fault of the record: fail, so the detector restarts
- * from its committed offsets and loses nothing.
+ * on. A registry that cannot be reached or refuses the detector's credentials is no fault of the record:
+ * fail, so the stream thread stops without committing and no good record is dead-lettered; the
+ * detector's uncaught exception handler decides what happens next.
  */
 public final class UndecodableInputHandler implements DeserializationExceptionHandler {
+  static final String UNKNOWN_SCHEMA_ID = "unknown-schema-id";
+  static final String UNDECODABLE = "undecodable";
+
   private final DeadLetters deadLetters = new DeadLetters();
 
   @Override
@@ -21,19 +27,20 @@ public final class UndecodableInputHandler implements DeserializationExceptionHa
 
   @Override
   public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-    if (registryUnavailable(exception)) {
+    Optional<SchemaRegistryException> fault = SchemaRegistryException.in(exception);
+    if (fault.isPresent() && (fault.get().isRetryable() || fault.get().isAuthFailure())) {
       return Response.fail();
     }
-    return Response.resume(deadLetters.reject(context, record.key(), record.value(), exception));
+    return Response.resume(deadLetters.reject(context, record.key(), record.value(), exception, reason(exception, fault)));
   }
 
-  /** No answer at all, or a server error: the record may be fine. */
-  static boolean registryUnavailable(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      if (t instanceof SchemaRegistryException e) {
-        return e.httpStatus() < 0 || e.httpStatus() >= 500;
-      }
+  /** A typed refusal (e.g. a record of another type on the topic) names its own reason. */
+  private static String reason(Exception exception, Optional<SchemaRegistryException> fault) {
+    if (exception instanceof InvalidRecordException invalid) {
+      return invalid.reason();
     }
-    return false;
+    return fault.filter(f -> f.kind() == SchemaRegistryException.Kind.NOT_FOUND).isPresent()
+        ? UNKNOWN_SCHEMA_ID
+        : UNDECODABLE;
   }
 }

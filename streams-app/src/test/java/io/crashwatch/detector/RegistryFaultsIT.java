@@ -1,0 +1,245 @@
+package io.crashwatch.detector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.topology.Topics;
+import io.crashwatch.embedded.EmbeddedSchemaRegistry;
+import io.crashwatch.embedded.KafkaClusterExtension;
+import io.crashwatch.schemas.CrashReport;
+import io.crashwatch.schemas.SignatureCount;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The detector on a real broker with a registry of its own that fails on purpose: a registry's fault
+ * must never send good records to the dead-letter topic, and a record's fault (an unknown schema id)
+ * must never stop the detector.
+ */
+class RegistryFaultsIT {
+  @RegisterExtension
+  static final KafkaClusterExtension CLUSTER = new KafkaClusterExtension();
+
+  /** Not the shared registry: the faults injected here must not reach other tests. */
+  private final EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
+
+  @TempDir
+  Path stateDir;
+
+  @AfterEach
+  void stopRegistry() {
+    registry.close();
+  }
+
+  @Test
+  void shouldStopNamingTheSettingAndDeadLetterNothingWhenTheRegistryRefusesTheCredentials() throws Exception {
+    DetectorSettings settings = settings("refused-" + UUID.randomUUID());
+    byte[] good = serialized(settings, crash("device-1"));
+    try (Detector detector = Detector.start(settings)) {
+      detector.awaitRunning(Duration.ofSeconds(60));
+
+      registry.failAll(401); // e.g. the detector's credentials were rotated out
+      produce(settings.topics().crashReports(), "device-1", good);
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> detector.stopCause().isPresent());
+      StopCause cause = detector.stopCause().orElseThrow();
+      assertThat(cause.exitCode()).isEqualTo(DetectorMain.EXIT_BAD_CONFIG);
+      assertThat(cause.message()).contains("refused the credentials", "basic.auth.user.info", "schema.registry.url");
+      assertThat(detector.awaitStopped()).isFalse();
+    }
+    assertThat(committed(settings.topics().deadLetters())).isEmpty();
+  }
+
+  @Test
+  void shouldStopWithoutCommittingWhileTheRegistryIsUnavailableAndWaitForItOnRestart() throws Exception {
+    DetectorSettings settings = settings("unavailable-" + UUID.randomUUID());
+    List<byte[]> good = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      good.add(serialized(settings, crash("device-" + i)));
+    }
+    try (Detector detector = Detector.start(settings)) {
+      detector.awaitRunning(Duration.ofSeconds(60));
+
+      registry.failAll(429); // overloaded
+      for (int i = 0; i < 3; i++) {
+        produce(settings.topics().crashReports(), "device-" + i, good.get(i));
+      }
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> detector.stopCause().isPresent());
+      assertThat(detector.stopCause().orElseThrow().message()).contains("could not be reached");
+      assertThat(detector.stopCause().orElseThrow().exitCode()).isEqualTo(1);
+    }
+
+    registry.failAll(503); // and down when the detector comes back
+    try (Detector detector = Detector.start(settings)) {
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        HttpResponse<String> health = health(detector.httpPort());
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.body()).contains("\"registry\":\"unreachable\"");
+      });
+      assertThat(detector.stopCause()).as("waits for the registry instead of failing").isEmpty();
+
+      registry.heal();
+      detector.awaitRunning(Duration.ofSeconds(60));
+      awaitSignatureDevices(settings, 3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> health(detector.httpPort()).statusCode() == 200);
+    }
+    assertThat(committed(settings.topics().deadLetters())).isEmpty();
+  }
+
+  @Test
+  void shouldDeadLetterUnknownSchemaIdsAndProcessTheGoodRecordsBehindThem() throws Exception {
+    DetectorSettings settings = settings("unknown-ids-" + UUID.randomUUID());
+    String topic = settings.topics().crashReports();
+    try (Detector detector = Detector.start(settings)) {
+      detector.awaitRunning(Duration.ofSeconds(60));
+
+      produce(topic, "device-0", serialized(settings, crash("device-0")));
+      for (int unknownId : new int[] {900_001, 900_002, 900_001}) {
+        produce(topic, "forged", withSchemaId(unknownId));
+      }
+      produce(topic, "device-1", serialized(settings, crash("device-1")));
+      produce(topic, "device-2", serialized(settings, crash("device-2")));
+
+      awaitSignatureDevices(settings, 3);
+      List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+      try (var consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        consumer.subscribe(List.of(settings.topics().deadLetters()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+          consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
+          return dead.size() >= 3;
+        });
+      }
+      assertThat(dead).extracting(r -> header(r, "crashwatch.error.reason")).containsOnly("unknown-schema-id");
+      assertThat(dead).extracting(ConsumerRecord::value)
+          .containsExactly(withSchemaId(900_001), withSchemaId(900_002), withSchemaId(900_001));
+      assertThat(detector.stopCause()).isEmpty();
+    }
+    // One lookup and its one repeat (a registry replica may lag); the second record with the id costs nothing.
+    assertThat(registry.requestCount("/schemas/ids/900001")).isEqualTo(2);
+  }
+
+  private DetectorSettings settings(String run) {
+    Map<String, String> values = new HashMap<>();
+    values.put("bootstrap.servers", CLUSTER.bootstrapServers());
+    values.put("schema.registry.url", registry.url());
+    values.put("schema.registry.retries", "1");
+    values.put("schema.registry.retry.backoff.ms", "50");
+    values.put("application.id", "crashwatch-it-" + run);
+    values.put("state.dir", stateDir.toString());
+    values.put("num.stream.threads", "1");
+    // A restarted detector gets its partitions once the stopped one's session expires: keep it short.
+    values.put("consumer.session.timeout.ms", "6000");
+    values.put("http-port", "0");
+    values.put("topic-partitions", "1");
+    for (String name : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
+        "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
+      values.put(name + "-topic", run + "." + name);
+    }
+    return DetectorSettings.from(values);
+  }
+
+  /** The record as an agent writes it, registering its schema while the registry still answers. */
+  private static byte[] serialized(DetectorSettings settings, CrashReport report) {
+    Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
+    return topics.crashReports.valueSerde().serializer().serialize(topics.crashReports.name(), report);
+  }
+
+  /** Confluent framing with a schema id no registry has, and a body. */
+  private static byte[] withSchemaId(int id) {
+    return ByteBuffer.allocate(7).put((byte) 0).putInt(id).put((byte) 2).put((byte) 4).array();
+  }
+
+  private static void produce(String topic, String key, byte[] value) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get();
+    }
+  }
+
+  private static void awaitSignatureDevices(DetectorSettings settings, int devices) {
+    Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
+    Map<String, SignatureCount> latest = new HashMap<>();
+    try (var consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
+        topics.crashSignatures.valueSerde().deserializer())) {
+      consumer.subscribe(List.of(topics.crashSignatures.name()));
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> latest.put(r.key(), r.value()));
+        SignatureCount c = latest.get("channel-291/r41/0x50/csagent.sys");
+        return c != null && c.getDevices() == devices;
+      });
+    }
+  }
+
+  /** Every committed record of a single-partition topic, read up to its end (the detector has stopped). */
+  private static List<ConsumerRecord<byte[], byte[]>> committed(String topic) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    TopicPartition partition = new TopicPartition(topic, 0);
+    try (var consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long end = consumer.endOffsets(List.of(partition)).get(partition);
+      await().atMost(Duration.ofSeconds(30)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+        return consumer.position(partition) >= end;
+      });
+    }
+    return records;
+  }
+
+  private static HttpResponse<String> health(int port) throws Exception {
+    return HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  private static Properties consumerConfig() {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return p;
+  }
+
+  private static CrashReport crash(String device) {
+    return CrashReport.newBuilder()
+        .setReportId(device + "-1").setDeviceId(device).setFleetId("airline-ops").setCrashedAt(Instant.now())
+        .setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("10.0.19045")
+        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", "r41")).build();
+  }
+}
