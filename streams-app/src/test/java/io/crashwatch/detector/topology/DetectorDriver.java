@@ -57,6 +57,7 @@ final class DetectorDriver implements AutoCloseable {
     Map<String, String> values = new HashMap<>(overrides);
     values.put("bootstrap.servers", "unused:9092");
     values.put("schema.registry.url", "mock://" + scope);
+    values.put("state.dir", TestDirectories.stateDir().toString()); // not the shared /tmp/kafka-streams
     values.put("application.id", APPLICATION_ID);
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());

@@ -53,6 +53,7 @@ class DetectorTopologyTest {
     Map<String, String> values = new HashMap<>();
     values.put("bootstrap.servers", "unused:9092");
     values.put("schema.registry.url", "mock://" + scope);
+    values.put("state.dir", TestDirectories.stateDir().toString()); // not the shared /tmp/kafka-streams
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     DetectorMetrics metrics = new DetectorMetrics(meters);

@@ -1,7 +1,10 @@
 package io.crashwatch.detector.topology.device;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crashwatch.detector.topology.StateFormatException;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,5 +41,16 @@ class LastSeenTest {
     LastSeen seen = new LastSeen(1_721_367_000_000L, LastSeen.fingerprint("boot-1", INSTALLED));
 
     assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", seen))).isEqualTo(seen);
+  }
+
+  @Test
+  void shouldReadTheFormerSixteenByteFormatAndRefuseANewerOne() {
+    var serde = LastSeen.serde();
+    byte[] former = ByteBuffer.allocate(16).putLong(1_721_367_000_000L).putLong(42L).array();
+    byte[] newer = ByteBuffer.allocate(17).put((byte) 2).putLong(1L).putLong(2L).array();
+
+    assertThat(serde.deserializer().deserialize("t", former)).isEqualTo(new LastSeen(1_721_367_000_000L, 42L));
+    assertThatThrownBy(() -> serde.deserializer().deserialize("t", newer))
+        .isInstanceOf(StateFormatException.class).hasMessageContaining("format 2");
   }
 }
