@@ -1,30 +1,12 @@
 package io.crashwatch.loadgen.sim;
 
+import static io.crashwatch.loadgen.sim.Rollouts.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crashwatch.loadgen.scenario.EffectSpec;
-import io.crashwatch.loadgen.scenario.Expect;
-import io.crashwatch.loadgen.scenario.RolloutSpec;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ScenarioReportTest {
-  private static final EffectSpec CRASHES = new EffectSpec(0.95, Duration.ofSeconds(3), 1.0, true, 0.3,
-      Duration.ZERO, 0x50, "csagent.sys");
-
-  /** A rollout of channel-291 at {@code version} to {@code fleet}, bad when it crashes, halted or not. */
-  private static RolloutProgress rollout(String fleet, String version, boolean bad, boolean halted) {
-    RolloutSpec spec = new RolloutSpec(fleet, "channel-291", version, Duration.ofSeconds(20), List.of(1.0),
-        Duration.ofSeconds(10), bad ? Expect.HALT : Expect.NO_HALT, bad ? CRASHES : null);
-    RolloutProgress r = new RolloutProgress(spec, fleet, fleet);
-    if (halted) {
-      r.haltedAtMs = 1_000;
-      r.haltedBy = "FLEET";
-    }
-    return r;
-  }
-
   private static ScenarioReport report(List<RolloutProgress> rollouts, List<String> haltedTargets) {
     return new ScenarioReport("test", null, 100, 10.0, rollouts, haltedTargets);
   }
