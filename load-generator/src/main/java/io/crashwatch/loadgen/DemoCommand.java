@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
     description = {"Starts an embedded Kafka broker, schema registry and the detector on 127.0.0.1 and plays the",
         "july-19 scenario: a faulty channel-291 content update rolled out in waves to 5,000 hosts, crashing them",
         "with 0x50 in csagent.sys. Ends with the time to halt and the hosts hit, next to 19 July 2024's figures.",
-        "Ctrl-C stops everything cleanly."})
+        "Ctrl-C stops everything cleanly. Exit code 3 when any halt is false or missed."})
 final class DemoCommand implements Callable<Integer> {
   static final String SCENARIO = "scenarios/july-19.yaml";
 
@@ -46,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
       LiveView view = new LiveView(out);
       ScenarioReport report = ScenarioRunner.run(scenario, client, stack.settings().topics(), null, view);
       summary(report);
-      return 0;
+      return ExitCodes.of(report);
     }
   }
 
@@ -66,6 +66,9 @@ final class DemoCommand implements Callable<Integer> {
       out.println("19 July 2024:  78 minutes to pull the update, about 8.5 million hosts in boot loops.");
       out.printf("crashwatch:    %s, %d hosts.%n", latency == null ? "before any crash" : String.format("%.1f seconds", latency / 1000.0),
           r.crashed());
+    }
+    for (String target : report.otherHalts()) {
+      out.printf("FALSE HALT %s: no rollout of the scenario has it.%n", target);
     }
     out.printf("%n%,d events produced, %,.0f per second; false halts %d, missed halts %d.%n",
         report.eventsProduced(), report.eventsPerSecond(), report.falseHalts(), report.missedHalts());

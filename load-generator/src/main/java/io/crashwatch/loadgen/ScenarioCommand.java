@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
         "Without --bootstrap-servers it starts an embedded Kafka broker, schema registry and detector on 127.0.0.1,",
         "the detector's heartbeat-interval taken from the scenario. With --bootstrap-servers and",
         "--schema-registry-url it drives an external cluster and an already running detector instead, suffixing",
-        "fleet ids with a run id so reruns start fresh. The exit code is 0 whatever the verdict: the report says it."})
+        "fleet ids with a run id so reruns start fresh. Exit code 3 when any halt is false or missed, 2 for an",
+        "invalid scenario or options."})
 final class ScenarioCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The scenario (YAML).")
@@ -52,11 +53,11 @@ final class ScenarioCommand implements Callable<Integer> {
       scenario = ScenarioParser.parse(file);
     } catch (ScenarioException e) {
       System.err.println("crashwatch: " + e.getMessage());
-      return 2;
+      return ExitCodes.USAGE;
     }
     if ((bootstrapServers == null) != (schemaRegistryUrl == null)) {
       System.err.println("crashwatch: --bootstrap-servers and --schema-registry-url go together");
-      return 2;
+      return ExitCodes.USAGE;
     }
     ScenarioReport result = bootstrapServers == null ? embedded(scenario) : external(scenario);
     System.out.println(result.toJsonString());
@@ -64,7 +65,11 @@ final class ScenarioCommand implements Callable<Integer> {
       result.write(report);
       System.out.println("Report written to " + report);
     }
-    return 0;
+    int exit = ExitCodes.of(result);
+    if (exit != ExitCodes.OK) {
+      System.err.printf("crashwatch: %d false and %d missed halts%n", result.falseHalts(), result.missedHalts());
+    }
+    return exit;
   }
 
   private ScenarioReport embedded(Scenario scenario) throws Exception {

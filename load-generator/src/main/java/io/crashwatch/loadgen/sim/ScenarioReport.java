@@ -9,13 +9,42 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The scenario report of shared/DESIGN.md: one entry per rollout and fleet, and the verdicts. */
+/**
+ * The scenario report of shared/DESIGN.md: one entry per rollout and fleet, and the verdicts.
+ *
+ * @param haltedTargets every target the kill switch HALTed during the run, fleet ids as the scenario
+ *                      names them (see {@link HaltLog})
+ */
 public record ScenarioReport(String scenario, String runId, long eventsProduced, double eventsPerSecond,
-                             List<RolloutProgress> rollouts) {
+                             List<RolloutProgress> rollouts, List<String> haltedTargets) {
 
-  /** Halted rollouts that were expected to run to the end. */
+  public ScenarioReport {
+    rollouts = List.copyOf(rollouts);
+    haltedTargets = List.copyOf(haltedTargets);
+  }
+
+  /**
+   * Halted rollouts that were expected to run to the end, plus HALTs of targets that stop none of
+   * the scenario's rollouts ({@link #otherHalts()}). A HALT that does stop one of them is judged by
+   * that rollout's entry alone, so a global halt of a healthy version counts once per fleet it
+   * stopped, not once more itself.
+   */
   public long falseHalts() {
-    return rollouts.stream().filter(r -> r.isHalted() && r.expect() == Expect.NO_HALT).count();
+    return rollouts.stream().filter(r -> r.isHalted() && r.expect() == Expect.NO_HALT).count() + otherHalts().size();
+  }
+
+  /**
+   * HALTed targets that are no rollout of the scenario: a fleet, component or version no rollout went
+   * to, or a global halt of a version no rollout has. No scenario asks for them, so each is false.
+   */
+  public List<String> otherHalts() {
+    return haltedTargets.stream().filter(t -> rollouts.stream().noneMatch(r -> stops(t, r))).toList();
+  }
+
+  /** Whether a HALT of {@code target} halts rollout {@code r}: its fleet target or its global one. */
+  private static boolean stops(String target, RolloutProgress r) {
+    String componentVersion = "/" + r.component() + "/" + r.version();
+    return target.equals(r.fleet() + componentVersion) || target.equals("*" + componentVersion);
   }
 
   /** Rollouts expected to be halted that never were. */
@@ -46,6 +75,7 @@ public record ScenarioReport(String scenario, String runId, long eventsProduced,
     }).toList());
     json.put("falseHalts", falseHalts());
     json.put("missedHalts", missedHalts());
+    json.put("otherHalts", otherHalts());
     return json;
   }
 

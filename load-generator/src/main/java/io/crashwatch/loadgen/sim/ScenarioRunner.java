@@ -2,11 +2,15 @@ package io.crashwatch.loadgen.sim;
 
 import io.crashwatch.detector.config.TopicNames;
 import io.crashwatch.loadgen.rollout.KillSwitchListener;
+import io.crashwatch.loadgen.scenario.FleetSpec;
 import io.crashwatch.loadgen.scenario.Scenario;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Runs a scenario against a cluster where a detector is already running: produces the fleets'
@@ -26,11 +30,15 @@ public final class ScenarioRunner {
   public static ScenarioReport run(Scenario scenario, Map<String, Object> clientConfig, TopicNames topics, String runId,
                                    Consumer<Progress> view) throws InterruptedException {
     List<String> halts = new ArrayList<>();
+    Function<String, String> sentFleetId = fleet -> runId == null ? fleet : fleet + "-" + runId;
+    HaltLog haltLog = runId == null ? HaltLog.ownCluster() : HaltLog.sharedCluster(
+        scenario.fleets().stream().collect(Collectors.toMap(f -> sentFleetId.apply(f.id()), FleetSpec::id)), Instant.now());
     try (Telemetry telemetry = new Telemetry(clientConfig, topics)) {
-      Simulation simulation = new Simulation(scenario, telemetry, fleet -> runId == null ? fleet : fleet + "-" + runId);
+      Simulation simulation = new Simulation(scenario, telemetry, sentFleetId);
       KillSwitchListener[] listener = new KillSwitchListener[1];
       listener[0] = new KillSwitchListener(clientConfig, topics.killSwitch(), (target, command) -> {
         simulation.onKillSwitch(listener[0].view(), command);
+        haltLog.record(target, command);
         if (command != null && command.getAction() == io.crashwatch.schemas.KillSwitchAction.HALT) {
           synchronized (halts) {
             halts.add(String.format("%5.1f s  HALT %s (%s%s)", simulation.elapsedMs() / 1000.0, target,
@@ -56,7 +64,7 @@ public final class ScenarioRunner {
       }
       double seconds = scenario.duration().toMillis() / 1000.0;
       return new ScenarioReport(scenario.name(), runId, telemetry.events(), telemetry.events() / seconds,
-          simulation.rollouts());
+          simulation.rollouts(), haltLog.targets());
     }
   }
 }

@@ -1,0 +1,75 @@
+package io.crashwatch.loadgen.sim;
+
+import static io.crashwatch.loadgen.sim.Rollouts.rollout;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScenarioReportTest {
+  private static ScenarioReport report(List<RolloutProgress> rollouts, List<String> haltedTargets) {
+    return new ScenarioReport("test", null, 100, 10.0, rollouts, haltedTargets);
+  }
+
+  @Test
+  void shouldFindNoFalseHaltWhenOnlyTheBadRolloutWasHalted() {
+    ScenarioReport report = report(List.of(rollout("airline-ops", "r41", true, true)),
+        List.of("airline-ops/channel-291/r41"));
+
+    assertThat(report.falseHalts()).isZero();
+    assertThat(report.missedHalts()).isZero();
+  }
+
+  @Test
+  void shouldCountAHaltOfAFleetNoRolloutWentToAsFalse() {
+    ScenarioReport report = report(List.of(rollout("airline-ops", "r41", true, true)),
+        List.of("airline-ops/channel-291/r41", "retail/channel-291/r41"));
+
+    assertThat(report.falseHalts()).isEqualTo(1);
+    assertThat(report.toJson()).containsEntry("falseHalts", 1L)
+        .containsEntry("otherHalts", List.of("retail/channel-291/r41"));
+  }
+
+  @Test
+  void shouldCountAHaltOfAVersionNoRolloutInstalledAsFalse() {
+    ScenarioReport report = report(List.of(rollout("airline-ops", "r41", true, true)),
+        List.of("airline-ops/channel-291/r41", "airline-ops/channel-291/r40", "airline-ops/sensor/7.11.18110"));
+
+    assertThat(report.falseHalts()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldCountAGlobalHaltOfAVersionNoRolloutHasAsFalse() {
+    ScenarioReport report = report(List.of(rollout("airline-ops", "r41", true, true)),
+        List.of("airline-ops/channel-291/r41", "*/channel-291/r40"));
+
+    assertThat(report.falseHalts()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldNotCountAGlobalHaltOfABadRolloutsVersion() {
+    ScenarioReport report = report(List.of(rollout("east-stores", "r41", true, true),
+            rollout("west-stores", "r41", true, true)),
+        List.of("east-stores/channel-291/r41", "west-stores/channel-291/r41", "*/channel-291/r41"));
+
+    assertThat(report.falseHalts()).isZero();
+  }
+
+  @Test
+  void shouldCountAHaltedHealthyRolloutOnceThoughItsTargetWasHaltedToo() {
+    ScenarioReport report = report(List.of(rollout("airline-ops", "r41", false, true)),
+        List.of("airline-ops/channel-291/r41"));
+
+    assertThat(report.falseHalts()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldCountAGlobalHaltOfAHealthyVersionOncePerRolloutItStopped() {
+    // The global halt is false in every fleet it stops a healthy rollout in; it is not counted again itself.
+    ScenarioReport report = report(List.of(rollout("east-stores", "r42", false, true),
+            rollout("west-stores", "r42", false, true)),
+        List.of("*/channel-291/r42"));
+
+    assertThat(report.falseHalts()).isEqualTo(2);
+  }
+}
