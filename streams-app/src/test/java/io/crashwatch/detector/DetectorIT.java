@@ -21,15 +21,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -71,9 +68,9 @@ class DetectorIT {
       detector.awaitRunning(Duration.ofSeconds(60));
       assertThat(health(detector.httpPort())).isEqualTo(200);
 
-      try (var producer = new KafkaProducer<>(producerConfig(), new StringSerializer(),
+      try (var producer = new KafkaProducer<>(CLUSTER.producerConfig(), new StringSerializer(),
           topics.crashReports.valueSerde().serializer());
-         var raw = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+         var raw = new KafkaProducer<>(CLUSTER.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
         for (int i = 0; i < 3; i++) {
           String device = "device-" + i;
           producer.send(new ProducerRecord<>(topics.crashReports.name(), device, crash(device)));
@@ -83,7 +80,7 @@ class DetectorIT {
       }
 
       Map<String, SignatureCount> latest = new HashMap<>();
-      try (var consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
+      try (var consumer = new KafkaConsumer<>(CLUSTER.readCommittedConsumerConfig(), new StringDeserializer(),
           topics.crashSignatures.valueSerde().deserializer())) {
         consumer.subscribe(List.of(topics.crashSignatures.name()));
         await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -93,7 +90,7 @@ class DetectorIT {
         });
       }
       List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-      try (var consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      try (var consumer = new KafkaConsumer<>(CLUSTER.readCommittedConsumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
         consumer.subscribe(List.of(topics.deadLetters));
         await().atMost(Duration.ofSeconds(60)).until(() -> {
           consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
@@ -145,21 +142,7 @@ class DetectorIT {
     return response.statusCode();
   }
 
-  private static Properties producerConfig() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    return p;
-  }
 
-  private static Properties consumerConfig() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return p;
-  }
 
   private static CrashReport crash(String device) {
     return CrashReport.newBuilder()

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -131,7 +130,7 @@ class RegistryFaultsIT {
 
       awaitSignatureDevices(settings, 3);
       List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-      try (var consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      try (var consumer = new KafkaConsumer<>(CLUSTER.readCommittedConsumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
         consumer.subscribe(List.of(settings.topics().deadLetters()));
         await().atMost(Duration.ofSeconds(60)).until(() -> {
           consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
@@ -190,7 +189,7 @@ class RegistryFaultsIT {
   private static void awaitSignatureDevices(DetectorSettings settings, int devices) {
     Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
     Map<String, SignatureCount> latest = new HashMap<>();
-    try (var consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
+    try (var consumer = new KafkaConsumer<>(CLUSTER.readCommittedConsumerConfig(), new StringDeserializer(),
         topics.crashSignatures.valueSerde().deserializer())) {
       consumer.subscribe(List.of(topics.crashSignatures.name()));
       await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -205,7 +204,7 @@ class RegistryFaultsIT {
   private static List<ConsumerRecord<byte[], byte[]>> committed(String topic) {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
     TopicPartition partition = new TopicPartition(topic, 0);
-    try (var consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (var consumer = new KafkaConsumer<>(CLUSTER.readCommittedConsumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
       long end = consumer.endOffsets(List.of(partition)).get(partition);
@@ -227,14 +226,6 @@ class RegistryFaultsIT {
     return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }
 
-  private static Properties consumerConfig() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return p;
-  }
 
   private static CrashReport crash(String device) {
     return CrashReport.newBuilder()

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.crashwatch.detector.Detector;
 import io.crashwatch.detector.config.DetectorSettings;
-import io.crashwatch.detector.config.Durations;
 import io.crashwatch.detector.topology.Topics;
 import io.crashwatch.embedded.KafkaClusterExtension;
+import io.crashwatch.loadgen.TestDetectorSettings;
 import io.crashwatch.loadgen.scenario.Scenario;
 import io.crashwatch.loadgen.scenario.ScenarioParser;
 import io.crashwatch.loadgen.sim.RolloutProgress;
@@ -21,17 +21,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -108,19 +105,7 @@ class HostileInputIT {
 
   private Run run(Scenario scenario, int hostile) throws Exception {
     String run = "hostile-" + hostile + "-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> values = new HashMap<>();
-    values.put("bootstrap.servers", CLUSTER.bootstrapServers());
-    values.put("schema.registry.url", CLUSTER.schemaRegistryUrl());
-    values.put("application.id", run);
-    values.put("state.dir", stateDir.resolve(run).toString());
-    values.put("http-port", "0");
-    values.put("topic-partitions", "2");
-    values.put("heartbeat-interval", Durations.format(scenario.heartbeatInterval()));
-    for (String topic : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
-        "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
-      values.put(topic + "-topic", run + "." + topic);
-    }
-    DetectorSettings settings = DetectorSettings.from(values);
+    DetectorSettings settings = TestDetectorSettings.forRun(CLUSTER, run, stateDir.resolve(run), scenario.heartbeatInterval());
     Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
     Map<Integer, ProducerRecord<byte[], byte[]>> sent = new HashMap<>();
     try (Detector detector = Detector.start(settings)) {
@@ -147,7 +132,7 @@ class HostileInputIT {
     HostileRecords records = new HostileRecords(topics, 9_2024L + count);
     long start = System.nanoTime();
     long spacingNanos = over.toNanos() / count;
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(),
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(CLUSTER.producerConfig(), new ByteArraySerializer(),
         new ByteArraySerializer())) {
       for (int n = 0; n < count; n++) {
         ProducerRecord<byte[], byte[]> record = records.next(n, Instant.now());
@@ -164,7 +149,7 @@ class HostileInputIT {
 
   private static List<ConsumerRecord<byte[], byte[]>> readDeadLetters(String topic, int expected) {
     List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-    try (var consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+    try (var consumer = new KafkaConsumer<>(CLUSTER.readCommittedConsumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       await().atMost(Duration.ofSeconds(120)).until(() -> {
         consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
@@ -181,20 +166,5 @@ class HostileInputIT {
     return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
-  private static Properties producerConfig() {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    return p;
-  }
 
-  private static Properties consumerConfig() {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.bootstrapServers());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    return p;
-  }
 }

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.Detector;
 import io.crashwatch.detector.config.DetectorSettings;
-import io.crashwatch.detector.config.Durations;
 import io.crashwatch.embedded.KafkaClusterExtension;
+import io.crashwatch.loadgen.TestDetectorSettings;
 import io.crashwatch.loadgen.scenario.Expect;
 import io.crashwatch.loadgen.scenario.Scenario;
 import io.crashwatch.loadgen.scenario.ScenarioParser;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,19 +35,7 @@ class ScenariosIT {
   void shouldMatchTheScenariosExpectations(String name) throws Exception {
     Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-short", name + ".yaml"));
     String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> values = new HashMap<>();
-    values.put("bootstrap.servers", CLUSTER.bootstrapServers());
-    values.put("schema.registry.url", CLUSTER.schemaRegistryUrl());
-    values.put("application.id", run);
-    values.put("state.dir", stateDir.toString());
-    values.put("http-port", "0");
-    values.put("topic-partitions", "2");
-    values.put("heartbeat-interval", Durations.format(scenario.heartbeatInterval()));
-    for (String topic : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
-        "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
-      values.put(topic + "-topic", run + "." + topic);
-    }
-    DetectorSettings settings = DetectorSettings.from(values);
+    DetectorSettings settings = TestDetectorSettings.forRun(CLUSTER, run, stateDir, scenario.heartbeatInterval());
 
     ScenarioReport report;
     try (Detector detector = Detector.start(settings)) {
