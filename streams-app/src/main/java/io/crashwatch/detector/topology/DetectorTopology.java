@@ -13,20 +13,26 @@ import io.crashwatch.detector.topology.fleet.FleetEvent;
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
 import io.crashwatch.detector.topology.fleet.RateSample;
+import io.crashwatch.detector.topology.format.JsonSerde;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.output.CrashRates;
 import io.crashwatch.detector.topology.output.CrashSignatures;
 import io.crashwatch.detector.topology.output.KillSwitchInput;
 import io.crashwatch.detector.topology.output.KillSwitchInput.OperatorRequest;
 import io.crashwatch.detector.topology.output.KillSwitchProcessor;
 import io.crashwatch.detector.topology.output.KillSwitchState;
+import io.crashwatch.detector.topology.rejects.InvalidInputHandler;
+import io.crashwatch.detector.topology.rejects.UndecodableInputHandler;
 import io.crashwatch.schemas.KillSwitchCommand;
 import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.schemas.SreAlert;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
@@ -46,6 +52,19 @@ public final class DetectorTopology {
   public static final String KILL_SWITCH_INPUTS = "kill-switch-inputs";
 
   private DetectorTopology() {
+  }
+
+  /**
+   * The settings' Kafka Streams configuration and what this topology relies on: validation throws,
+   * and these exception handlers, which Kafka Streams creates by class name, send the record to the
+   * dead-letter topic and count it in {@code metrics}. Defaults, like the settings' own.
+   */
+  public static Properties streamsConfig(DetectorSettings settings, DetectorMetrics metrics) {
+    Properties p = settings.streamsConfig();
+    p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UndecodableInputHandler.class.getName());
+    p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, InvalidInputHandler.class.getName());
+    p.put(DetectorMetrics.CONFIG, metrics);
+    return p;
   }
 
   public static Topology build(DetectorSettings settings, DetectorMetrics metrics) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.topology.device.DeviceChange;
 import io.crashwatch.detector.topology.fleet.FleetEvent;
+import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.Comparison;

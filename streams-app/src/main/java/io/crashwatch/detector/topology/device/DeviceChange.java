@@ -1,6 +1,6 @@
 package io.crashwatch.detector.topology.device;
 
-import io.crashwatch.detector.topology.StateFormat;
+import io.crashwatch.detector.topology.format.StateFormat;
 
 /**
  * What travels from device state to fleet statistics — only changes, never a record per heartbeat:

@@ -1,7 +1,7 @@
 package io.crashwatch.detector.topology.device;
 
 import io.crashwatch.detector.config.DetectionRules;
-import io.crashwatch.detector.topology.DetectorMetrics;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.output.Alerts;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;

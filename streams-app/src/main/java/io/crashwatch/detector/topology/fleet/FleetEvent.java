@@ -1,6 +1,6 @@
 package io.crashwatch.detector.topology.fleet;
 
-import io.crashwatch.detector.topology.StateFormat;
+import io.crashwatch.detector.topology.format.StateFormat;
 
 import io.crashwatch.detector.topology.device.DeviceChange;
 

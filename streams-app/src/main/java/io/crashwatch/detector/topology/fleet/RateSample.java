@@ -1,6 +1,6 @@
 package io.crashwatch.detector.topology.fleet;
 
-import io.crashwatch.detector.topology.StateFormat;
+import io.crashwatch.detector.topology.format.StateFormat;
 
 /**
  * A version's state after one change, for the analysts' crash rates: how many devices it has now,

@@ -1,8 +1,8 @@
 package io.crashwatch.detector.topology.output;
 
-import io.crashwatch.detector.topology.StateFormat;
+import io.crashwatch.detector.topology.format.StateFormat;
 
-import io.crashwatch.detector.topology.JsonSerde;
+import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.Topics;
 import io.crashwatch.detector.topology.fleet.RateSample;
 import io.crashwatch.schemas.CrashRate;

@@ -1,7 +1,7 @@
 package io.crashwatch.detector.topology.output;
 
 import io.crashwatch.detector.topology.device.DeviceChange;
-import io.crashwatch.detector.topology.JsonSerde;
+import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.Topics;
 import io.crashwatch.schemas.SignatureCount;
 import org.apache.kafka.common.serialization.Serdes;

@@ -2,7 +2,7 @@ package io.crashwatch.detector.topology.output;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Mode;
-import io.crashwatch.detector.topology.DetectorMetrics;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.decision.Verdict;
 import io.crashwatch.schemas.Evidence;
 import io.crashwatch.schemas.HaltReason;

@@ -1,6 +1,6 @@
 package io.crashwatch.detector.topology.output;
 
-import io.crashwatch.detector.topology.StateFormat;
+import io.crashwatch.detector.topology.format.StateFormat;
 
 import java.util.HashMap;
 import java.util.HashSet;
