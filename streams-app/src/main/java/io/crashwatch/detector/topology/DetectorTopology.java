@@ -2,29 +2,29 @@ package io.crashwatch.detector.topology;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.DetectorSettings;
-import io.crashwatch.detector.topology.decision.Verdict;
-import io.crashwatch.detector.topology.device.DeviceChange;
 import io.crashwatch.detector.topology.device.DeviceStateProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateSerde;
 import io.crashwatch.detector.topology.device.InputActivity;
 import io.crashwatch.detector.topology.device.Inventory;
 import io.crashwatch.detector.topology.device.LastSeen;
-import io.crashwatch.detector.topology.fleet.FleetEvent;
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
-import io.crashwatch.detector.topology.fleet.RateSample;
 import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.FleetComponentKey;
+import io.crashwatch.detector.topology.model.FleetEvent;
+import io.crashwatch.detector.topology.model.KillSwitchInput;
+import io.crashwatch.detector.topology.model.OperatorRequest;
+import io.crashwatch.detector.topology.model.RateSample;
+import io.crashwatch.detector.topology.model.Verdict;
 import io.crashwatch.detector.topology.output.CrashRates;
 import io.crashwatch.detector.topology.output.CrashSignatures;
-import io.crashwatch.detector.topology.output.KillSwitchInput;
-import io.crashwatch.detector.topology.output.KillSwitchInput.OperatorRequest;
 import io.crashwatch.detector.topology.output.KillSwitchProcessor;
 import io.crashwatch.detector.topology.output.KillSwitchState;
 import io.crashwatch.detector.topology.rejects.InvalidInputHandler;
 import io.crashwatch.detector.topology.rejects.UndecodableInputHandler;
 import io.crashwatch.schemas.KillSwitchCommand;
-import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.schemas.SreAlert;
 import java.util.Map;
 import java.util.Properties;
@@ -92,7 +92,7 @@ public final class DetectorTopology {
     KStream<String, FleetEvent> announcements = builder
         .stream(topics.deployments.name(), topics.deployments.consumed())
         .processValues(() -> new DeploymentValidation(settings.limits(), metrics), Named.as("validate-deployments"))
-        .map((fleet, d) -> KeyValue.pair(d.getFleetId() + "/" + d.getComponent(),
+        .map((fleet, d) -> KeyValue.pair(new FleetComponentKey(d.getFleetId(), d.getComponent()).toString(),
             FleetEvent.announce(d.getVersion(), d.getStartedAt().toEpochMilli())), Named.as("deployments-keyed"));
     KStream<String, OperatorRequest> operator = builder
         .stream(topics.operatorCommands.name(), topics.operatorCommands.consumed())
@@ -115,7 +115,7 @@ public final class DetectorTopology {
     // Fleet statistics: changes, and RESUMEs of fleet targets that restart a version's test.
     KStream<String, FleetEvent> resumes = operator
         .filter((key, op) -> "RESUME".equals(op.action()) && !op.target().isGlobal(), Named.as("fleet-resumes"))
-        .map((key, op) -> KeyValue.pair(op.target().fleetId() + "/" + op.target().component(),
+        .map((key, op) -> KeyValue.pair(op.target().fleetComponentKey().toString(),
             FleetEvent.resume(op.target().version())), Named.as("fleet-resumes-keyed"));
     Map<String, KStream<String, Object>> fleet = changes
         .mapValues(FleetEvent::of, Named.as("changes-to-fleet-events"))
@@ -134,7 +134,7 @@ public final class DetectorTopology {
     Map<String, KStream<String, Object>> decisions = verdicts
         .mapValues(KillSwitchInput::of, Named.as("verdicts-to-kill-switch"))
         .merge(operator
-            .selectKey((key, op) -> op.target().versionKey(), Named.as("operator-keyed-by-version"))
+            .selectKey((key, op) -> op.target().versionKey().toString(), Named.as("operator-keyed-by-version"))
             .mapValues(KillSwitchInput::of, Named.as("operator-to-kill-switch")), Named.as("kill-switch-merge"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(KillSwitchInput.class)).withName(KILL_SWITCH_INPUTS))
         .process(() -> new KillSwitchProcessor(rules, metrics), Named.as("kill-switch-processor"), KillSwitchProcessor.STORE)
@@ -151,8 +151,10 @@ public final class DetectorTopology {
         .mapValues(v -> (SreAlert) v, Named.as("alerts-typed"))
         .to(topics.alerts.name(), topics.alerts.produced());
 
-    CrashSignatures.build(changes, topics);
-    CrashRates.build(fleet.get("fleet-rates").mapValues(v -> (RateSample) v, Named.as("rates-typed")), topics);
+    CrashSignatures.count(changes, topics.crashSignatures.valueSerde())
+        .to(topics.crashSignatures.name(), topics.crashSignatures.produced());
+    CrashRates.windows(fleet.get("fleet-rates").mapValues(v -> (RateSample) v, Named.as("rates-typed")))
+        .to(topics.crashRates.name(), topics.crashRates.produced());
     return builder.build();
   }
 

@@ -1,8 +1,10 @@
 package io.crashwatch.detector.topology.device;
 
 import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
-import io.crashwatch.detector.topology.output.Alerts;
+import io.crashwatch.detector.topology.model.CrashSignature;
+import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
@@ -149,7 +151,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       return;
     }
     long crashedAt = report.getCrashedAt().toEpochMilli();
-    String signature = signature(report.getBugcheckCode(), report.getFaultingModule());
+    String signature = CrashSignature.of(report.getBugcheckCode(), report.getFaultingModule());
     // The agent knows what it ran when it crashed; device state is the fallback when it does not say.
     Map<String, String> versions = report.getComponents() != null ? report.getComponents() : state.versionsAt(crashedAt);
     fail(deviceId, state, versions, DeviceChange.Failure.CRASH, signature, crashedAt);
@@ -222,7 +224,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   }
 
   private void forward(DeviceChange change) {
-    context.forward(new Record<>(change.key(), change, change.atMs()));
+    context.forward(new Record<>(change.key().toString(), change, change.atMs()));
   }
 
   private void forwardAlert(SreAlert alert) {
@@ -232,10 +234,5 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   @Override
   public void close() {
     activity.close(task);
-  }
-
-  /** {@code 0x50/csagent.sys}; {@code 0x50/unknown} when the report names no module. */
-  public static String signature(int bugcheckCode, String faultingModule) {
-    return String.format("0x%X/%s", bugcheckCode, faultingModule == null ? "unknown" : faultingModule);
   }
 }

@@ -1,8 +1,11 @@
 package io.crashwatch.detector.topology.fleet;
 
 import io.crashwatch.detector.config.DetectionRules;
-import io.crashwatch.detector.topology.decision.Verdict;
-import io.crashwatch.detector.topology.device.DeviceChange;
+import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.FleetComponentKey;
+import io.crashwatch.detector.topology.model.FleetEvent;
+import io.crashwatch.detector.topology.model.RateSample;
+import io.crashwatch.detector.topology.model.Verdict;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -35,8 +38,8 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
     FleetEvent event = record.value();
     FleetStatistics stats = store.get(record.key());
     if (stats == null) {
-      String[] fleetAndComponent = record.key().split("/", 2);
-      stats = new FleetStatistics(fleetAndComponent[0], fleetAndComponent[1]);
+      FleetComponentKey key = FleetComponentKey.parse(record.key());
+      stats = new FleetStatistics(key.fleetId(), key.component());
     }
     if (event.resumedVersion() != null) {
       stats.resume(event.resumedVersion());
@@ -45,7 +48,7 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
     } else {
       DeviceChange change = event.change();
       for (Verdict verdict : stats.apply(change, rules)) {
-        context.forward(new Record<>(verdict.component() + "/" + verdict.version(), verdict, record.timestamp()));
+        context.forward(new Record<>(verdict.target().versionKey().toString(), verdict, record.timestamp()));
       }
       sample(stats, change.version(), change.firstFailure() ? change.failure().name() : null, record.timestamp());
       if (change.previous() != null) {
@@ -60,7 +63,7 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
     VersionStatistics v = stats.versions.get(version);
     if (v != null) {
       RateSample sample = new RateSample(stats.fleetId, stats.component, version, v.exposed, failure, timestamp);
-      context.forward(new Record<>(stats.fleetId + "/" + stats.component + "/" + version, sample, timestamp));
+      context.forward(new Record<>(sample.key().toString(), sample, timestamp));
     }
   }
 }

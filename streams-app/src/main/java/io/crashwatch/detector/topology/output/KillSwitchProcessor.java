@@ -2,8 +2,12 @@ package io.crashwatch.detector.topology.output;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Mode;
+import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
-import io.crashwatch.detector.topology.decision.Verdict;
+import io.crashwatch.detector.topology.model.KillSwitchInput;
+import io.crashwatch.detector.topology.model.OperatorRequest;
+import io.crashwatch.detector.topology.model.Target;
+import io.crashwatch.detector.topology.model.Verdict;
 import io.crashwatch.schemas.Evidence;
 import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.KillSwitchAction;
@@ -61,7 +65,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   }
 
   private void verdict(KillSwitchState state, Verdict verdict) {
-    Target fleet = new Target(verdict.fleetId(), verdict.component(), verdict.version());
+    Target fleet = verdict.target();
     Evidence evidence = Commands.evidence(verdict.evidence(), rules);
     halt(state, fleet, HaltReason.valueOf(verdict.reason()), evidence, null, null);
     state.trippedFleets.add(verdict.fleetId());
@@ -72,7 +76,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     }
   }
 
-  private void operator(KillSwitchState state, KillSwitchInput.OperatorRequest op) {
+  private void operator(KillSwitchState state, OperatorRequest op) {
     Target target = op.target();
     if ("FORCE_HALT".equals(op.action())) {
       halt(state, target, HaltReason.OPERATOR, null, op.actor(), op.reason());

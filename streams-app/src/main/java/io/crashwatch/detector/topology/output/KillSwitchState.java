@@ -2,6 +2,7 @@ package io.crashwatch.detector.topology.output;
 
 import io.crashwatch.detector.topology.format.StateFormat;
 
+import io.crashwatch.detector.topology.model.Target;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
