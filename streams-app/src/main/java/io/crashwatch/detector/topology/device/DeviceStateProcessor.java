@@ -5,6 +5,7 @@ import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.CrashSignature;
 import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.routing.Child;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
@@ -27,10 +28,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * fleet level needs (version applied, failed, went dark, came back), and finds devices that went
  * silent by scanning only those whose deadline is due.
  *
- * <p>Output values are {@link DeviceChange}s keyed {@code fleet/component}, and {@link SreAlert}s
- * (telemetry outage) keyed by alert id.
+ * <p>Forwards to two children: {@link #CHANGES} and {@link #ALERTS}.
  */
 public final class DeviceStateProcessor implements Processor<String, SpecificRecord, String, Object> {
+  /** Changes for the fleet level, keyed by {@link DeviceChange#key()}. */
+  public static final Child<DeviceChange> CHANGES = new Child<>("device-changes", DeviceChange.class);
+  /** Telemetry outages, keyed by alert id. */
+  public static final Child<SreAlert> ALERTS = new Child<>("device-alerts", SreAlert.class);
   public static final String STATE_STORE = "device-state";
   public static final String DEADLINE_STORE = "dark-deadlines";
   /**
@@ -224,11 +228,11 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   }
 
   private void forward(DeviceChange change) {
-    context.forward(new Record<>(change.key().toString(), change, change.atMs()));
+    CHANGES.forward(context, new Record<>(change.key().toString(), change, change.atMs()));
   }
 
   private void forwardAlert(SreAlert alert) {
-    context.forward(new Record<>(alert.getAlertId(), alert, context.currentSystemTimeMs()));
+    ALERTS.forward(context, new Record<>(alert.getAlertId(), alert, context.currentSystemTimeMs()));
   }
 
   @Override
