@@ -3,19 +3,22 @@ package io.crashwatch.serde;
 import static io.crashwatch.serde.Fixtures.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
+import io.crashwatch.schemas.SreAlert;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Records written with another version of the Heartbeat schema still decode into the generated class. */
+/** Records written with another version of their schema still decode into the generated class. */
 class SchemaEvolutionTest {
 
   /** Heartbeat before previousShutdownUnclean and agentVersion were added. */
@@ -34,6 +37,9 @@ class SchemaEvolutionTest {
 
   /** A future Heartbeat with a field this build does not know. */
   private static final Schema NEWER_HEARTBEAT = withExtraField(Heartbeat.getClassSchema());
+
+  /** A future SreAlert with an alert kind this build does not know. */
+  private static final Schema NEWER_ALERT = withAlertKind(SreAlert.getClassSchema(), "KILL_SWITCH_TAMPERED");
 
   private final String scope = Fixtures.newScope();
   private final AvroSerializer<GenericRecord> writer = new AvroSerializer<>();
@@ -85,10 +91,47 @@ class SchemaEvolutionTest {
     assertThat(reader.deserialize(TOPIC, writer.serialize(TOPIC, newer))).isEqualTo(expected);
   }
 
+  @Test
+  void shouldReadAnAlertKindAddedLaterAsTheEnumsDefault() {
+    AvroDeserializer<SreAlert> alerts = new AvroDeserializer<>();
+    alerts.configure(Fixtures.mockConfig(scope, AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
+    GenericRecord newer = new GenericData.Record(NEWER_ALERT);
+    newer.put("alertId", "kill-switch-tampered/1");
+    newer.put("kind", symbol(NEWER_ALERT, "kind", "KILL_SWITCH_TAMPERED"));
+    newer.put("severity", symbol(NEWER_ALERT, "severity", "CRITICAL"));
+    newer.put("status", symbol(NEWER_ALERT, "status", "FIRING"));
+    newer.put("summary", "A kill-switch record failed verification.");
+    newer.put("labels", Map.of());
+    newer.put("startsAt", 1000L);
+
+    SreAlert alert = alerts.deserialize("crashwatch.alerts", writer.serialize("crashwatch.alerts", newer));
+
+    assertThat(alert.getKind()).isEqualTo(AlertKind.UNKNOWN);
+    assertThat(alert.getAlertId()).isEqualTo("kill-switch-tampered/1");
+    assertThat(alert.getSummary()).isEqualTo("A kill-switch record failed verification.");
+  }
+
+  private static GenericData.EnumSymbol symbol(Schema record, String field, String symbol) {
+    return new GenericData.EnumSymbol(record.getField(field).schema(), symbol);
+  }
+
   private static Schema withExtraField(Schema schema) {
+    return copy(schema, Schema.Field::schema, new Schema.Field("region", Schema.create(Schema.Type.STRING), null, "unknown"));
+  }
+
+  private static Schema withAlertKind(Schema alert, String kind) {
+    Schema kinds = alert.getField("kind").schema();
+    List<String> symbols = new ArrayList<>(kinds.getEnumSymbols());
+    symbols.add(kind);
+    Schema newer = Schema.createEnum(kinds.getName(), kinds.getDoc(), kinds.getNamespace(), symbols, kinds.getEnumDefault());
+    return copy(alert, f -> f.name().equals("kind") ? newer : f.schema());
+  }
+
+  /** {@code schema} with each field's schema as {@code fieldSchema} says, and {@code added} fields after them. */
+  private static Schema copy(Schema schema, Function<Schema.Field, Schema> fieldSchema, Schema.Field... added) {
     List<Schema.Field> fields = new ArrayList<>();
-    schema.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-    fields.add(new Schema.Field("region", Schema.create(Schema.Type.STRING), null, "unknown"));
+    schema.getFields().forEach(f -> fields.add(new Schema.Field(f, fieldSchema.apply(f))));
+    fields.addAll(List.of(added));
     return Schema.createRecord(schema.getName(), schema.getDoc(), schema.getNamespace(), false, fields);
   }
 }

@@ -1,7 +1,7 @@
 package io.crashwatch.detector;
 
 import io.crashwatch.detector.config.DetectorSettings;
-import io.crashwatch.detector.topology.DetectorMetrics;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.DetectorTopology;
 import io.crashwatch.detector.topology.Topics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -86,10 +85,8 @@ public final class Detector implements AutoCloseable {
     Topics topics = Topics.create(settings.topics(), settings.serdeConfig(), registry);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DetectorMetrics metrics = new DetectorMetrics(meters);
-    Properties properties = settings.streamsConfig();
-    // The exception handlers are created by Kafka Streams from class names: they find the meters here.
-    properties.put(DetectorMetrics.CONFIG, metrics);
-    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics), properties);
+    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics),
+        DetectorTopology.streamsConfig(settings, metrics));
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(meters);
     new JvmMemoryMetrics().bindTo(meters);

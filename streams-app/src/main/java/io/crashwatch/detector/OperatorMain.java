@@ -2,7 +2,7 @@ package io.crashwatch.detector;
 
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.topology.Topics;
-import io.crashwatch.detector.topology.output.Target;
+import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.schemas.OperatorAction;
 import io.crashwatch.schemas.OperatorCommand;
 import java.nio.file.Path;

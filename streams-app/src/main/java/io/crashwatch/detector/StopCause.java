@@ -1,6 +1,6 @@
 package io.crashwatch.detector;
 
-import io.crashwatch.detector.topology.StateFormatException;
+import io.crashwatch.detector.topology.format.StateFormatException;
 import io.crashwatch.serde.SchemaRegistryException;
 import java.util.Optional;
 

@@ -2,7 +2,7 @@ package io.crashwatch.detector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crashwatch.detector.topology.StateFormatException;
+import io.crashwatch.detector.topology.format.StateFormatException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,7 +1,5 @@
 package io.crashwatch.detector.config;
 
-import io.crashwatch.detector.topology.rejects.InvalidInputHandler;
-import io.crashwatch.detector.topology.rejects.UndecodableInputHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +73,9 @@ public record DetectorSettings(
 
   /**
    * Kafka Streams properties: the user's Kafka keys over crashwatch's defaults. Exactly-once and the
-   * dead-letter topic are defaults, not overrides, so an operator can still tune them knowingly.
+   * dead-letter topic are defaults, not overrides, so an operator can still tune them knowingly. The
+   * exception handlers that write to the dead-letter topic belong to the topology, which adds them:
+   * see {@code DetectorTopology.streamsConfig}.
    */
   public Properties streamsConfig() {
     Properties p = new Properties();
@@ -83,8 +83,6 @@ public record DetectorSettings(
     p.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
     p.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.putIfAbsent(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters());
-    p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UndecodableInputHandler.class.getName());
-    p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, InvalidInputHandler.class.getName());
     // Take what is buffered without waiting on an empty partition: crash reports come after the reboot,
     // so a device's UPDATE_APPLIED heartbeat is long fetched, and any idling (even 0) makes Kafka
     // Streams format a log message per empty partition per loop, a third of the detector's CPU.

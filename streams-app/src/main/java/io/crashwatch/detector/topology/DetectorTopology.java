@@ -2,33 +2,33 @@ package io.crashwatch.detector.topology;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.DetectorSettings;
-import io.crashwatch.detector.topology.decision.Verdict;
-import io.crashwatch.detector.topology.device.DeviceChange;
 import io.crashwatch.detector.topology.device.DeviceStateProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateSerde;
 import io.crashwatch.detector.topology.device.InputActivity;
 import io.crashwatch.detector.topology.device.Inventory;
 import io.crashwatch.detector.topology.device.LastSeen;
-import io.crashwatch.detector.topology.fleet.FleetEvent;
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
-import io.crashwatch.detector.topology.fleet.RateSample;
+import io.crashwatch.detector.topology.format.JsonSerde;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.FleetComponentKey;
+import io.crashwatch.detector.topology.model.FleetEvent;
+import io.crashwatch.detector.topology.model.KillSwitchInput;
+import io.crashwatch.detector.topology.model.OperatorRequest;
 import io.crashwatch.detector.topology.output.CrashRates;
 import io.crashwatch.detector.topology.output.CrashSignatures;
-import io.crashwatch.detector.topology.output.KillSwitchInput;
-import io.crashwatch.detector.topology.output.KillSwitchInput.OperatorRequest;
 import io.crashwatch.detector.topology.output.KillSwitchProcessor;
 import io.crashwatch.detector.topology.output.KillSwitchState;
-import io.crashwatch.schemas.KillSwitchCommand;
-import io.crashwatch.schemas.OperatorCommand;
-import io.crashwatch.schemas.SreAlert;
-import java.util.Map;
+import io.crashwatch.detector.topology.rejects.InvalidInputHandler;
+import io.crashwatch.detector.topology.rejects.UndecodableInputHandler;
+import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -39,13 +39,28 @@ import org.apache.kafka.streams.state.Stores;
  * input validation → device state (by deviceId) → fleet statistics (by fleet/component) → the
  * kill switch (by component/version) → kill-switch commands and alerts; crash signatures and
  * windowed crash rates branch off for analysts. Every processor, store and
- * repartition is named, so the names survive code changes and a test locks them.
+ * repartition is named, so the names survive code changes and a test locks them. A processor with
+ * two kinds of output forwards each to a {@link io.crashwatch.detector.topology.routing.Child} of its
+ * own, by name, which gives the DSL its typed stream.
  */
 public final class DetectorTopology {
   public static final String FLEET_EVENTS = "fleet-events";
   public static final String KILL_SWITCH_INPUTS = "kill-switch-inputs";
 
   private DetectorTopology() {
+  }
+
+  /**
+   * The settings' Kafka Streams configuration and what this topology relies on: validation throws,
+   * and these exception handlers, which Kafka Streams creates by class name, send the record to the
+   * dead-letter topic and count it in {@code metrics}. Defaults, like the settings' own.
+   */
+  public static Properties streamsConfig(DetectorSettings settings, DetectorMetrics metrics) {
+    Properties p = settings.streamsConfig();
+    p.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UndecodableInputHandler.class.getName());
+    p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, InvalidInputHandler.class.getName());
+    p.put(DetectorMetrics.CONFIG, metrics);
+    return p;
   }
 
   public static Topology build(DetectorSettings settings, DetectorMetrics metrics) {
@@ -73,7 +88,7 @@ public final class DetectorTopology {
     KStream<String, FleetEvent> announcements = builder
         .stream(topics.deployments.name(), topics.deployments.consumed())
         .processValues(() -> new DeploymentValidation(settings.limits(), metrics), Named.as("validate-deployments"))
-        .map((fleet, d) -> KeyValue.pair(d.getFleetId() + "/" + d.getComponent(),
+        .map((fleet, d) -> KeyValue.pair(new FleetComponentKey(d.getFleetId(), d.getComponent()).toString(),
             FleetEvent.announce(d.getVersion(), d.getStartedAt().toEpochMilli())), Named.as("deployments-keyed"));
     KStream<String, OperatorRequest> operator = builder
         .stream(topics.operatorCommands.name(), topics.operatorCommands.consumed())
@@ -81,59 +96,43 @@ public final class DetectorTopology {
 
     // Device state: heartbeats and crash reports are co-partitioned by deviceId.
     InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(), rules.inputSilence().toMillis());
-    Map<String, KStream<String, Object>> device = heartbeats
+    KStream<String, Object> device = heartbeats
         .merge(crashReports, Named.as("device-inputs"))
         .process(() -> new DeviceStateProcessor(rules, activity, metrics), Named.as("device-state-processor"),
             DeviceStateProcessor.STATE_STORE, DeviceStateProcessor.DEADLINE_STORE, DeviceStateProcessor.LAST_SEEN_STORE,
-            DeviceStateProcessor.INVENTORY_STORE)
-        .split(Named.as("device-"))
-        .branch((key, value) -> value instanceof DeviceChange, Branched.as("changes"))
-        .branch((key, value) -> value instanceof SreAlert, Branched.as("alerts"))
-        .noDefaultBranch();
-    KStream<String, DeviceChange> changes = device.get("device-changes")
-        .mapValues(v -> (DeviceChange) v, Named.as("device-changes-typed"));
+            DeviceStateProcessor.INVENTORY_STORE);
+    KStream<String, DeviceChange> changes = DeviceStateProcessor.CHANGES.of(device);
 
     // Fleet statistics: changes, and RESUMEs of fleet targets that restart a version's test.
     KStream<String, FleetEvent> resumes = operator
         .filter((key, op) -> "RESUME".equals(op.action()) && !op.target().isGlobal(), Named.as("fleet-resumes"))
-        .map((key, op) -> KeyValue.pair(op.target().fleetId() + "/" + op.target().component(),
+        .map((key, op) -> KeyValue.pair(op.target().fleetComponentKey().toString(),
             FleetEvent.resume(op.target().version())), Named.as("fleet-resumes-keyed"));
-    Map<String, KStream<String, Object>> fleet = changes
+    KStream<String, Object> fleet = changes
         .mapValues(FleetEvent::of, Named.as("changes-to-fleet-events"))
         .merge(resumes, Named.as("fleet-inputs"))
         .merge(announcements, Named.as("fleet-announcements"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(FleetEvent.class)).withName(FLEET_EVENTS))
         .process(() -> new FleetStatisticsProcessor(rules), Named.as("fleet-statistics-processor"),
-            FleetStatisticsProcessor.STORE)
-        .split(Named.as("fleet-"))
-        .branch((key, value) -> value instanceof Verdict, Branched.as("verdicts"))
-        .branch((key, value) -> value instanceof RateSample, Branched.as("rates"))
-        .noDefaultBranch();
-    KStream<String, Verdict> verdicts = fleet.get("fleet-verdicts").mapValues(v -> (Verdict) v, Named.as("verdicts-typed"));
+            FleetStatisticsProcessor.STORE);
 
     // The kill switch: fleet verdicts and operator commands for one component/version meet here.
-    Map<String, KStream<String, Object>> decisions = verdicts
+    KStream<String, Object> decisions = FleetStatisticsProcessor.VERDICTS.of(fleet)
         .mapValues(KillSwitchInput::of, Named.as("verdicts-to-kill-switch"))
         .merge(operator
-            .selectKey((key, op) -> op.target().versionKey(), Named.as("operator-keyed-by-version"))
+            .selectKey((key, op) -> op.target().versionKey().toString(), Named.as("operator-keyed-by-version"))
             .mapValues(KillSwitchInput::of, Named.as("operator-to-kill-switch")), Named.as("kill-switch-merge"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(KillSwitchInput.class)).withName(KILL_SWITCH_INPUTS))
-        .process(() -> new KillSwitchProcessor(rules, metrics), Named.as("kill-switch-processor"), KillSwitchProcessor.STORE)
-        .split(Named.as("kill-switch-"))
-        .branch((key, value) -> value instanceof KillSwitchCommand, Branched.as("commands"))
-        .branch((key, value) -> value instanceof SreAlert, Branched.as("alerts"))
-        .noDefaultBranch();
+        .process(() -> new KillSwitchProcessor(rules, metrics), Named.as("kill-switch-processor"), KillSwitchProcessor.STORE);
 
-    decisions.get("kill-switch-commands")
-        .mapValues(v -> (KillSwitchCommand) v, Named.as("commands-typed"))
-        .to(topics.killSwitch.name(), topics.killSwitch.produced());
-    decisions.get("kill-switch-alerts")
-        .merge(device.get("device-alerts"), Named.as("alerts-merge"))
-        .mapValues(v -> (SreAlert) v, Named.as("alerts-typed"))
+    KillSwitchProcessor.COMMANDS.of(decisions).to(topics.killSwitch.name(), topics.killSwitch.produced());
+    KillSwitchProcessor.ALERTS.of(decisions)
+        .merge(DeviceStateProcessor.ALERTS.of(device), Named.as("alerts-merge"))
         .to(topics.alerts.name(), topics.alerts.produced());
 
-    CrashSignatures.build(changes, topics);
-    CrashRates.build(fleet.get("fleet-rates").mapValues(v -> (RateSample) v, Named.as("rates-typed")), topics);
+    CrashSignatures.count(changes, topics.crashSignatures.valueSerde())
+        .to(topics.crashSignatures.name(), topics.crashSignatures.produced());
+    CrashRates.windows(FleetStatisticsProcessor.RATES.of(fleet)).to(topics.crashRates.name(), topics.crashRates.produced());
     return builder.build();
   }
 

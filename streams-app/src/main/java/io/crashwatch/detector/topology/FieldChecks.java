@@ -1,6 +1,7 @@
 package io.crashwatch.detector.topology;
 
 import io.crashwatch.detector.config.InputLimits;
+import io.crashwatch.detector.topology.rejects.InvalidRecordException;
 import java.time.Instant;
 import java.util.Map;
 

@@ -1,6 +1,8 @@
 package io.crashwatch.detector.topology;
 
 import io.crashwatch.detector.config.InputLimits;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.rejects.InvalidRecordException;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;

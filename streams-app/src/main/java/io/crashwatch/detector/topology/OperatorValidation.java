@@ -1,8 +1,10 @@
 package io.crashwatch.detector.topology;
 
 import io.crashwatch.detector.config.InputLimits;
-import io.crashwatch.detector.topology.output.KillSwitchInput.OperatorRequest;
-import io.crashwatch.detector.topology.output.Target;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.model.OperatorRequest;
+import io.crashwatch.detector.topology.model.Target;
+import io.crashwatch.detector.topology.rejects.InvalidRecordException;
 import io.crashwatch.schemas.OperatorCommand;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;

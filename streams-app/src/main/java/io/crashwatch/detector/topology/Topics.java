@@ -1,6 +1,7 @@
 package io.crashwatch.detector.topology;
 
 import io.crashwatch.detector.config.TopicNames;
+import io.crashwatch.detector.topology.rejects.InvalidRecordException;
 import io.crashwatch.schemas.CrashRate;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Deployment;

@@ -3,8 +3,9 @@ package io.crashwatch.detector.topology;
 import static io.crashwatch.detector.topology.DetectorDriver.device;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.crashwatch.detector.topology.device.DeviceChange;
-import io.crashwatch.detector.topology.fleet.FleetEvent;
+import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.FleetEvent;
+import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.Comparison;

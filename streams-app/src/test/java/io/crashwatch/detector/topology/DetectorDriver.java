@@ -1,6 +1,7 @@
 package io.crashwatch.detector.topology;
 
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.schemas.CrashRate;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Deployment;
@@ -62,8 +63,7 @@ final class DetectorDriver implements AutoCloseable {
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     DetectorMetrics metrics = new DetectorMetrics(meters);
-    Properties properties = settings.streamsConfig();
-    properties.put(DetectorMetrics.CONFIG, metrics);
+    Properties properties = DetectorTopology.streamsConfig(settings, metrics);
     driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics), properties, START);
     heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(), topics.heartbeats.valueSerde().serializer());
     crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(), topics.crashReports.valueSerde().serializer());

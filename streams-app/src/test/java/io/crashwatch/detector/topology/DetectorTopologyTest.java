@@ -3,6 +3,7 @@ package io.crashwatch.detector.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Deployment;
 import io.crashwatch.schemas.OperatorAction;
@@ -57,8 +58,7 @@ class DetectorTopologyTest {
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     DetectorMetrics metrics = new DetectorMetrics(meters);
-    Properties properties = settings.streamsConfig();
-    properties.put(DetectorMetrics.CONFIG, metrics);
+    Properties properties = DetectorTopology.streamsConfig(settings, metrics);
     driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics), properties, NOW);
     heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(),
         topics.heartbeats.valueSerde().serializer());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.crashwatch.detector.config.TopicNames;
+import io.crashwatch.detector.topology.rejects.InvalidRecordException;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.serde.MockSchemaRegistryClient;
 import java.time.Instant;

@@ -1,8 +1,11 @@
 package io.crashwatch.detector.topology.device;
 
 import io.crashwatch.detector.config.DetectionRules;
-import io.crashwatch.detector.topology.DetectorMetrics;
-import io.crashwatch.detector.topology.output.Alerts;
+import io.crashwatch.detector.topology.alerts.Alerts;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.model.CrashSignature;
+import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.routing.Child;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
@@ -25,10 +28,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * fleet level needs (version applied, failed, went dark, came back), and finds devices that went
  * silent by scanning only those whose deadline is due.
  *
- * <p>Output values are {@link DeviceChange}s keyed {@code fleet/component}, and {@link SreAlert}s
- * (telemetry outage) keyed by alert id.
+ * <p>Forwards to two children: {@link #CHANGES} and {@link #ALERTS}.
  */
 public final class DeviceStateProcessor implements Processor<String, SpecificRecord, String, Object> {
+  /** Changes for the fleet level, keyed by {@link DeviceChange#key()}. */
+  public static final Child<DeviceChange> CHANGES = new Child<>("device-changes", DeviceChange.class);
+  /** Telemetry outages, keyed by alert id. */
+  public static final Child<SreAlert> ALERTS = new Child<>("device-alerts", SreAlert.class);
   public static final String STATE_STORE = "device-state";
   public static final String DEADLINE_STORE = "dark-deadlines";
   /**
@@ -149,7 +155,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       return;
     }
     long crashedAt = report.getCrashedAt().toEpochMilli();
-    String signature = signature(report.getBugcheckCode(), report.getFaultingModule());
+    String signature = CrashSignature.of(report.getBugcheckCode(), report.getFaultingModule());
     // The agent knows what it ran when it crashed; device state is the fallback when it does not say.
     Map<String, String> versions = report.getComponents() != null ? report.getComponents() : state.versionsAt(crashedAt);
     fail(deviceId, state, versions, DeviceChange.Failure.CRASH, signature, crashedAt);
@@ -222,20 +228,15 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   }
 
   private void forward(DeviceChange change) {
-    context.forward(new Record<>(change.key(), change, change.atMs()));
+    CHANGES.forward(context, new Record<>(change.key().toString(), change, change.atMs()));
   }
 
   private void forwardAlert(SreAlert alert) {
-    context.forward(new Record<>(alert.getAlertId(), alert, context.currentSystemTimeMs()));
+    ALERTS.forward(context, new Record<>(alert.getAlertId(), alert, context.currentSystemTimeMs()));
   }
 
   @Override
   public void close() {
     activity.close(task);
-  }
-
-  /** {@code 0x50/csagent.sys}; {@code 0x50/unknown} when the report names no module. */
-  public static String signature(int bugcheckCode, String faultingModule) {
-    return String.format("0x%X/%s", bugcheckCode, faultingModule == null ? "unknown" : faultingModule);
   }
 }

@@ -1,5 +1,6 @@
 package io.crashwatch.detector.topology.device;
 
+import io.crashwatch.detector.topology.model.DeviceChange;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.crashwatch.detector.topology.device;
 
-import io.crashwatch.detector.topology.StateFormatException;
+import io.crashwatch.detector.topology.format.StateFormatException;
 import java.nio.ByteBuffer;
 import java.util.function.ToLongFunction;
 import org.apache.kafka.common.errors.SerializationException;

@@ -1,11 +1,10 @@
 package io.crashwatch.detector.topology.fleet;
 
-import io.crashwatch.detector.topology.StateFormat;
-
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.decision.SequentialTest;
-import io.crashwatch.detector.topology.decision.Verdict;
-import io.crashwatch.detector.topology.device.DeviceChange;
+import io.crashwatch.detector.topology.format.StateFormat;
+import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,20 +1,29 @@
 package io.crashwatch.detector.topology.fleet;
 
 import io.crashwatch.detector.config.DetectionRules;
-import io.crashwatch.detector.topology.decision.Verdict;
-import io.crashwatch.detector.topology.device.DeviceChange;
+import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.FleetComponentKey;
+import io.crashwatch.detector.topology.model.FleetEvent;
+import io.crashwatch.detector.topology.model.RateSample;
+import io.crashwatch.detector.topology.model.Target;
+import io.crashwatch.detector.topology.model.Verdict;
+import io.crashwatch.detector.topology.routing.Child;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Fleet statistics, one entry per {@code fleet/component}: applies each change as it comes and
- * forwards a {@link Verdict}, keyed {@code component/version}, the moment a version trips — never
- * at a window's close — and a {@link RateSample} per version touched, for the analysts' windows.
+ * Fleet statistics, one entry per {@link FleetComponentKey}: applies each change as it comes and
+ * forwards a {@link Verdict} the moment a version trips — never at a window's close — and a
+ * {@link RateSample} per version touched, for the analysts' windows.
  */
 public final class FleetStatisticsProcessor implements Processor<String, FleetEvent, String, Object> {
   public static final String STORE = "fleet-statistics";
+  /** Verdicts for the kill switch, keyed by their target's {@link Target#versionKey()}. */
+  public static final Child<Verdict> VERDICTS = new Child<>("fleet-verdicts", Verdict.class);
+  /** Samples for the crash-rate windows, keyed by {@link RateSample#key()}. */
+  public static final Child<RateSample> RATES = new Child<>("fleet-rates", RateSample.class);
 
   private final DetectionRules rules;
   private ProcessorContext<String, Object> context;
@@ -35,8 +44,8 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
     FleetEvent event = record.value();
     FleetStatistics stats = store.get(record.key());
     if (stats == null) {
-      String[] fleetAndComponent = record.key().split("/", 2);
-      stats = new FleetStatistics(fleetAndComponent[0], fleetAndComponent[1]);
+      FleetComponentKey key = FleetComponentKey.parse(record.key());
+      stats = new FleetStatistics(key.fleetId(), key.component());
     }
     if (event.resumedVersion() != null) {
       stats.resume(event.resumedVersion());
@@ -45,7 +54,7 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
     } else {
       DeviceChange change = event.change();
       for (Verdict verdict : stats.apply(change, rules)) {
-        context.forward(new Record<>(verdict.component() + "/" + verdict.version(), verdict, record.timestamp()));
+        VERDICTS.forward(context, new Record<>(verdict.target().versionKey().toString(), verdict, record.timestamp()));
       }
       sample(stats, change.version(), change.firstFailure() ? change.failure().name() : null, record.timestamp());
       if (change.previous() != null) {
@@ -55,12 +64,12 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
     store.put(record.key(), stats);
   }
 
-  /** Forwards a version's state for the crash-rate windows, keyed fleet/component/version. */
+  /** Forwards a version's state for the crash-rate windows. */
   private void sample(FleetStatistics stats, String version, String failure, long timestamp) {
     VersionStatistics v = stats.versions.get(version);
     if (v != null) {
       RateSample sample = new RateSample(stats.fleetId, stats.component, version, v.exposed, failure, timestamp);
-      context.forward(new Record<>(stats.fleetId + "/" + stats.component + "/" + version, sample, timestamp));
+      RATES.forward(context, new Record<>(sample.key().toString(), sample, timestamp));
     }
   }
 }

@@ -1,9 +1,9 @@
 package io.crashwatch.detector.topology.fleet;
 
 import io.crashwatch.detector.config.DetectionRules;
-import io.crashwatch.detector.topology.decision.EvidenceData;
 import io.crashwatch.detector.topology.decision.SequentialTest;
-import io.crashwatch.detector.topology.decision.Verdict;
+import io.crashwatch.detector.topology.model.EvidenceData;
+import io.crashwatch.detector.topology.model.Verdict;
 
 /** The decision on one version, evaluated on every failure: both conditions, then the evidence. */
 final class Judgement {

@@ -1,10 +1,8 @@
 package io.crashwatch.detector.topology.output;
 
-import io.crashwatch.detector.topology.StateFormat;
-
-import io.crashwatch.detector.topology.JsonSerde;
-import io.crashwatch.detector.topology.Topics;
-import io.crashwatch.detector.topology.fleet.RateSample;
+import io.crashwatch.detector.topology.format.JsonSerde;
+import io.crashwatch.detector.topology.format.StateFormat;
+import io.crashwatch.detector.topology.model.RateSample;
 import io.crashwatch.schemas.CrashRate;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,8 +72,8 @@ public final class CrashRates {
     }
   }
 
-  public static void build(KStream<String, RateSample> samples, Topics topics) {
-    samples
+  public static KStream<String, CrashRate> windows(KStream<String, RateSample> samples) {
+    return samples
         .groupByKey(Grouped.with("crash-rates-by-version", Serdes.String(), new JsonSerde<>(RateSample.class)))
         .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, GRACE))
         // Emitted from the window store itself once a window closes: no suppression buffer, which
@@ -88,7 +86,6 @@ public final class CrashRates {
         .map((Windowed<String> key, Window w) -> KeyValue.pair(
                 key.key() + "@" + Instant.ofEpochMilli(key.window().start()),
                 w.toCrashRate(key.window().start(), key.window().end())),
-            Named.as("crash-rates-keyed"))
-        .to(topics.crashRates.name(), topics.crashRates.produced());
+            Named.as("crash-rates-keyed"));
   }
 }

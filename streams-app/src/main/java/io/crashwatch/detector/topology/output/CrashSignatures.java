@@ -1,9 +1,12 @@
 package io.crashwatch.detector.topology.output;
 
-import io.crashwatch.detector.topology.device.DeviceChange;
-import io.crashwatch.detector.topology.JsonSerde;
-import io.crashwatch.detector.topology.Topics;
+import io.crashwatch.detector.topology.format.JsonSerde;
+import io.crashwatch.detector.topology.model.CrashSignature;
+import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.VersionKey;
 import io.crashwatch.schemas.SignatureCount;
+import java.time.Instant;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -23,11 +26,12 @@ public final class CrashSignatures {
   private CrashSignatures() {
   }
 
-  public static void build(KStream<String, DeviceChange> changes, Topics topics) {
-    changes
+  /** @param counts the serde of the counts, which the topic's records are too */
+  public static KStream<String, SignatureCount> count(KStream<String, DeviceChange> changes, Serde<SignatureCount> counts) {
+    return changes
         .filter((key, c) -> c.kind() == DeviceChange.Kind.FAILED && c.signature() != null,
             Named.as("crash-signatures-crashes"))
-        .selectKey((key, c) -> c.component() + "/" + c.version() + "/" + c.signature(),
+        .selectKey((key, c) -> new VersionKey(c.component(), c.version()).withSignature(c.signature()),
             Named.as("crash-signatures-keyed"))
         .groupByKey(Grouped.with(REPARTITION, Serdes.String(), new JsonSerde<>(DeviceChange.class)))
         .aggregate(() -> null,
@@ -35,19 +39,17 @@ public final class CrashSignatures {
             Named.as("crash-signatures-count"),
             Materialized.<String, SignatureCount, KeyValueStore<Bytes, byte[]>>as(STORE)
                 .withKeySerde(Serdes.String())
-                .withValueSerde(topics.crashSignatures.valueSerde()))
-        .toStream(Named.as("crash-signatures-changes"))
-        .to(topics.crashSignatures.name(), topics.crashSignatures.produced());
+                .withValueSerde(counts))
+        .toStream(Named.as("crash-signatures-changes"));
   }
 
   private static SignatureCount add(SignatureCount count, DeviceChange crash) {
-    java.time.Instant at = java.time.Instant.ofEpochMilli(crash.atMs());
+    Instant at = Instant.ofEpochMilli(crash.atMs());
     if (count == null) {
-      String[] codeAndModule = crash.signature().split("/", 2);
       return SignatureCount.newBuilder()
           .setComponent(crash.component()).setVersion(crash.version()).setSignature(crash.signature())
-          .setBugcheckCode(Integer.parseUnsignedInt(codeAndModule[0].substring(2), 16))
-          .setFaultingModule("unknown".equals(codeAndModule[1]) ? null : codeAndModule[1])
+          .setBugcheckCode(CrashSignature.bugcheckCode(crash.signature()))
+          .setFaultingModule(CrashSignature.faultingModule(crash.signature()))
           .setDevices(1).setLastCrashAt(at).build();
     }
     count.setDevices(count.getDevices() + 1);

@@ -2,8 +2,13 @@ package io.crashwatch.detector.topology.output;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Mode;
-import io.crashwatch.detector.topology.DetectorMetrics;
-import io.crashwatch.detector.topology.decision.Verdict;
+import io.crashwatch.detector.topology.alerts.Alerts;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.model.KillSwitchInput;
+import io.crashwatch.detector.topology.model.OperatorRequest;
+import io.crashwatch.detector.topology.model.Target;
+import io.crashwatch.detector.topology.model.Verdict;
+import io.crashwatch.detector.topology.routing.Child;
 import io.crashwatch.schemas.Evidence;
 import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.KillSwitchAction;
@@ -19,11 +24,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The kill switch, one entry per component/version: one HALT per target until an operator RESUME,
  * escalation to the global target when the version trips in {@code escalate-fleets} fleets, operator
- * FORCE_HALT and RESUME, SHADOW mode. Forwards {@link KillSwitchCommand}s keyed by target and
- * {@link SreAlert}s keyed by alert id.
+ * FORCE_HALT and RESUME, SHADOW mode. Forwards to two children: {@link #COMMANDS} and {@link #ALERTS}.
  */
 public final class KillSwitchProcessor implements Processor<String, KillSwitchInput, String, Object> {
   public static final String STORE = "kill-switch-state";
+  /** Commands for the kill-switch topic, keyed by target. */
+  public static final Child<KillSwitchCommand> COMMANDS = new Child<>("kill-switch-commands", KillSwitchCommand.class);
+  /** ROLLOUT_HALTED alerts, FIRING and RESOLVED, keyed by alert id. */
+  public static final Child<SreAlert> ALERTS = new Child<>("kill-switch-alerts", SreAlert.class);
   private static final Logger LOG = LoggerFactory.getLogger(KillSwitchProcessor.class);
 
   private final DetectionRules rules;
@@ -61,7 +69,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   }
 
   private void verdict(KillSwitchState state, Verdict verdict) {
-    Target fleet = new Target(verdict.fleetId(), verdict.component(), verdict.version());
+    Target fleet = verdict.target();
     Evidence evidence = Commands.evidence(verdict.evidence(), rules);
     halt(state, fleet, HaltReason.valueOf(verdict.reason()), evidence, null, null);
     state.trippedFleets.add(verdict.fleetId());
@@ -72,7 +80,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     }
   }
 
-  private void operator(KillSwitchState state, KillSwitchInput.OperatorRequest op) {
+  private void operator(KillSwitchState state, OperatorRequest op) {
     Target target = op.target();
     if ("FORCE_HALT".equals(op.action())) {
       halt(state, target, HaltReason.OPERATOR, null, op.actor(), op.reason());
@@ -84,9 +92,10 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
       return;
     }
     long now = context.currentSystemTimeMs();
-    forward(target.toString(), Commands.command(Commands.commandId(target, KillSwitchAction.RESUME, t.epoch),
-        KillSwitchAction.RESUME, target, HaltReason.OPERATOR, null, shadow(), op.actor(), op.reason(), now));
-    forward(t.alertId, Alerts.resumed(t.alertId, target, t.haltedAtMs, op.actor(), op.reason(),
+    String commandId = Commands.commandId(target, KillSwitchAction.RESUME, t.epoch);
+    forward(COMMANDS, target.toString(), Commands.command(commandId, KillSwitchAction.RESUME, target, HaltReason.OPERATOR,
+        null, shadow(), op.actor(), op.reason(), now));
+    forward(ALERTS, t.alertId, Alerts.resumed(t.alertId, target, t.haltedAtMs, op.actor(), op.reason(),
         !target.isGlobal() && state.global.halted, now));
     t.halted = false;
     t.epoch++;
@@ -108,10 +117,10 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     t.haltedAtMs = now;
     t.commandId = Commands.commandId(target, KillSwitchAction.HALT, t.epoch);
     t.alertId = "rollout-halted/" + target + "/" + t.epoch;
-    forward(target.toString(), Commands.command(t.commandId, KillSwitchAction.HALT, target, reason, evidence,
+    forward(COMMANDS, target.toString(), Commands.command(t.commandId, KillSwitchAction.HALT, target, reason, evidence,
         shadow(), actor, note, now));
     String why = note == null ? reason.name() : reason.name() + ", " + note;
-    forward(t.alertId, Alerts.halted(t.alertId, target, evidence, why, shadow(), now));
+    forward(ALERTS, t.alertId, Alerts.halted(t.alertId, target, evidence, why, shadow(), now));
     metrics.halt(target.isGlobal() ? "GLOBAL" : "FLEET", reason.name(), now - inputTimeMs);
     LOG.warn("{} {} ({})", shadow() ? "SHADOW HALT" : "HALT", target, why);
   }
@@ -120,7 +129,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     return rules.mode() == Mode.SHADOW;
   }
 
-  private void forward(String key, Object value) {
-    context.forward(new Record<>(key, value, context.currentSystemTimeMs()));
+  private <V> void forward(Child<V> child, String key, V value) {
+    child.forward(context, new Record<>(key, value, context.currentSystemTimeMs()));
   }
 }

@@ -1,7 +1,8 @@
 package io.crashwatch.detector.topology.output;
 
-import io.crashwatch.detector.topology.StateFormat;
+import io.crashwatch.detector.topology.format.StateFormat;
 
+import io.crashwatch.detector.topology.model.Target;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

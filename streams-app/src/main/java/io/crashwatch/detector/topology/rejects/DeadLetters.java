@@ -1,7 +1,6 @@
 package io.crashwatch.detector.topology.rejects;
 
-import io.crashwatch.detector.topology.DetectorMetrics;
-import io.crashwatch.detector.topology.InvalidRecordException;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,5 @@
 package io.crashwatch.detector.topology.rejects;
 
-import io.crashwatch.detector.topology.InvalidRecordException;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;

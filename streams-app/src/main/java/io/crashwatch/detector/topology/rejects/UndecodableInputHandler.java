@@ -1,6 +1,5 @@
 package io.crashwatch.detector.topology.rejects;
 
-import io.crashwatch.detector.topology.InvalidRecordException;
 import io.crashwatch.serde.SchemaRegistryException;
 import java.util.Map;
 import java.util.Optional;

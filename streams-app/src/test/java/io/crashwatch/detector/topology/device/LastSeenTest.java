@@ -3,7 +3,7 @@ package io.crashwatch.detector.topology.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.crashwatch.detector.topology.StateFormatException;
+import io.crashwatch.detector.topology.format.StateFormatException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -3,9 +3,9 @@ package io.crashwatch.detector.topology.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.config.DetectionRules;
-import io.crashwatch.detector.topology.device.DeviceChange;
-import io.crashwatch.detector.topology.device.DeviceChange.Failure;
-import io.crashwatch.detector.topology.device.DeviceChange.Kind;
+import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.DeviceChange.Failure;
+import io.crashwatch.detector.topology.model.DeviceChange.Kind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

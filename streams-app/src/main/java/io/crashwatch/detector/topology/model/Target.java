@@ -1,4 +1,4 @@
-package io.crashwatch.detector.topology.output;
+package io.crashwatch.detector.topology.model;
 
 /**
  * What a kill-switch command applies to: {@code fleetId/component/version}, or
@@ -11,7 +11,7 @@ public record Target(String fleetId, String component, String version) {
 
   /** @throws IllegalArgumentException saying what is wrong with {@code text} */
   public static Target parse(String text) {
-    String[] parts = text == null ? new String[0] : text.split("/", -1);
+    String[] parts = text == null ? new String[0] : Keys.split(text, -1);
     if (parts.length != 3) {
       throw new IllegalArgumentException("target '" + text + "' is not fleetId/component/version or */component/version");
     }
@@ -32,12 +32,17 @@ public record Target(String fleetId, String component, String version) {
   }
 
   /** Key of the kill switch's state: a version's fleet targets and global target live together. */
-  public String versionKey() {
-    return component + "/" + version;
+  public VersionKey versionKey() {
+    return new VersionKey(component, version);
+  }
+
+  /** Key of the fleet statistics a fleet target's version is tested in; not for a global target. */
+  public FleetComponentKey fleetComponentKey() {
+    return new FleetComponentKey(fleetId, component);
   }
 
   @Override
   public String toString() {
-    return (isGlobal() ? ALL_FLEETS : fleetId) + "/" + component + "/" + version;
+    return Keys.join(isGlobal() ? ALL_FLEETS : fleetId, component, version);
   }
 }

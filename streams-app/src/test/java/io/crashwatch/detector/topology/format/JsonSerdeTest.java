@@ -1,4 +1,4 @@
-package io.crashwatch.detector.topology;
+package io.crashwatch.detector.topology.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.crashwatch.detector.topology;
+package io.crashwatch.detector.topology.format;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import com.fasterxml.jackson.annotation.PropertyAccessor;

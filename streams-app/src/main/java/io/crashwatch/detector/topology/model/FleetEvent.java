@@ -1,11 +1,9 @@
-package io.crashwatch.detector.topology.fleet;
+package io.crashwatch.detector.topology.model;
 
-import io.crashwatch.detector.topology.StateFormat;
-
-import io.crashwatch.detector.topology.device.DeviceChange;
+import io.crashwatch.detector.topology.format.StateFormat;
 
 /**
- * Input of fleet statistics, keyed {@code fleet/component}: a device change; an operator RESUME of
+ * Input of fleet statistics, keyed by {@link FleetComponentKey}: a device change; an operator RESUME of
  * one of the component's versions, which restarts that version's test; or a rollout service's
  * announcement that a version is being rolled out, which makes it a candidate even before any
  * device is seen switching to it (a detector started mid-rollout).

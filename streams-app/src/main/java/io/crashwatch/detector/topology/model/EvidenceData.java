@@ -1,4 +1,4 @@
-package io.crashwatch.detector.topology.decision;
+package io.crashwatch.detector.topology.model;
 
 /**
  * The figures behind a decision, as carried between processors; becomes the Avro {@code Evidence} of

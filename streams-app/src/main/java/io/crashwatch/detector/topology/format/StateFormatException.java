@@ -1,4 +1,4 @@
-package io.crashwatch.detector.topology;
+package io.crashwatch.detector.topology.format;
 
 import org.apache.kafka.common.errors.SerializationException;
 

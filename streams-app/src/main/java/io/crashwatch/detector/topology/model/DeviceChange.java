@@ -1,10 +1,10 @@
-package io.crashwatch.detector.topology.device;
+package io.crashwatch.detector.topology.model;
 
-import io.crashwatch.detector.topology.StateFormat;
+import io.crashwatch.detector.topology.format.StateFormat;
 
 /**
  * What travels from device state to fleet statistics — only changes, never a record per heartbeat:
- * that is what lets one instance serve millions of devices. Keyed {@code fleetId/component}.
+ * that is what lets one instance serve millions of devices. Keyed {@link #key()}.
  *
  * @param kind         what happened
  * @param version      the component version concerned (the new one for APPLIED)
@@ -35,8 +35,8 @@ public record DeviceChange(
 
   public enum Failure { CRASH, UNCLEAN_REBOOT, DARK }
 
-  public String key() {
-    return fleetId + "/" + component;
+  public FleetComponentKey key() {
+    return new FleetComponentKey(fleetId, component);
   }
 
   /** A device switched from {@code previous} to {@code version}. */
@@ -50,17 +50,17 @@ public record DeviceChange(
     return new DeviceChange(Kind.APPLIED, fleet, component, version, null, false, null, devices, false, null, null, at);
   }
 
-  static DeviceChange failed(String fleet, String component, String version, String device, Failure failure,
+  public static DeviceChange failed(String fleet, String component, String version, String device, Failure failure,
                 String signature, long at) {
     Kind kind = failure == Failure.DARK ? Kind.WENT_DARK : Kind.FAILED;
     return new DeviceChange(kind, fleet, component, version, null, false, device, 1, true, failure, signature, at);
   }
 
-  static DeviceChange wentDarkAgain(String fleet, String component, String version, String device, long at) {
+  public static DeviceChange wentDarkAgain(String fleet, String component, String version, String device, long at) {
     return new DeviceChange(Kind.WENT_DARK, fleet, component, version, null, false, device, 1, false, Failure.DARK, null, at);
   }
 
-  static DeviceChange cameBack(String fleet, String component, String version, String device, long at) {
+  public static DeviceChange cameBack(String fleet, String component, String version, String device, long at) {
     return new DeviceChange(Kind.CAME_BACK, fleet, component, version, null, false, device, 1, false, null, null, at);
   }
 }

@@ -1,7 +1,8 @@
-package io.crashwatch.detector.topology.output;
+package io.crashwatch.detector.topology.alerts;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Durations;
+import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.Evidence;
@@ -11,21 +12,24 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 
-/** SRE alerts: one line a person can act on, the evidence, FIRING once and RESOLVED once. */
+/**
+ * SRE alerts, for every stage that raises one: one line a person can act on, the evidence, FIRING
+ * once and RESOLVED once.
+ */
 public final class Alerts {
   static final String OUTAGE_ID = "telemetry-outage";
 
   private Alerts() {
   }
 
-  static SreAlert halted(String alertId, Target target, Evidence evidence, String reason, boolean shadow, long nowMs) {
+  public static SreAlert halted(String alertId, Target target, Evidence evidence, String reason, boolean shadow, long nowMs) {
     String summary = (shadow ? "[SHADOW] would halt " : "Halted ") + target + ": " + describe(evidence, reason)
         + " Resume with: ./crashwatch resume " + target + " --reason '...'";
     return alert(alertId, AlertKind.ROLLOUT_HALTED, Severity.CRITICAL, AlertStatus.FIRING, target, summary,
         evidence, nowMs, null);
   }
 
-  static SreAlert resumed(String alertId, Target target, long haltedAtMs, String actor, String note,
+  public static SreAlert resumed(String alertId, Target target, long haltedAtMs, String actor, String note,
               boolean stillHaltedGlobally, long nowMs) {
     String summary = "Resumed " + target + " by " + actor + ": " + note
         + (stillHaltedGlobally ? " — still halted by the global target " + Target.global(target.component(), target.version()) : "");

@@ -1,4 +1,4 @@
-package io.crashwatch.detector.topology;
+package io.crashwatch.detector.topology.format;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

@@ -1,9 +1,9 @@
-package io.crashwatch.detector.topology.decision;
+package io.crashwatch.detector.topology.model;
 
 /**
  * A version tripped in a fleet: failed devices reached {@code min-devices} and the sequential test
- * rejected "fails at most tolerated-ratio times as often as its comparison". Keyed component/version
- * on its way to the kill switch.
+ * rejected "fails at most tolerated-ratio times as often as its comparison". Keyed by its target's
+ * {@link VersionKey} on its way to the kill switch.
  *
  * @param reason CRASH_SPIKE or DEVICES_DARK, by which kind of failure dominates
  * @param epoch  the version's RESUMEs so far in this fleet, so each decision has its own command id
@@ -11,7 +11,8 @@ package io.crashwatch.detector.topology.decision;
 public record Verdict(String fleetId, String component, String version, String reason, int epoch,
            EvidenceData evidence, long decidedAtMs) {
 
-  public String target() {
-    return fleetId + "/" + component + "/" + version;
+  /** The fleet target that tripped. */
+  public Target target() {
+    return new Target(fleetId, component, version);
   }
 }

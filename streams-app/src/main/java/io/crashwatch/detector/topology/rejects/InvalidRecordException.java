@@ -1,4 +1,4 @@
-package io.crashwatch.detector.topology;
+package io.crashwatch.detector.topology.rejects;
 
 /**
  * Input that cannot be used: thrown by validation so Kafka Streams' processing exception handler

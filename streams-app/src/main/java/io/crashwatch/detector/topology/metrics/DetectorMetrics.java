@@ -1,4 +1,4 @@
-package io.crashwatch.detector.topology;
+package io.crashwatch.detector.topology.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

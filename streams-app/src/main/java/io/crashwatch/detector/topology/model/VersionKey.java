@@ -1,0 +1,19 @@
+package io.crashwatch.detector.topology.model;
+
+/**
+ * {@code component/version}: where one version's kill switch lives (the {@code kill-switch-inputs}
+ * repartition and the {@code kill-switch-state} store), its fleet targets and its global target
+ * together, so escalation and precedence need no further hop.
+ */
+public record VersionKey(String component, String version) {
+
+  /** {@code component/version/signature}: the version's crashes with one signature, for analysts. */
+  public String withSignature(String signature) {
+    return Keys.join(component, version, signature);
+  }
+
+  @Override
+  public String toString() {
+    return Keys.join(component, version);
+  }
+}

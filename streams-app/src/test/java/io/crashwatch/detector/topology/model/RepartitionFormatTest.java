@@ -1,0 +1,66 @@
+package io.crashwatch.detector.topology.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crashwatch.detector.topology.format.JsonSerde;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The records that travel through the repartition topics keep their JSON to the byte, whichever
+ * package their classes live in: during a rolling upgrade, instances of both builds read each
+ * other's records. The expected strings were written by the detector before the model package.
+ */
+class RepartitionFormatTest {
+  private static final DeviceChange CRASH = new DeviceChange(DeviceChange.Kind.FAILED, "f", "c", "v", "p", true, "d", 3,
+      true, DeviceChange.Failure.CRASH, "0x50/m", 42);
+  private static final String CRASH_JSON = "{\"kind\":\"FAILED\",\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\","
+      + "\"previous\":\"p\",\"previousFailed\":true,\"deviceId\":\"d\",\"devices\":3,\"firstFailure\":true,"
+      + "\"failure\":\"CRASH\",\"signature\":\"0x50/m\",\"atMs\":42}";
+
+  @Test
+  void shouldWriteFleetEventsAsBefore() {
+    assertThat(json(FleetEvent.class, FleetEvent.of(CRASH))).isEqualTo("{\"format\":1,\"change\":" + CRASH_JSON
+        + ",\"resumedVersion\":null,\"announcedVersion\":null,\"announcedAtMs\":0}");
+    assertThat(json(FleetEvent.class, FleetEvent.resume("v2")))
+        .isEqualTo("{\"format\":1,\"change\":null,\"resumedVersion\":\"v2\",\"announcedVersion\":null,\"announcedAtMs\":0}");
+    assertThat(json(FleetEvent.class, FleetEvent.announce("v3", 7)))
+        .isEqualTo("{\"format\":1,\"change\":null,\"resumedVersion\":null,\"announcedVersion\":\"v3\",\"announcedAtMs\":7}");
+  }
+
+  @Test
+  void shouldWriteKillSwitchInputsAsBefore() {
+    Verdict verdict = new Verdict("f", "c", "v", "CRASH_SPIKE", 2,
+        new EvidenceData(1, 2, 3, 4, 5, 0.5, "CONTROL", 6, 0.25, 2.0, 1000.5, 1000, "0x50/m", 99), 123);
+    OperatorRequest resume = new OperatorRequest("id", "RESUME", Target.parse("*/c/v"), "a", "r", 5);
+
+    assertThat(json(KillSwitchInput.class, KillSwitchInput.of(verdict))).isEqualTo("{\"format\":1,\"verdict\":{"
+        + "\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\",\"reason\":\"CRASH_SPIKE\",\"epoch\":2,\"evidence\":{"
+        + "\"devicesOnVersion\":1,\"failedDevices\":2,\"crashedDevices\":3,\"darkDevices\":4,\"uncleanReboots\":5,"
+        + "\"failureRate\":0.5,\"comparison\":\"CONTROL\",\"controlDevices\":6,\"controlRate\":0.25,\"rateRatio\":2.0,"
+        + "\"testStatistic\":1000.5,\"threshold\":1000.0,\"topSignature\":\"0x50/m\",\"firstFailureMs\":99},"
+        + "\"decidedAtMs\":123},\"operator\":null}");
+    assertThat(json(KillSwitchInput.class, KillSwitchInput.of(resume))).isEqualTo("{\"format\":1,\"verdict\":null,"
+        + "\"operator\":{\"commandId\":\"id\",\"action\":\"RESUME\",\"target\":{\"fleetId\":null,\"component\":\"c\","
+        + "\"version\":\"v\"},\"actor\":\"a\",\"reason\":\"r\",\"issuedAtMs\":5}}");
+  }
+
+  @Test
+  void shouldWriteRateSamplesAndCrashesAsBefore() {
+    assertThat(json(RateSample.class, new RateSample("f", "c", "v", 9, "DARK", 11))).isEqualTo(
+        "{\"format\":1,\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\",\"devices\":9,\"failure\":\"DARK\",\"atMs\":11}");
+    assertThat(json(DeviceChange.class, CRASH)).isEqualTo("{\"format\":1," + CRASH_JSON.substring(1));
+  }
+
+  @Test
+  void shouldReadWhatItWrites() {
+    JsonSerde<FleetEvent> serde = new JsonSerde<>(FleetEvent.class);
+
+    assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", FleetEvent.of(CRASH))))
+        .isEqualTo(FleetEvent.of(CRASH));
+  }
+
+  private static <T> String json(Class<T> type, T value) {
+    return new String(new JsonSerde<>(type).serializer().serialize("t", value), StandardCharsets.UTF_8);
+  }
+}

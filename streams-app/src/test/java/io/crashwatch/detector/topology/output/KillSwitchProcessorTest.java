@@ -1,0 +1,76 @@
+package io.crashwatch.detector.topology.output;
+
+import static io.crashwatch.detector.topology.routing.ProcessorHarness.addStore;
+import static io.crashwatch.detector.topology.routing.ProcessorHarness.forwarded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.topology.format.JsonSerde;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.model.EvidenceData;
+import io.crashwatch.detector.topology.model.KillSwitchInput;
+import io.crashwatch.detector.topology.model.OperatorRequest;
+import io.crashwatch.detector.topology.model.Target;
+import io.crashwatch.detector.topology.model.Verdict;
+import io.crashwatch.schemas.AlertKind;
+import io.crashwatch.schemas.AlertStatus;
+import io.crashwatch.schemas.KillSwitchAction;
+import io.crashwatch.schemas.Scope;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.Test;
+
+/** The kill switch sends each command and each alert to its own child. */
+class KillSwitchProcessorTest {
+  private static final long T = 1_721_361_600_000L;
+  private static final String TARGET = "airline-ops/channel-291/r41";
+
+  private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+  private final KillSwitchProcessor processor = new KillSwitchProcessor(DetectionRules.defaults(), DetectorMetrics.unserved());
+
+  KillSwitchProcessorTest() {
+    addStore(context, KillSwitchProcessor.STORE, Serdes.String(), new JsonSerde<>(KillSwitchState.class));
+    context.setCurrentSystemTimeMs(T);
+    processor.init(context);
+  }
+
+  @Test
+  void shouldSendTheHaltToTheCommandsChildAndItsAlertToTheAlertsChild() {
+    EvidenceData evidence = new EvidenceData(10, 5, 5, 0, 0, 0.5, "CONTROL", 980, 0.01, 50, 2e6, 1000, "0x50/csagent.sys", T);
+
+    process(KillSwitchInput.of(new Verdict("airline-ops", "channel-291", "r41", "CRASH_SPIKE", 0, evidence, T)));
+
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo(TARGET);
+      assertThat(r.value().getAction()).isEqualTo(KillSwitchAction.HALT);
+      assertThat(r.value().getScope()).isEqualTo(Scope.FLEET);
+    });
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("rollout-halted/" + TARGET + "/0");
+      assertThat(r.value().getKind()).isEqualTo(AlertKind.ROLLOUT_HALTED);
+      assertThat(r.value().getStatus()).isEqualTo(AlertStatus.FIRING);
+    });
+  }
+
+  @Test
+  void shouldSendTheResumeToTheCommandsChildAndTheResolvedAlertToTheAlertsChild() {
+    process(KillSwitchInput.of(operator("FORCE_HALT")));
+    context.resetForwards();
+
+    process(KillSwitchInput.of(operator("RESUME")));
+
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).singleElement()
+        .satisfies(r -> assertThat(r.value().getAction()).isEqualTo(KillSwitchAction.RESUME));
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).singleElement()
+        .satisfies(r -> assertThat(r.value().getStatus()).isEqualTo(AlertStatus.RESOLVED));
+  }
+
+  private static OperatorRequest operator(String action) {
+    return new OperatorRequest("command-" + action, action, Target.parse(TARGET), "sre@example.com", "checked", T);
+  }
+
+  private void process(KillSwitchInput input) {
+    processor.process(new Record<>("channel-291/r41", input, T));
+  }
+}
