@@ -2,6 +2,7 @@ package io.crashwatch.detector;
 
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.config.TopicNames;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +26,22 @@ import org.slf4j.LoggerFactory;
 final class TopicProvisioner {
   private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
 
+  /** How long a topic may take to appear in the metadata after it exists, before we give up. */
+  static final Duration METADATA_WAIT = Duration.ofSeconds(30);
+  private static final long MAX_BACKOFF_MS = 2_000;
+
   private final Admin admin;
   private final DetectorSettings settings;
+  private final Duration metadataWait;
 
   TopicProvisioner(Admin admin, DetectorSettings settings) {
+    this(admin, settings, METADATA_WAIT);
+  }
+
+  TopicProvisioner(Admin admin, DetectorSettings settings, Duration metadataWait) {
     this.admin = admin;
     this.settings = settings;
+    this.metadataWait = metadataWait;
   }
 
   void provision() throws InterruptedException {
@@ -85,7 +97,7 @@ final class TopicProvisioner {
   }
 
   private void checkCoPartitioned(String heartbeats, String crashReports) throws InterruptedException {
-    Map<String, TopicDescription> d = get(admin.describeTopics(List.of(heartbeats, crashReports)).allTopicNames());
+    Map<String, TopicDescription> d = describeOnceVisible(List.of(heartbeats, crashReports));
     int h = d.get(heartbeats).partitions().size();
     int c = d.get(crashReports).partitions().size();
     if (h != c) {
@@ -93,6 +105,29 @@ final class TopicProvisioner {
           "Topics '%s' (%d partitions) and '%s' (%d partitions) must have the same number of partitions: "
               + "device state joins them by deviceId. Repartition one of them before starting crashwatch.",
           heartbeats, h, crashReports, c));
+    }
+  }
+
+  /**
+   * A topic created a moment ago (by us, or by another instance starting at the same time) may not be
+   * in the metadata of the broker we ask yet: ask again with backoff, within {@code metadataWait}.
+   */
+  private Map<String, TopicDescription> describeOnceVisible(List<String> topics) throws InterruptedException {
+    long deadline = System.nanoTime() + metadataWait.toNanos();
+    long backoffMs = 50;
+    while (true) {
+      try {
+        return admin.describeTopics(topics).allTopicNames().get();
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+          throw new IllegalStateException("Kafka admin request failed: cannot describe topics " + topics
+              + (e.getCause() instanceof UnknownTopicOrPartitionException ? " within " + metadataWait : "") + ": "
+              + e.getCause().getMessage(), e.getCause());
+        }
+        LOG.info("Topics {} are not in the metadata yet; asking again in {} ms", topics, backoffMs);
+        Thread.sleep(backoffMs);
+        backoffMs = Math.min(2 * backoffMs, MAX_BACKOFF_MS);
+      }
     }
   }
 
