@@ -98,7 +98,7 @@ public final class DetectorTopology {
     InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(), rules.inputSilence().toMillis());
     KStream<String, Object> device = heartbeats
         .merge(crashReports, Named.as("device-inputs"))
-        .process(() -> new DeviceStateProcessor(rules, activity, metrics), Named.as("device-state-processor"),
+        .process(() -> new DeviceStateProcessor(rules, settings.limits().maxComponents(), activity, metrics), Named.as("device-state-processor"),
             DeviceStateProcessor.STATE_STORE, DeviceStateProcessor.DEADLINE_STORE, DeviceStateProcessor.LAST_SEEN_STORE,
             DeviceStateProcessor.INVENTORY_STORE);
     KStream<String, DeviceChange> changes = DeviceStateProcessor.CHANGES.of(device);

@@ -164,6 +164,29 @@ class DetectorTopologyTest {
   }
 
   @Test
+  void shouldDeadLetterAHeartbeatThatWouldGrowADeviceBeyondTheComponentLimit() {
+    Heartbeat first = heartbeat("device-1", NOW);
+    first.setComponents(components("a-", 60));
+    Heartbeat more = heartbeat("device-1", NOW);
+    more.setComponents(components("b-", 10)); // 10 per heartbeat is fine, 70 for one device is not
+
+    heartbeats.pipeInput("device-1", first, NOW);
+    heartbeats.pipeInput("device-1", more, NOW);
+    heartbeats.pipeInput("device-1", first, NOW);
+
+    assertThat(deadLetters.readRecordsToList()).extracting(r -> header(r, "crashwatch.error.reason"))
+        .containsExactly("too-many-components");
+  }
+
+  private static Map<String, String> components(String prefix, int count) {
+    Map<String, String> components = new HashMap<>();
+    for (int i = 0; i < count; i++) {
+      components.put(prefix + i, "1.0");
+    }
+    return components;
+  }
+
+  @Test
   void shouldDeadLetterDeploymentsAndOperatorCommandsThatBreakTheLimits() {
     TestInputTopic<String, Deployment> deployments = driver.createInputTopic(topics.deployments.name(),
         new StringSerializer(), topics.deployments.valueSerde().serializer());

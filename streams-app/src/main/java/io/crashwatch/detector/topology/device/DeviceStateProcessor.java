@@ -5,6 +5,7 @@ import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.CrashSignature;
 import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.rejects.InvalidRecordException;
 import io.crashwatch.detector.topology.routing.Child;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
@@ -50,6 +51,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
 
   private final DetectionRules rules;
   private final InputActivity activity;
+  /** Components one device may name in all: see {@link #refuseUnboundedGrowth}. */
+  private final int maxComponents;
   private final DetectorMetrics metrics;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, DeviceState> devices;
@@ -60,7 +63,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   /** Changes forwarded so far: a heartbeat that forwards none and changes nothing else is not written. */
   private long emitted;
 
-  public DeviceStateProcessor(DetectionRules rules, InputActivity activity, DetectorMetrics metrics) {
+  public DeviceStateProcessor(DetectionRules rules, int maxComponents, InputActivity activity, DetectorMetrics metrics) {
+    this.maxComponents = maxComponents;
     this.rules = rules;
     this.activity = activity;
     this.metrics = metrics;
@@ -93,16 +97,18 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     activity.heartbeat(task, sentAt, now);
     long fingerprint = LastSeen.fingerprint(hb.getBootId(), hb.getComponents());
     LastSeen seen = lastSeen.get(deviceId);
-    lastSeen.put(deviceId, new LastSeen(now, fingerprint));
     boolean uncleanBoot = hb.getReason() == HeartbeatReason.BOOT && hb.getPreviousShutdownUnclean();
     if (seen != null && seen.fingerprint() == fingerprint && !uncleanBoot) {
+      lastSeen.put(deviceId, new LastSeen(now, fingerprint));
       return; // same boot, same versions, not dark: device state would not change
     }
-    long emittedBefore = emitted;
-    SortedMap<String, String> firstSeen = new TreeMap<>();
     DeviceState known = devices.get(deviceId);
     boolean isNew = known == null;
     DeviceState state = isNew ? new DeviceState(hb.getFleetId()) : known;
+    refuseUnboundedGrowth(state, hb);
+    lastSeen.put(deviceId, new LastSeen(now, fingerprint));
+    long emittedBefore = emitted;
+    SortedMap<String, String> firstSeen = new TreeMap<>();
     // An unclean reboot failed the versions the device ran before this boot.
     if (!isNew && uncleanBoot) {
       fail(deviceId, state, state.versionsAt(sentAt), DeviceChange.Failure.UNCLEAN_REBOOT, null, sentAt);
@@ -138,6 +144,19 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     }
     if (changed) {
       devices.put(deviceId, state); // most heartbeats change nothing: no write, no changelog record
+    }
+  }
+
+  /**
+   * Each heartbeat is bounded by {@code max-components}, but a device keeps every component it ever
+   * named: one naming new ones on every heartbeat would grow its state until the changelog refuses
+   * the record and the detector stops. Refused before anything changes, so the dead letter is all.
+   */
+  private void refuseUnboundedGrowth(DeviceState state, Heartbeat hb) {
+    long added = hb.getComponents().keySet().stream().filter(c -> !state.components.containsKey(c)).count();
+    if (state.components.size() + added > maxComponents) {
+      throw new InvalidRecordException("too-many-components", "device " + hb.getDeviceId() + " would name "
+          + (state.components.size() + added) + " components in all; at most " + maxComponents + " (max-components)");
     }
   }
 

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import io.crashwatch.detector.topology.format.StateFormatException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -69,8 +70,8 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte format = in.readByte();
       if (format != FORMAT && format != FORMAT_BOUNDED && format != FORMAT_WITH_BOOT_ID) {
-        throw new SerializationException("Unknown device state format " + format + "; this detector reads formats "
-            + FORMAT_WITH_BOOT_ID + " to " + FORMAT + " (state written by a newer detector?)");
+        throw new StateFormatException("Device state was written in format " + format + "; this detector reads formats "
+            + FORMAT_WITH_BOOT_ID + " to " + FORMAT + " (written by a newer detector?)");
       }
       Reader r = format == FORMAT ? new Reader.Varint(in) : new Reader.Bounded(in);
       DeviceState s = new DeviceState(r.string());

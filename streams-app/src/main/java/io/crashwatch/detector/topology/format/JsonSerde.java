@@ -73,7 +73,11 @@ public final class JsonSerde<T> implements Serde<T> {
         throw new SerializationException("Cannot read " + type.getSimpleName() + " from " + topic, e);
       }
       JsonNode written = node.remove(FORMAT_FIELD);
-      int writtenFormat = written == null ? 0 : written.asInt(-1);
+      if (written != null && !(written.isIntegralNumber() && written.canConvertToInt())) {
+        throw new StateFormatException(type.getSimpleName() + " in " + topic + " has a \"" + FORMAT_FIELD
+            + "\" that is not a whole number: " + written);
+      }
+      int writtenFormat = written == null ? 0 : written.intValue();
       if (writtenFormat != format && writtenFormat != format - 1) {
         throw new StateFormatException(type.getSimpleName() + " in " + topic + " was written in format "
             + writtenFormat + "; this detector reads formats " + (format - 1) + " and " + format

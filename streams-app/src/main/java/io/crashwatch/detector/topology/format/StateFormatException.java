@@ -11,4 +11,14 @@ public final class StateFormatException extends SerializationException {
   public StateFormatException(String message) {
     super(message);
   }
+
+  /** Whether {@code error} or one of its causes is a format this detector cannot read. */
+  public static boolean in(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof StateFormatException) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

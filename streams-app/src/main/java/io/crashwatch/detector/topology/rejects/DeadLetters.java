@@ -4,9 +4,11 @@ import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -21,6 +23,17 @@ import org.slf4j.LoggerFactory;
  */
 final class DeadLetters {
   static final String REASON_HEADER = "crashwatch.error.reason";
+  static final String TRUNCATED_HEADER = "crashwatch.error.value-truncated";
+  /**
+   * The most of a rejected value a dead letter carries. A consumer may hand us a value far larger than
+   * the producer may send (a compressed batch inflates), and a dead letter that cannot be written
+   * would stop the detector on the very record it means to set aside; the original length says what
+   * was cut.
+   */
+  static final int MAX_VALUE_BYTES = 512 * 1024;
+  /** Source headers beyond this are not copied: they would make the dead letter unwritable. */
+  static final int MAX_SOURCE_HEADER_BYTES = 64 * 1024;
+  private static final int MAX_STACK_TRACE_CHARS = 4 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
   private String topic;
@@ -47,15 +60,37 @@ final class DeadLetters {
     if (topic == null) {
       return List.of();
     }
-    RecordHeaders headers = new RecordHeaders(context.headers().toArray());
+    Header[] source = context.headers().toArray();
+    RecordHeaders headers = new RecordHeaders(size(source) <= MAX_SOURCE_HEADER_BYTES ? source : new Header[0]);
     headers.add("__streams.errors.exception", utf8(error.getClass().getName()));
-    headers.add("__streams.errors.message", utf8(String.valueOf(error.getMessage())));
-    headers.add("__streams.errors.stacktrace", utf8(stackTrace(error)));
+    headers.add("__streams.errors.message", utf8(bounded(String.valueOf(error.getMessage()))));
+    headers.add("__streams.errors.stacktrace", utf8(bounded(stackTrace(error))));
     headers.add("__streams.errors.topic", utf8(context.topic()));
     headers.add("__streams.errors.partition", utf8(Integer.toString(context.partition())));
     headers.add("__streams.errors.offset", utf8(Long.toString(context.offset())));
     headers.add(REASON_HEADER, utf8(reason));
-    return List.of(new ProducerRecord<>(topic, null, key, value, headers));
+    if (size(source) > MAX_SOURCE_HEADER_BYTES) {
+      headers.add("crashwatch.error.headers-dropped", utf8(Integer.toString(source.length)));
+    }
+    byte[] kept = value;
+    if (value != null && value.length > MAX_VALUE_BYTES) {
+      kept = Arrays.copyOf(value, MAX_VALUE_BYTES);
+      headers.add(TRUNCATED_HEADER, utf8(Integer.toString(value.length)));
+    }
+    byte[] keptKey = key != null && key.length > MAX_SOURCE_HEADER_BYTES ? Arrays.copyOf(key, MAX_SOURCE_HEADER_BYTES) : key;
+    return List.of(new ProducerRecord<>(topic, null, keptKey, kept, headers));
+  }
+
+  private static int size(Header[] headers) {
+    int bytes = 0;
+    for (Header h : headers) {
+      bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+    }
+    return bytes;
+  }
+
+  private static String bounded(String text) {
+    return text.length() <= MAX_STACK_TRACE_CHARS ? text : text.substring(0, MAX_STACK_TRACE_CHARS) + "...";
   }
 
   private static byte[] utf8(String s) {

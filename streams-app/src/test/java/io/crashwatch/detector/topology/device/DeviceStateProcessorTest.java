@@ -24,7 +24,7 @@ class DeviceStateProcessorTest {
 
   private final DetectionRules rules = DetectionRules.defaults();
   private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-  private final DeviceStateProcessor processor = new DeviceStateProcessor(rules,
+  private final DeviceStateProcessor processor = new DeviceStateProcessor(rules, 64,
       new InputActivity(rules.heartbeatInterval().toMillis(), rules.inputSilence().toMillis()), DetectorMetrics.unserved());
 
   DeviceStateProcessorTest() {

@@ -61,6 +61,16 @@ class JsonSerdeTest {
   }
 
   @Test
+  void shouldRefuseAFormatThatIsNotAWholeNumber() {
+    for (String format : new String[] {"\"1\"", "true", "null", "1.5"}) {
+      byte[] odd = ("{\"format\":" + format + ",\"global\":{\"halted\":true}}").getBytes(StandardCharsets.UTF_8);
+
+      assertThatThrownBy(() -> killSwitch.deserializer().deserialize("t", odd)).as(format)
+          .isInstanceOf(StateFormatException.class).hasMessageContaining("not a whole number");
+    }
+  }
+
+  @Test
   void shouldRefuseATypeThatDeclaresNoFormat() {
     assertThatThrownBy(() -> new JsonSerde<>(String.class)).hasMessageContaining("@StateFormat");
   }

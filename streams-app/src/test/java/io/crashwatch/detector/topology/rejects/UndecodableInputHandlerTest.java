@@ -2,6 +2,7 @@ package io.crashwatch.detector.topology.rejects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crashwatch.detector.topology.format.StateFormatException;
 import io.crashwatch.serde.SchemaRegistryException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -29,7 +30,8 @@ class UndecodableInputHandlerTest {
   private final UndecodableInputHandler handler = new UndecodableInputHandler();
 
   UndecodableInputHandlerTest() {
-    handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dead-letters"));
+    handler.configure(Map.of(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "dead-letters",
+        StreamsConfig.APPLICATION_ID_CONFIG, "crashwatch-detector"));
   }
 
   @ParameterizedTest
@@ -70,8 +72,50 @@ class UndecodableInputHandlerTest {
         .satisfies(r -> assertThat(reason(r)).isEqualTo("undecodable"));
   }
 
+  @Test
+  void shouldStopOnStateInAFormatItCannotReadRatherThanDropAVerdict() {
+    Response response = handle("crashwatch-detector-kill-switch-inputs-repartition",
+        new StateFormatException("KillSwitchInput was written in format 3; this detector reads formats 0 and 1"));
+
+    assertThat(response.result()).isEqualTo(Result.FAIL);
+    assertThat(response.deadLetterQueueRecords()).isEmpty();
+  }
+
+  @Test
+  void shouldStopOnAnyUnreadableRecordOfItsOwnInternalTopics() {
+    // The detector wrote it: it is no bad input, and dropping it could drop a HALT.
+    Response response = handle("crashwatch-detector-fleet-events-repartition",
+        new SerializationException("Cannot read FleetEvent from crashwatch-detector-fleet-events-repartition"));
+
+    assertThat(response.result()).isEqualTo(Result.FAIL);
+    assertThat(response.deadLetterQueueRecords()).isEmpty();
+  }
+
+  @Test
+  void shouldKeepADeadLetterOfAHugeValueWritableAndSayWhatWasCut() {
+    byte[] huge = new byte[3 * 1024 * 1024]; // an inflated batch can hand a consumer more than a producer may send
+    ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("heartbeats", 0, 1L, new byte[0], huge);
+
+    Response response = handler.handleError(new Context(record), record, new SerializationException("unknown magic byte"));
+
+    assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(r -> {
+      assertThat(r.value()).hasSize(DeadLetters.MAX_VALUE_BYTES).isEqualTo(java.util.Arrays.copyOf(huge, DeadLetters.MAX_VALUE_BYTES));
+      assertThat(new String(r.headers().lastHeader(DeadLetters.TRUNCATED_HEADER).value(), StandardCharsets.UTF_8))
+          .isEqualTo(Integer.toString(huge.length));
+      int headerBytes = 0;
+      for (var h : r.headers()) {
+        headerBytes += h.key().length() + h.value().length;
+      }
+      assertThat(headerBytes).as("error headers stay small").isLessThan(16 * 1024);
+    });
+  }
+
   private Response handle(Exception error) {
-    ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("heartbeats", 3, 42L, "device-1".getBytes(StandardCharsets.UTF_8), VALUE);
+    return handle("heartbeats", error);
+  }
+
+  private Response handle(String topic, Exception error) {
+    ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>(topic, 3, 42L, "device-1".getBytes(StandardCharsets.UTF_8), VALUE);
     return handler.handleError(new Context(record), record, error);
   }
 
