@@ -226,7 +226,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
       }
       if (response.statusCode() < 300) {
         preferredUrl.set(index);
-        return json(method, url, response.body());
+        return json(method, url, response.statusCode(), response.body());
       }
       last = errorAnswer(method, url, response);
       if (!last.isRetryable()) {
@@ -236,13 +236,15 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     throw last;
   }
 
-  private static JsonNode json(String method, String url, String body) {
+  private static JsonNode json(String method, String url, int status, String body) {
     try {
       return JSON.readTree(body);
     } catch (JsonProcessingException e) {
-      // E.g. a web page where the API was expected: schema.registry.url points elsewhere.
-      throw new SchemaRegistryException(method + " " + url + " answered with something that is not JSON: "
-          + abbreviate(body), SchemaRegistryException.NONE, SchemaRegistryException.NONE, Kind.REJECTED, e);
+      // A web page where the API was expected: a proxy's error page, or schema.registry.url points
+      // elsewhere. Nothing says the record is at fault, so never a dead letter; at start the
+      // registry gate tells a URL that is not a registry from one that is down.
+      throw new SchemaRegistryException(method + " " + url + " answered HTTP " + status + " with something that is"
+          + " not JSON: " + abbreviate(body), status, SchemaRegistryException.NONE, Kind.UNAVAILABLE, e);
     }
   }
 
@@ -284,7 +286,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     int status = response.statusCode();
     String answer = method + " " + url + " returned HTTP " + status + " (error code " + errorCode + "): "
         + abbreviate(message);
-    if (Kind.ofStatus(status) == Kind.UNAUTHORIZED) {
+    if (Kind.of(status, SchemaRegistryException.NONE) == Kind.UNAUTHORIZED) {
       return new SchemaRegistryException(refusal(status) + answer + ". " + credentialsAdvice(), status, errorCode);
     }
     return new SchemaRegistryException(answer, status, errorCode);

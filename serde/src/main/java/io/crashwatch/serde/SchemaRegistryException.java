@@ -17,26 +17,34 @@ public class SchemaRegistryException extends RuntimeException {
   /** What went wrong, as far as a caller has to decide what to do next. */
   public enum Kind {
     /**
-     * No answer, a timeout, a 5xx, a 429 or a 408: the registry may answer later and nothing says the
-     * request (or the record that caused it) is wrong. Retryable.
+     * No answer, a timeout, a 5xx, a 429 or a 408, a redirect, or a 404 without the registry's own
+     * error code (an ingress or proxy answering for a registry that is not there): the registry may
+     * answer later and nothing says the request (or the record that caused it) is wrong. Retryable.
      */
     UNAVAILABLE,
     /** 401 or 403: the registry refuses these credentials. Asking again changes nothing; a setting must. */
     UNAUTHORIZED,
-    /** 404: no such schema id, subject or version (yet: registry replicas may lag behind). */
+    /**
+     * 404 with a Confluent "not found" error code (404xx): no such schema id, subject or version (yet:
+     * registry replicas may lag behind).
+     */
     NOT_FOUND,
-    /** Any other answer saying the request is wrong (400, 409 incompatible, 422 invalid), or an answer
-     * that is not what the API promises. */
+    /** Any other answer saying the request is wrong (400, 409 incompatible, 422 invalid). */
     REJECTED;
 
-    static Kind ofStatus(int httpStatus) {
-      if (httpStatus == NONE || httpStatus >= 500 || httpStatus == 429 || httpStatus == 408) {
+    static Kind of(int httpStatus, int errorCode) {
+      if (httpStatus == NONE || httpStatus >= 500 || httpStatus == 429 || httpStatus == 408
+          || httpStatus >= 300 && httpStatus < 400) {
         return UNAVAILABLE;
       }
       if (httpStatus == 401 || httpStatus == 403) {
         return UNAUTHORIZED;
       }
-      return httpStatus == 404 ? NOT_FOUND : REJECTED;
+      if (httpStatus == 404) {
+        // Only the registry itself says "not found" with its code; anything else at that URL is not it.
+        return errorCode / 100 == 404 ? NOT_FOUND : UNAVAILABLE;
+      }
+      return REJECTED;
     }
   }
 
@@ -44,13 +52,13 @@ public class SchemaRegistryException extends RuntimeException {
   private final int errorCode;
   private final Kind kind;
 
-  /** The kind follows from the status: {@link #NONE}, no answer, is {@link Kind#UNAVAILABLE}. */
+  /** The kind follows from status and error code: {@link #NONE}, no answer, is {@link Kind#UNAVAILABLE}. */
   public SchemaRegistryException(String message, int httpStatus, int errorCode) {
-    this(message, httpStatus, errorCode, Kind.ofStatus(httpStatus), null);
+    this(message, httpStatus, errorCode, Kind.of(httpStatus, errorCode), null);
   }
 
   public SchemaRegistryException(String message, int httpStatus, int errorCode, Throwable cause) {
-    this(message, httpStatus, errorCode, Kind.ofStatus(httpStatus), cause);
+    this(message, httpStatus, errorCode, Kind.of(httpStatus, errorCode), cause);
   }
 
   public SchemaRegistryException(String message, int httpStatus, int errorCode, Kind kind, Throwable cause) {

@@ -165,12 +165,26 @@ class HttpSchemaRegistryClientFaultsTest {
   }
 
   @Test
-  void shouldCallAPlain404ForASchemaIdNotFound() {
-    // A proxy or a registry that does not send Confluent's error JSON.
+  void shouldCallAPlain404ForASchemaIdUnavailableNotUnknown() {
+    // An ingress's default backend while the registry restarts: every good record would be dead-lettered.
     registry.on("GET", IDS_7, 404, "<html>Not Found</html>");
+    SchemaRegistryClient client = client(config());
+
+    assertThatThrownBy(() -> client.getById(7))
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE));
+    assertThat(client.isReachable()).isFalse();
+  }
+
+  @Test
+  void shouldCallAWebPageWhereJsonWasExpectedUnavailable() {
+    // A proxy's error or login page answered with 200.
+    registry.on("GET", IDS_7, 200, "<html>Please sign in</html>");
 
     assertThatThrownBy(() -> client(config()).getById(7))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+          assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
+          assertThat(e.httpStatus()).isEqualTo(200);
+        });
   }
 
   @Test

@@ -12,13 +12,16 @@ class SchemaRegistryExceptionTest {
 
   @ParameterizedTest
   @CsvSource({
-      "-1, UNAVAILABLE", "500, UNAVAILABLE", "502, UNAVAILABLE", "503, UNAVAILABLE", "504, UNAVAILABLE",
-      "429, UNAVAILABLE", "408, UNAVAILABLE",
-      "401, UNAUTHORIZED", "403, UNAUTHORIZED",
-      "404, NOT_FOUND",
-      "400, REJECTED", "409, REJECTED", "415, REJECTED", "422, REJECTED"})
-  void shouldClassifyByHttpStatus(int status, Kind kind) {
-    assertThat(new SchemaRegistryException("x", status, SchemaRegistryException.NONE).kind()).isEqualTo(kind);
+      "-1, -1, UNAVAILABLE", "500, -1, UNAVAILABLE", "502, -1, UNAVAILABLE", "503, -1, UNAVAILABLE",
+      "504, -1, UNAVAILABLE", "429, -1, UNAVAILABLE", "408, -1, UNAVAILABLE",
+      "302, -1, UNAVAILABLE", "307, -1, UNAVAILABLE",
+      "401, -1, UNAUTHORIZED", "403, -1, UNAUTHORIZED",
+      "404, 40403, NOT_FOUND", "404, 40401, NOT_FOUND",
+      // An ingress or proxy answering for a registry that is not there: an outage, not an unknown id.
+      "404, -1, UNAVAILABLE",
+      "400, -1, REJECTED", "409, 409, REJECTED", "415, -1, REJECTED", "422, 42201, REJECTED"})
+  void shouldClassifyByHttpStatusAndErrorCode(int status, int errorCode, Kind kind) {
+    assertThat(new SchemaRegistryException("x", status, errorCode).kind()).isEqualTo(kind);
   }
 
   @Test

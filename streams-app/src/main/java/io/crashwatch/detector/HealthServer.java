@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -23,6 +25,11 @@ import org.apache.kafka.streams.KafkaStreams;
 final class HealthServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
+    Thread t = new Thread(runnable, "crashwatch-http");
+    t.setDaemon(true);
+    return t;
+  });
 
   /**
    * @param problems what else keeps the detector from being ready, e.g. {@code registry -> unreachable};
@@ -31,6 +38,8 @@ final class HealthServer implements AutoCloseable {
   HealthServer(int port, Supplier<KafkaStreams.State> state, Supplier<Map<String, String>> problems,
                Supplier<String> scrape) throws IOException {
     server = HttpServer.create(new InetSocketAddress(port), 0);
+    // Two threads: a scraper slow to read /metrics must not keep the readiness probe from /health.
+    server.setExecutor(executor);
     server.createContext("/health", exchange -> respond(exchange, state.get(), problems.get()));
     server.createContext("/metrics", exchange -> metrics(exchange, scrape.get()));
     server.start();
@@ -75,5 +84,6 @@ final class HealthServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    executor.shutdownNow();
   }
 }

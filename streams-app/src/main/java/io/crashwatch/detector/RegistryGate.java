@@ -53,7 +53,7 @@ final class RegistryGate {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedException("stopped while waiting for the schema registry");
         }
-        if (e.kind() == Kind.NOT_FOUND || e.kind() == Kind.REJECTED) {
+        if (e.kind() == Kind.NOT_FOUND || e.kind() == Kind.REJECTED || answeredUnlikeARegistry(e)) {
           throw notARegistry(e);
         }
         if (!e.isRetryable()) {
@@ -65,6 +65,17 @@ final class RegistryGate {
       sleeper.sleep(backoffMs);
       backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
     }
+  }
+
+  /**
+   * Something answered, but not as a registry does: a 404 without the registry's error code, a
+   * redirect, a web page. Mid-run that is an outage (the record is not at fault); at start, with
+   * nothing yet to lose, it is most likely a wrong {@code schema.registry.url}: say so at once.
+   */
+  private static boolean answeredUnlikeARegistry(SchemaRegistryException e) {
+    int status = e.httpStatus();
+    return e.kind() == Kind.UNAVAILABLE && status != SchemaRegistryException.NONE && status < 500
+        && status != 429 && status != 408;
   }
 
   private static SchemaRegistryException notARegistry(SchemaRegistryException e) {

@@ -7,7 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -69,6 +71,31 @@ class HealthServerTest {
 
       assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
       assertThat(metrics.body()).isEqualTo("crashwatch_events_total{type=\"heartbeat\"} 3.0\n");
+    }
+  }
+
+  @Test
+  void shouldAnswerTheReadinessProbeWhileAScrapeIsStuck() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (HealthServer health = new HealthServer(0, () -> KafkaStreams.State.RUNNING, problems::get, () -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return "";
+    })) {
+      var stuck = HttpClient.newHttpClient().sendAsync(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health.port() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+
+      HttpResponse<String> probe = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health.port() + "/health"))
+              .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(probe.statusCode()).isEqualTo(200);
+      release.countDown();
+      assertThat(stuck.get().statusCode()).isEqualTo(200);
     }
   }
 

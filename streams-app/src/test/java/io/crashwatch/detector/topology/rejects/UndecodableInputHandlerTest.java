@@ -35,7 +35,7 @@ class UndecodableInputHandlerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {-1, 500, 503, 429})
+  @ValueSource(ints = {-1, 500, 503, 429, 404, 302})
   void shouldStopWithoutADeadLetterWhileTheRegistryIsUnavailable(int status) {
     Response response = handle(registryFault(status, "Schema registry unavailable"));
 
@@ -54,7 +54,7 @@ class UndecodableInputHandlerTest {
 
   @Test
   void shouldDeadLetterAnUnknownSchemaIdAsSuch() {
-    Response response = handle(registryFault(404, "Schema 7 not found"));
+    Response response = handle(registryFault(404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema 7 not found"));
 
     assertThat(response.result()).isEqualTo(Result.RESUME);
     assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(r -> {
@@ -120,8 +120,12 @@ class UndecodableInputHandlerTest {
   }
 
   private static SerializationException registryFault(int status, String message) {
+    return registryFault(status, SchemaRegistryException.NONE, message);
+  }
+
+  private static SerializationException registryFault(int status, int errorCode, String message) {
     return new SerializationException("Cannot deserialize record from topic 'heartbeats': schema id 7",
-        new SchemaRegistryException(message, status, SchemaRegistryException.NONE));
+        new SchemaRegistryException(message, status, errorCode));
   }
 
   private static String reason(ProducerRecord<byte[], byte[]> deadLetter) {
