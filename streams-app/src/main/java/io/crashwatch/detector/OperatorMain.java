@@ -15,6 +15,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import io.crashwatch.serde.SchemaRegistryException;
+import org.apache.kafka.common.errors.SerializationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -75,7 +77,18 @@ public final class OperatorMain {
           .setActor(actor).setReason(reason).setIssuedAt(Instant.now()).build();
       try (KafkaProducer<String, OperatorCommand> producer = new KafkaProducer<>(p,
           topics.operatorCommands.keySerde().serializer(), topics.operatorCommands.valueSerde().serializer())) {
-        RecordMetadata sent = producer.send(new ProducerRecord<>(topics.operatorCommands.name(), target, command)).get();
+        RecordMetadata sent;
+        try {
+          sent = producer.send(new ProducerRecord<>(topics.operatorCommands.name(), target, command)).get();
+        } catch (SerializationException e) {
+          Optional<SchemaRegistryException> fault = SchemaRegistryException.in(e);
+          if (fault.isEmpty()) {
+            throw e;
+          }
+          // One line a person can act on (it names the setting to fix), not a stack trace.
+          System.err.println("crashwatch: " + action() + " " + target + " was not sent: " + fault.get().getMessage());
+          return fault.get().isRetryable() ? StopCause.EXIT_FAILED : DetectorMain.EXIT_BAD_CONFIG;
+        }
         System.out.printf("%s %s sent (command %s, %s partition %d offset %d)%n", action(), target,
             command.getCommandId(), sent.topic(), sent.partition(), sent.offset());
       }

@@ -9,12 +9,15 @@ import io.crashwatch.embedded.EmbeddedSchemaRegistry;
 import io.crashwatch.embedded.KafkaClusterExtension;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.SignatureCount;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,6 +42,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The detector on a real broker with a registry of its own that fails on purpose: a registry's fault
@@ -75,6 +81,36 @@ class RegistryFaultsIT {
       assertThat(detector.awaitStopped()).isFalse();
     }
     assertThat(committed(settings.topics().deadLetters())).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAnOperatorCommandNamingTheSettingWhenTheRegistryRefusesTheCredentials() throws Exception {
+    String run = "operator-" + UUID.randomUUID();
+    Path config = stateDir.resolve(run + ".properties");
+    List<String> lines = new ArrayList<>(List.of("bootstrap.servers=" + CLUSTER.bootstrapServers(),
+        "schema.registry.url=" + registry.url(), "schema.registry.retries=0"));
+    lines.add("operator-commands-topic=" + run + ".operator-commands");
+    Files.write(config, lines);
+    try (Admin admin = Admin.create(
+        Map.<String, Object>of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(run + ".operator-commands", 1, (short) 1)))
+          .all().get();
+    }
+    registry.failAll(401);
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int exit;
+    try {
+      System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      exit = new CommandLine(new OperatorMain()).execute("halt", "airline-ops/channel-291/r41",
+          "--reason", "bad canary", "--config", config.toString());
+    } finally {
+      System.setErr(stderr);
+    }
+
+    assertThat(exit).isEqualTo(DetectorMain.EXIT_BAD_CONFIG);
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("crashwatch:", "refused the credentials", "basic.auth.user.info").doesNotContain("\tat ");
   }
 
   @Test
