@@ -75,8 +75,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     Path directory = createTempDirectory();
     KafkaRaftServer server = null;
     try {
-      int brokerPort = port == 0 ? freePort() : port;
-      Properties properties = properties(directory, brokerPort, freePort());
+      int[] free = freePorts(2);
+      int brokerPort = port == 0 ? free[0] : port;
+      Properties properties = properties(directory, brokerPort, free[1] == brokerPort ? free[0] : free[1]);
       properties.putAll(overrides);
       format(directory, properties);
       server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
@@ -204,11 +205,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /** Asks the OS for a free port; another process could take it before Kafka binds, rare enough here. */
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-      return socket.getLocalPort();
+  /**
+   * Distinct free ports: all held open at once while picked, since a port closed and asked for again
+   * may come back (broker and controller once got the same one, and the broker would not start).
+   */
+  private static int[] freePorts(int count) {
+    ServerSocket[] sockets = new ServerSocket[count];
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+        ports[i] = sockets[i].getLocalPort();
+      }
+      return ports;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        if (socket != null) {
+          try {
+            socket.close();
+          } catch (IOException e) {
+            // Closing a probe socket: nothing to do.
+          }
+        }
+      }
     }
   }
 
