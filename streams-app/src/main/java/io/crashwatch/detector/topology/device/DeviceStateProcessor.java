@@ -194,6 +194,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
 
   /** Wall-clock scan of the devices whose deadline is due; a skipped punctuation is caught up here. */
   private void scan(long now) {
+    activity.scanned(task, now);
     inventory.drainAll(this::forward);
     if (activity.inputSilent(now)) {
       if (activity.startOutage(now)) {

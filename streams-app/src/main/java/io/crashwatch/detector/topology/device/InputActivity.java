@@ -13,9 +13,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class InputActivity {
 
-  /** Per task: when it last processed a heartbeat, whether it was caught up then, and since when. */
+  /**
+   * Per task: when it last processed a heartbeat, whether it was caught up then, and since when; when
+   * it last scanned for silent devices.
+   */
   private static final class Partition {
     volatile long lastRecordWallMs;
+    volatile long lastScanWallMs;
     volatile boolean caughtUp;
     volatile long caughtUpSinceMs;
   }
@@ -35,6 +39,7 @@ public final class InputActivity {
   void open(String task, long wallMs) {
     Partition p = new Partition();
     p.lastRecordWallMs = wallMs;
+    p.lastScanWallMs = wallMs;
     partitions.put(task, p);
   }
 
@@ -54,6 +59,19 @@ public final class InputActivity {
       p.caughtUpSinceMs = wallMs;
     }
     p.caughtUp = fresh;
+  }
+
+  /**
+   * The task scans for silent devices. When its previous scan is more than a heartbeat interval ago
+   * its thread stood still (a slow commit, a pause): heartbeats sent meanwhile wait unread, so its
+   * devices only look silent, and the partition counts as caught up again only at a fresh heartbeat.
+   */
+  void scanned(String task, long wallMs) {
+    Partition p = partitions.computeIfAbsent(task, t -> new Partition());
+    if (wallMs - p.lastScanWallMs > heartbeatIntervalMs) {
+      p.caughtUp = false;
+    }
+    p.lastScanWallMs = wallMs;
   }
 
   /**
