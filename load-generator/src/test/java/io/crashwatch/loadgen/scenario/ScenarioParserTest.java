@@ -187,7 +187,7 @@ class ScenarioParserTest {
 
     assertThat(files).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
         "july-19.yaml", "july-19-unstaged.yaml", "healthy-rollout.yaml", "slow-burn.yaml", "noisy-fleet.yaml",
-        "network-incident.yaml", "two-fleets.yaml", "late-reports.yaml");
+        "network-incident.yaml", "two-fleets.yaml", "late-reports.yaml", "slow-burn-stragglers.yaml");
     for (Path file : files) {
       Scenario s = ScenarioParser.parse(file);
       String name = file.getFileName().toString().replace(".yaml", "");

@@ -31,7 +31,7 @@ class ScenariosIT {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"july-19", "july-19-unstaged", "healthy-rollout", "slow-burn", "noisy-fleet",
-      "network-incident", "two-fleets", "late-reports"})
+      "network-incident", "two-fleets", "late-reports", "slow-burn-stragglers"})
   void shouldMatchTheScenariosExpectations(String name) throws Exception {
     Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-short", name + ".yaml"));
     String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);

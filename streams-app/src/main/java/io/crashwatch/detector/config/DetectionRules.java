@@ -15,7 +15,7 @@ import java.util.Map;
  * @param escalateFleets    fleets a version must trip in to be halted globally
  * @param inputSilence      silence of every owned heartbeat partition that means a telemetry outage
  * @param maxClockSkew      how far in the future an event time may lie before the record is rejected
- * @param baselineFloor     lowest pre-rollout failure rate assumed, failures per device-hour
+ * @param baselineWindow    the fleet's past a rollout without a large enough control is compared with
  * @param mode              ENFORCE or SHADOW
  */
 public record DetectionRules(
@@ -27,7 +27,7 @@ public record DetectionRules(
     int escalateFleets,
     Duration inputSilence,
     Duration maxClockSkew,
-    double baselineFloor,
+    Duration baselineWindow,
     Mode mode) {
 
   public static final String HEARTBEAT_INTERVAL = "heartbeat-interval";
@@ -38,7 +38,7 @@ public record DetectionRules(
   public static final String ESCALATE_FLEETS = "escalate-fleets";
   public static final String INPUT_SILENCE = "input-silence";
   public static final String MAX_CLOCK_SKEW = "max-clock-skew";
-  public static final String BASELINE_FLOOR = "baseline-floor";
+  public static final String BASELINE_WINDOW = "baseline-window";
   public static final String MODE = "mode";
 
   static final Setting<Duration> HEARTBEAT_INTERVAL_SETTING = Setting.duration(HEARTBEAT_INTERVAL, "agents' heartbeat period");
@@ -49,12 +49,12 @@ public record DetectionRules(
   static final Setting<Integer> ESCALATE_FLEETS_SETTING = Setting.atLeast(ESCALATE_FLEETS, 1, "fleets that escalate to a global halt");
   static final Setting<Duration> INPUT_SILENCE_SETTING = Setting.duration(INPUT_SILENCE, "input silence that means an outage");
   static final Setting<Duration> MAX_CLOCK_SKEW_SETTING = Setting.duration(MAX_CLOCK_SKEW, "tolerated future event time");
-  static final Setting<Double> BASELINE_FLOOR_SETTING = Setting.between(BASELINE_FLOOR, 0.0, Double.POSITIVE_INFINITY, "failures per device-hour");
+  static final Setting<Duration> BASELINE_WINDOW_SETTING = Setting.duration(BASELINE_WINDOW, "history a rollout without a control is compared with");
   static final Setting<Mode> MODE_SETTING = Setting.oneOf(MODE, Mode.class, "ENFORCE or SHADOW");
 
   static final java.util.List<Setting<?>> ALL = java.util.List.of(HEARTBEAT_INTERVAL_SETTING, DARK_AFTER_SETTING,
       MIN_DEVICES_SETTING, TOLERATED_RATIO_SETTING, ALPHA_SETTING, ESCALATE_FLEETS_SETTING, INPUT_SILENCE_SETTING,
-      MAX_CLOCK_SKEW_SETTING, BASELINE_FLOOR_SETTING, MODE_SETTING);
+      MAX_CLOCK_SKEW_SETTING, BASELINE_WINDOW_SETTING, MODE_SETTING);
 
   public static DetectionRules defaults() {
     return from(Map.of());
@@ -81,7 +81,7 @@ public record DetectionRules(
         ESCALATE_FLEETS_SETTING.read(values, 2),
         inputSilence,
         MAX_CLOCK_SKEW_SETTING.read(values, Duration.ofMinutes(5)),
-        BASELINE_FLOOR_SETTING.read(values, 0.01),
+        BASELINE_WINDOW_SETTING.read(values, Duration.ofDays(7)),
         MODE_SETTING.read(values, Mode.ENFORCE));
   }
 
@@ -96,7 +96,7 @@ public record DetectionRules(
     m.put(ESCALATE_FLEETS, Integer.toString(escalateFleets));
     m.put(INPUT_SILENCE, Durations.format(inputSilence));
     m.put(MAX_CLOCK_SKEW, Durations.format(maxClockSkew));
-    m.put(BASELINE_FLOOR, Double.toString(baselineFloor));
+    m.put(BASELINE_WINDOW, Durations.format(baselineWindow));
     m.put(MODE, mode.name());
     return m;
   }

@@ -33,7 +33,7 @@ class DetectorSettingsTest {
     assertThat(rules.alpha()).isEqualTo(0.001);
     assertThat(rules.escalateFleets()).isEqualTo(2);
     assertThat(rules.maxClockSkew()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(rules.baselineFloor()).isEqualTo(0.01);
+    assertThat(rules.baselineWindow()).isEqualTo(Duration.ofDays(7));
     assertThat(rules.mode()).isEqualTo(Mode.ENFORCE);
     assertThat(DetectorSettings.from(minimal()).topics().killSwitch()).isEqualTo("crashwatch.kill-switch");
     assertThat(DetectorSettings.from(minimal()).limits())
@@ -62,7 +62,8 @@ class DetectorSettingsTest {
       "max-event-age     | a week | expected a duration",
       "alpha             | 1.5    | less than 1.0",
       "tolerated-ratio   | 0.5    | at least 1.0",
-      "baseline-floor    | 0      | greater than 0",
+      "baseline-window   | 0s     | longer than 0",
+      "baseline-floor    | 0.01   | unknown crashwatch setting",
       "mode              | LOUD   | ENFORCE, SHADOW",
       "create-topics     | yes    | true or false",
       "kill-switch-topic | a/b    | topic name",

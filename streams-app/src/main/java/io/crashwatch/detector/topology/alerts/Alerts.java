@@ -37,6 +37,20 @@ public final class Alerts {
         null, haltedAtMs, nowMs);
   }
 
+  /**
+   * A version that leaves no control large enough, in fleets whose history is too short for the
+   * baseline test ever to reach its threshold: the detector cannot judge it there — said, never a pass.
+   */
+  public static SreAlert cannotJudge(Target version, int fleets, String exampleFleet, Evidence evidence,
+                                     DetectionRules rules, long nowMs) {
+    String summary = "Cannot judge " + version + " in " + fleets + " fleet(s), e.g. " + exampleFleet
+        + ": no control large enough and too little history over " + DetectionRules.BASELINE_WINDOW + " ("
+        + Durations.format(rules.baselineWindow()) + ") for the baseline test; it will not be halted "
+        + "automatically there. Watch it, or keep devices back as a control.";
+    return alert("insufficient-evidence/" + version, AlertKind.INSUFFICIENT_EVIDENCE, Severity.WARNING,
+        AlertStatus.FIRING, version, summary, evidence, nowMs, null);
+  }
+
   public static SreAlert telemetryOutage(long silentSinceMs, DetectionRules rules) {
     String summary = "No heartbeats for " + Durations.format(rules.inputSilence())
         + " on any partition this detector owns: check the agents' pipeline to Kafka. Nobody is declared dark meanwhile.";

@@ -37,6 +37,8 @@ public final class DeviceState {
   /** {@code component=version} pairs this device has already failed on. */
   final Set<String> failedOn = new HashSet<>();
   final Deque<String> recentReports = new ArrayDeque<>();
+  /** Event times of the device's latest failures, any version, newest first (at most DeviceChange.RECENT_FAILURES). */
+  List<Long> recentFailures = List.of();
 
   DeviceState(String fleetId) {
     this.fleetId = fleetId;

@@ -121,7 +121,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       } else if (!installed.version().equals(c.getValue())) {
         state.components.put(c.getKey(), new DeviceState.Installed(c.getValue(), installed.version(), sentAt));
         boolean failedBefore = state.failedOn.contains(c.getKey() + "=" + installed.version());
-        emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), installed.version(), failedBefore, deviceId, sentAt));
+        emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), installed.version(), failedBefore, deviceId,
+            state.recentFailures, sentAt));
         state.pruneFailures();
       }
     }
@@ -181,15 +182,17 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     devices.put(deviceId, state);
   }
 
+  /** Every failure travels, so the fleet level knows when each device last failed; a report seen twice does not. */
   private void fail(String deviceId, DeviceState state, Map<String, String> versions, DeviceChange.Failure failure,
            String signature, long atMs) {
     versions.forEach((component, version) -> {
-      if (state.markFailed(component, version)) {
-        emit(DeviceChange.failed(state.fleetId, component, version, deviceId, failure, signature, atMs));
-      } else if (failure == DeviceChange.Failure.DARK) {
-        emit(DeviceChange.wentDarkAgain(state.fleetId, component, version, deviceId, atMs));
-      }
+      DeviceState.Installed installed = state.components.get(component);
+      String current = installed == null ? version : installed.version();
+      boolean first = state.markFailed(component, version);
+      emit(DeviceChange.failed(state.fleetId, component, version, current, deviceId, failure, first, signature,
+          state.recentFailures, atMs));
     });
+    state.recentFailures = DeviceChange.withFailure(state.recentFailures, atMs);
   }
 
   /** Wall-clock scan of the devices whose deadline is due; a skipped punctuation is caught up here. */

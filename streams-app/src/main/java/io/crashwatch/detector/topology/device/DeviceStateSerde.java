@@ -20,11 +20,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>Format 3 writes every string as a varint byte length and UTF-8, and every count as a varint, so
  * anything input validation lets through can be stored and read back: format 2 used
  * {@code writeUTF} (at most 64 KB) and one-byte counts (at most 255), and one oversized heartbeat
- * stopped the stream thread for good. Formats 1 (which also carried a boot id nothing read) and 2
- * are still read, so state written before an upgrade survives it.
+ * stopped the stream thread for good. Format 4 adds the device's latest failure times, which place it
+ * in each rollout test's cohorts and strata. Formats 1 (which also carried a boot id nothing read) to
+ * 3 are still read (no failure known), so state written before an upgrade survives it.
  */
 public final class DeviceStateSerde implements Serde<DeviceState> {
-  private static final byte FORMAT = 3;
+  private static final byte FORMAT = 4;
+  private static final byte FORMAT_VARINT = 3;
   private static final byte FORMAT_BOUNDED = 2;
   private static final byte FORMAT_WITH_BOOT_ID = 1;
 
@@ -60,6 +62,10 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
       for (String r : s.recentReports) {
         writeString(out, r);
       }
+      writeVarint(s.recentFailures.size(), out);
+      for (long t : s.recentFailures) {
+        out.writeLong(t);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -69,11 +75,11 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
   static DeviceState read(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       byte format = in.readByte();
-      if (format != FORMAT && format != FORMAT_BOUNDED && format != FORMAT_WITH_BOOT_ID) {
+      if (format < FORMAT_WITH_BOOT_ID || format > FORMAT) {
         throw new StateFormatException("Device state was written in format " + format + "; this detector reads formats "
             + FORMAT_WITH_BOOT_ID + " to " + FORMAT + " (written by a newer detector?)");
       }
-      Reader r = format == FORMAT ? new Reader.Varint(in) : new Reader.Bounded(in);
+      Reader r = format >= FORMAT_VARINT ? new Reader.Varint(in) : new Reader.Bounded(in);
       DeviceState s = new DeviceState(r.string());
       if (format == FORMAT_WITH_BOOT_ID) {
         r.string();
@@ -94,6 +100,14 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
       int reports = r.count();
       for (int i = 0; i < reports; i++) {
         s.recentReports.addLast(r.string());
+      }
+      if (format == FORMAT) {
+        int failures = r.count();
+        java.util.List<Long> times = new java.util.ArrayList<>(failures);
+        for (int i = 0; i < failures; i++) {
+          times.add(in.readLong());
+        }
+        s.recentFailures = java.util.List.copyOf(times);
       }
       return s;
     } catch (IOException | RuntimeException e) {
@@ -141,7 +155,7 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
 
     int count() throws IOException;
 
-    /** Format 3: varint lengths and counts. */
+    /** Formats 3 and 4: varint lengths and counts. */
     record Varint(DataInputStream in) implements Reader {
       public String string() throws IOException {
         int length = readVarint(in);

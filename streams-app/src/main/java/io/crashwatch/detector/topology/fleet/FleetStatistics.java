@@ -1,8 +1,11 @@
 package io.crashwatch.detector.topology.fleet;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.crashwatch.detector.config.DetectionRules;
-import io.crashwatch.detector.topology.decision.SequentialTest;
+import io.crashwatch.detector.topology.decision.BaselineTest;
+import io.crashwatch.detector.topology.decision.ControlTest;
 import io.crashwatch.detector.topology.format.StateFormat;
+import io.crashwatch.detector.topology.format.Upgradable;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.Verdict;
 import java.util.ArrayList;
@@ -11,19 +14,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Statistics of one component in one fleet: every version's exposed and failed devices together, so
- * the control — the fleet's devices on the other versions — is at hand whenever a version is judged,
- * and the fleet's own failure rate before a rollout for pushes that leave no control.
+ * Statistics of one component in one fleet: every version's devices, counted by when each last
+ * failed, and the fleet's recent past, so any version's rollout test can start with fresh cohorts —
+ * the control (the fleet's devices on other versions) and the history at hand — whenever it starts.
+ * Only counts, never device sets: one instance serves millions of devices.
+ *
+ * <p>Counts are taken as of the latest event time seen ({@link #clockMs}); a late event is applied to
+ * the counts as they are when it arrives.
  */
-@StateFormat(1)
-public final class FleetStatistics {
+@StateFormat(2)
+public final class FleetStatistics implements Upgradable {
   public String fleetId;
   public String component;
   /** Latest event time seen: exposure accrues in event time, so replays give the same answers. */
   public long clockMs;
-  /** All devices of the fleet on this component, across versions: the pre-rollout baseline. */
-  public double fleetDeviceHours;
-  public long fleetFailures;
+  public FleetHistory history = new FleetHistory();
   public Map<String, VersionStatistics> versions = new TreeMap<>();
 
   public FleetStatistics() {
@@ -38,97 +43,153 @@ public final class FleetStatistics {
   List<Verdict> apply(DeviceChange change, DetectionRules rules) {
     advanceClock(change.atMs(), rules);
     List<Verdict> verdicts = new ArrayList<>();
-    VersionStatistics v = versions.computeIfAbsent(change.version(), k -> new VersionStatistics());
     switch (change.kind()) {
-      case APPLIED -> applied(change, v, rules);
-      case CAME_BACK -> v.darkNow = Math.max(0, v.darkNow - 1);
-      case FAILED, WENT_DARK -> {
-        if (change.kind() == DeviceChange.Kind.WENT_DARK) {
-          v.darkNow++;
-        }
-        if (change.firstFailure()) {
-          failed(change, v, rules, verdicts);
+      case APPLIED -> applied(change, rules);
+      case CAME_BACK -> {
+        VersionStatistics v = versions.get(change.version());
+        if (v != null) {
+          v.darkNow = Math.max(0, v.darkNow - 1);
         }
       }
+      case FAILED, WENT_DARK -> failed(change, rules, verdicts);
     }
     return verdicts;
   }
 
-  /** Operator RESUME: the version's test starts over; only failures after it count. */
-  void resume(String version) {
+  /** Operator RESUME: the version's test starts over with fresh cohorts from now on. */
+  void resume(String version, DetectionRules rules) {
     VersionStatistics v = versions.get(version);
     if (v != null) {
-      v.resetTest();
+      v.epoch++;
+      startTest(version, v, clockMs, rules);
     }
   }
 
-  /** A rollout service announced the version: judge it as a rollout from now on. */
+  /** A rollout service announced the version: judge it as a rollout from its start on. */
   void announce(String version, long startedAtMs, DetectionRules rules) {
     advanceClock(startedAtMs, rules);
-    startRollout(versions.computeIfAbsent(version, k -> new VersionStatistics()), startedAtMs, rules);
-  }
-
-  private void startRollout(VersionStatistics v, long atMs, DetectionRules rules) {
-    if (!v.rolledOut) {
-      v.rolledOut = true;
-      v.rolloutStartMs = atMs;
-      v.baselineRate = Math.max(rules.baselineFloor(), SequentialTest.upperRateBound(fleetFailures, fleetDeviceHours));
+    VersionStatistics v = version(version);
+    if (v.test == null) {
+      startTest(version, v, startedAtMs, rules);
     }
   }
 
-  private void applied(DeviceChange change, VersionStatistics v, DetectionRules rules) {
-    v.exposed += change.devices();
-    v.atRisk += change.devices();
-    if (change.previous() == null) {
-      return;
-    }
-    VersionStatistics left = versions.get(change.previous());
-    if (left != null) {
-      left.exposed = Math.max(0, left.exposed - 1);
-      if (!change.previousFailed()) {
-        left.atRisk = Math.max(0, left.atRisk - 1);
+  private VersionStatistics version(String name) {
+    return versions.computeIfAbsent(name, k -> new VersionStatistics());
+  }
+
+  private void startTest(String name, VersionStatistics v, long startMs, DetectionRules rules) {
+    long window = rules.baselineWindow().toMillis();
+    FleetHistory.Window past = history.window(startMs, window);
+    RolloutTest test = new RolloutTest(startMs, new BaselineTest(past.deviceHours(), past.failures()));
+    long startBucket = Math.floorDiv(startMs, FleetHistory.bucketWidthMs(window));
+    versions.forEach((other, o) -> o.byRecentFailures.forEach((key, devices) -> {
+      List<Long> buckets = RecentFailures.buckets(key);
+      if (buckets.isEmpty() || buckets.get(0) <= startBucket) { // failed after the start (an event ahead): not at risk
+        test.arm(other.equals(name))[test.stratumOfBuckets(buckets, window)] += devices;
+      }
+    }));
+    v.test = test;
+  }
+
+  private void applied(DeviceChange change, DetectionRules rules) {
+    long window = rules.baselineWindow().toMillis();
+    String failures = RecentFailures.key(change.recentFailuresMs(), FleetHistory.bucketWidthMs(window));
+    VersionStatistics to = version(change.version());
+    if (change.previous() != null) {
+      VersionStatistics from = versions.get(change.previous());
+      if (from != null) {
+        from.remove(failures, change.devices());
       }
     }
-    startRollout(v, change.atMs(), rules);
+    to.add(failures, change.devices());
+    forEachActiveTest((name, test) -> {
+      if (!test.atRisk(change.lastFailureMs())) {
+        return; // failed since the start: out of both arms for good
+      }
+      int stratum = test.stratum(change.recentFailuresMs(), window);
+      boolean wasCandidate = change.previous() != null && name.equals(change.previous());
+      boolean isCandidate = name.equals(change.version());
+      if (change.previous() == null) {
+        test.arm(isCandidate)[stratum] += change.devices(); // seen for the first time: at risk from now
+      } else if (wasCandidate != isCandidate) {
+        move(test.arm(wasCandidate), test.arm(isCandidate), stratum, stratum);
+      }
+    });
+    if (change.previous() != null && to.test == null) {
+      startTest(change.version(), to, change.atMs(), rules); // the first device switching starts the rollout
+    }
   }
 
-  private void failed(DeviceChange change, VersionStatistics v, DetectionRules rules, List<Verdict> verdicts) {
-    fleetFailures++;
-    v.failedDevices++;
-    v.atRisk = Math.max(0, v.atRisk - 1);
-    switch (change.failure()) {
-      case CRASH -> v.crashedDevices++;
-      case UNCLEAN_REBOOT -> v.uncleanReboots++;
-      case DARK -> v.darkDevices++;
+  private void failed(DeviceChange change, DetectionRules rules, List<Verdict> verdicts) {
+    long window = rules.baselineWindow().toMillis();
+    long width = FleetHistory.bucketWidthMs(window);
+    long lastFailure = change.lastFailureMs();
+    long at = change.atMs();
+    List<Long> after = DeviceChange.withFailure(change.recentFailuresMs(), at);
+    String runs = change.currentVersion() != null ? change.currentVersion() : change.version();
+    VersionStatistics on = versions.get(runs);
+    if (on != null) {
+      on.remove(RecentFailures.key(change.recentFailuresMs(), width), 1);
+      on.add(RecentFailures.key(after, width), 1);
     }
-    if (change.signature() != null) {
-      v.signatures.merge(change.signature(), 1L, Long::sum);
+    if (at - lastFailure >= rules.darkAfter().toMillis()) {
+      history.failure(at, window); // one per episode: a crash, its report and the unclean reboot after it are one
     }
-    if (v.firstFailureMs == 0) {
-      v.firstFailureMs = change.atMs();
+    if (change.kind() == DeviceChange.Kind.WENT_DARK) {
+      version(change.version()).darkNow++;
     }
-    // Weigh versions by devices that could still fail: counting once per device depletes them.
-    long total = atRiskTotal() + 1; // + the device that just failed, at risk until this moment
-    versions.forEach((name, candidate) -> {
-      if (!candidate.rolledOut || candidate.tripped) {
+    forEachActiveTest((name, test) -> {
+      if (!test.atRisk(lastFailure)) {
+        return; // a device counts once per test
+      }
+      boolean inCandidate = name.equals(runs);
+      int stratum = test.stratum(change.recentFailuresMs(), window);
+      if (at < test.startMs) { // a late report of a failure before the start: it can only change the stratum
+        move(test.arm(inCandidate), test.arm(inCandidate), stratum, test.stratum(after, window));
         return;
       }
       boolean onCandidate = name.equals(change.version());
-      SequentialTest test = test(candidate, rules);
-      long atRisk = candidate.atRisk + (onCandidate ? 1 : 0);
-      test.controlEvent(onCandidate, atRisk, total - atRisk);
-      if (onCandidate) {
-        test.baselineEvidence(1, 0, candidate.baselineRate);
+      ControlTest control = ControlTest.restore(rules.toleratedRatio(), test.logControl);
+      control.failure(onCandidate, test.candidate[stratum], test.control[stratum]);
+      test.logControl = control.logs();
+      long[] arm = test.arm(inCandidate);
+      arm[stratum] = Math.max(0, arm[stratum] - 1);
+      if (!onCandidate) {
+        test.controlFailures++;
+        return;
       }
-      save(candidate, test);
-      if (onCandidate) {
-        Verdict verdict = Judgement.judge(this, name, candidate, test, exposedTotal() - candidate.exposed, rules, change.atMs());
-        if (verdict != null) {
-          candidate.tripped = true;
-          verdicts.add(verdict);
-        }
+      test.baseline.failure();
+      count(test, change);
+      Verdict verdict = Judgement.judge(this, name, versions.get(name), rules, at);
+      if (verdict != null) {
+        test.tripped = !verdict.cannotJudge();
+        verdicts.add(verdict);
       }
     });
+  }
+
+  private static void count(RolloutTest test, DeviceChange change) {
+    test.failedDevices++;
+    switch (change.failure()) {
+      case CRASH -> test.crashedDevices++;
+      case UNCLEAN_REBOOT -> test.uncleanReboots++;
+      case DARK -> test.darkDevices++;
+    }
+    if (change.signature() != null) {
+      test.signatures.merge(change.signature(), 1L, Long::sum);
+    }
+    if (test.firstFailureMs == 0) {
+      test.firstFailureMs = change.atMs();
+    }
+  }
+
+  private static void move(long[] from, long[] to, int fromStratum, int toStratum) {
+    if (from == to && fromStratum == toStratum) {
+      return;
+    }
+    from[fromStratum] = Math.max(0, from[fromStratum] - 1);
+    to[toStratum]++;
   }
 
   /** Exposure accrues between changes: device counts only move at changes. */
@@ -141,28 +202,29 @@ public final class FleetStatistics {
       return; // late events (crash reports uploaded after a reboot) do not move the clock back
     }
     double hours = (atMs - clockMs) / 3_600_000.0;
-    fleetDeviceHours += atRiskTotal() * hours;
-    for (VersionStatistics v : versions.values()) {
-      double exposure = v.atRisk * hours;
-      v.deviceHours += exposure;
-      if (v.rolledOut && !v.tripped && exposure > 0) {
-        SequentialTest test = test(v, rules);
-        test.baselineEvidence(0, exposure, v.baselineRate);
-        save(v, test);
-      }
+    history.exposure(devices() * hours, atMs, rules.baselineWindow().toMillis());
+    forEachActiveTest((name, test) -> {
+      test.baseline.exposure(test.candidateTotal() * hours);
+      test.controlHours += test.controlTotal() * hours;
+    });
+    long width = FleetHistory.bucketWidthMs(rules.baselineWindow().toMillis());
+    if (Math.floorDiv(atMs, width) != Math.floorDiv(clockMs, width)) {
+      long oldest = Math.floorDiv(atMs - 2 * rules.baselineWindow().toMillis(), width);
+      versions.values().forEach(v -> v.forgetBefore(oldest));
     }
     clockMs = atMs;
   }
 
-  private long atRiskTotal() {
-    long total = 0;
-    for (VersionStatistics v : versions.values()) {
-      total += v.atRisk;
-    }
-    return total;
+  private void forEachActiveTest(java.util.function.BiConsumer<String, RolloutTest> action) {
+    versions.forEach((name, v) -> {
+      if (v.test != null && !v.test.tripped) {
+        action.accept(name, v.test);
+      }
+    });
   }
 
-  long exposedTotal() {
+  /** Devices of the fleet on this component, any version. */
+  long devices() {
     long total = 0;
     for (VersionStatistics v : versions.values()) {
       total += v.exposed;
@@ -170,14 +232,28 @@ public final class FleetStatistics {
     return total;
   }
 
-  private static SequentialTest test(VersionStatistics v, DetectionRules rules) {
-    return v.logControl == null
-        ? new SequentialTest(rules.toleratedRatio())
-        : SequentialTest.restore(rules.toleratedRatio(), v.logControl, v.logBaseline);
-  }
-
-  private static void save(VersionStatistics v, SequentialTest test) {
-    v.logControl = test.logControl();
-    v.logBaseline = test.logBaseline();
+  /**
+   * From format 1, which kept exposed and at-risk counts since the detector first saw each device:
+   * devices keep their version with no known failure; a test in flight restarts fresh from the latest
+   * event time with the fleet's whole recorded past as its history; a halted one stays halted.
+   */
+  @Override
+  public void upgradeFrom(int format, JsonNode previous) {
+    double pastHours = previous.path("fleetDeviceHours").asDouble();
+    long pastFailures = previous.path("fleetFailures").asLong();
+    versions.forEach((name, v) -> {
+      v.byRecentFailures = new TreeMap<>(Map.of("", v.exposed));
+      JsonNode old = previous.path("versions").path(name);
+      v.test = null;
+      if (old.path("rolledOut").asBoolean()) {
+        v.test = new RolloutTest(clockMs, new BaselineTest(pastHours, pastFailures));
+        v.test.tripped = old.path("tripped").asBoolean();
+      }
+    });
+    versions.forEach((name, v) -> {
+      if (v.test != null) {
+        versions.forEach((other, o) -> v.test.arm(other.equals(name))[0] += o.exposed);
+      }
+    });
   }
 }

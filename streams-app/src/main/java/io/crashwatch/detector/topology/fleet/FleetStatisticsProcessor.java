@@ -48,7 +48,7 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
       stats = new FleetStatistics(key.fleetId(), key.component());
     }
     if (event.resumedVersion() != null) {
-      stats.resume(event.resumedVersion());
+      stats.resume(event.resumedVersion(), rules);
     } else if (event.announcedVersion() != null) {
       stats.announce(event.announcedVersion(), event.announcedAtMs(), rules);
     } else {

@@ -1,52 +1,70 @@
 package io.crashwatch.detector.topology.fleet;
 
 import io.crashwatch.detector.config.DetectionRules;
-import io.crashwatch.detector.topology.decision.SequentialTest;
+import io.crashwatch.detector.topology.decision.ControlTest;
 import io.crashwatch.detector.topology.model.EvidenceData;
 import io.crashwatch.detector.topology.model.Verdict;
 
-/** The decision on one version, evaluated on every failure: both conditions, then the evidence. */
+/**
+ * The decision on one version, evaluated on every failure of it: enough failed devices, then the test
+ * that can tell. The control test decides while the control is large enough to inform — it is immune
+ * to what hits the whole fleet; only while it is too small may the baseline test halt. Each runs at
+ * alpha/2, so whichever speaks, a version's false-halt probability stays at most alpha.
+ */
 final class Judgement {
+  /** The control informs while its at-risk devices are at least this share of the candidate's. */
+  static final double CONTROL_SHARE = 0.1;
+
   private Judgement() {
   }
 
-  /** A verdict when the version trips now, else null. */
-  static Verdict judge(FleetStatistics fleet, String version, VersionStatistics v, SequentialTest test,
-             long controlDevices, DetectionRules rules, long atMs) {
-    if (v.failedDevices < rules.minDevices()) {
+  /** A verdict when the version trips now, or the first time it cannot be judged; else null. */
+  static Verdict judge(FleetStatistics fleet, String version, VersionStatistics v, DetectionRules rules, long atMs) {
+    RolloutTest test = v.test;
+    if (test.failedDevices < rules.minDevices()) {
       return null;
     }
-    // With a control, only the control decides: a fleet-wide incident hits it too and trips nothing.
-    boolean withControl = controlDevices > 0;
-    double statistic = withControl ? test.controlStatistic() : test.baselineStatistic();
-    double threshold = 1 / rules.alpha();
+    double threshold = 2 / rules.alpha();
+    double r = rules.toleratedRatio();
+    boolean withControl = controlInforms(test, rules);
+    double statistic;
+    if (withControl) {
+      statistic = ControlTest.restore(r, test.logControl).statistic();
+    } else if (test.baseline.canReach(r, fleet.devices(), rules.heartbeatInterval().toMillis() / 3_600_000.0, threshold)) {
+      statistic = test.baseline.statistic(r);
+    } else if (!test.cannotJudge) {
+      test.cannotJudge = true; // too little history for the baseline to ever speak: said once per test
+      return verdict(fleet, version, v, Verdict.CANNOT_JUDGE, false, 0, threshold, atMs);
+    } else {
+      return null;
+    }
     if (statistic < threshold) {
       return null;
     }
-    double failureRate = rate(v.failedDevices, v.deviceHours);
-    double controlRate = withControl ? controlRate(fleet, version) : v.baselineRate;
-    // A control without failures yet still gives a finite ratio: its rate counts as at least the floor.
-    double ratio = failureRate / Math.max(controlRate, rules.baselineFloor());
-    String reason = v.darkDevices > v.crashedDevices + v.uncleanReboots ? "DEVICES_DARK" : "CRASH_SPIKE";
-    EvidenceData evidence = new EvidenceData(v.exposed, v.failedDevices, v.crashedDevices, v.darkDevices,
-        v.uncleanReboots, failureRate, withControl ? "CONTROL" : "BASELINE", controlDevices, controlRate,
-        ratio, statistic, threshold, v.topSignature(), v.firstFailureMs);
+    String reason = test.darkDevices > test.crashedDevices + test.uncleanReboots ? "DEVICES_DARK" : "CRASH_SPIKE";
+    return verdict(fleet, version, v, reason, withControl, statistic, threshold, atMs);
+  }
+
+  private static Verdict verdict(FleetStatistics fleet, String version, VersionStatistics v, String reason,
+                                 boolean withControl, double statistic, double threshold, long atMs) {
+    RolloutTest test = v.test;
+    double failureRate = rate(test.failedDevices, test.exposureHours());
+    double comparisonRate = withControl
+        ? rate(test.controlFailures, test.controlHours)
+        : rate(test.baseline.historyFailures, test.baseline.historyHours);
+    EvidenceData evidence = new EvidenceData(v.exposed, test.failedDevices, test.crashedDevices, test.darkDevices,
+        test.uncleanReboots, failureRate, withControl ? "CONTROL" : "BASELINE", fleet.devices() - v.exposed,
+        comparisonRate, comparisonRate > 0 ? failureRate / comparisonRate : 0, statistic, threshold,
+        test.topSignature(), test.firstFailureMs);
     return new Verdict(fleet.fleetId, fleet.component, version, reason, v.epoch, evidence, atMs);
   }
 
-  private static double controlRate(FleetStatistics fleet, String version) {
-    long failed = 0;
-    double hours = 0;
-    for (var e : fleet.versions.entrySet()) {
-      if (!e.getKey().equals(version)) {
-        failed += e.getValue().failedDevices;
-        hours += e.getValue().deviceHours;
-      }
-    }
-    return rate(failed, hours);
+  static boolean controlInforms(RolloutTest test, DetectionRules rules) {
+    return test.controlTotal() >= Math.max(rules.minDevices(), CONTROL_SHARE * test.candidateTotal());
   }
 
+  /** Failures per device-hour; none yet counts as half a failure, so the ratio stays finite. */
   private static double rate(long failures, double deviceHours) {
-    return deviceHours > 0 ? failures / deviceHours : 0;
+    return deviceHours > 0 ? Math.max(failures, 0.5) / deviceHours : 0;
   }
 }

@@ -1,61 +1,46 @@
 package io.crashwatch.detector.topology.fleet;
 
-import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * One version of a component in one fleet: its exposed and failed devices and, once devices switch
- * to it (a rollout), its sequential test. Failure counts restart on an operator RESUME; exposure does
- * not, so the control stays the same.
+ * One version of a component in one fleet: its devices, counted by when they last failed — enough for
+ * any rollout test to start fresh cohorts and strata at any moment — and, once it is rolled out, its
+ * {@link RolloutTest}.
  */
 public final class VersionStatistics {
   /** Devices on this version now. */
   public long exposed;
-  /**
-   * Devices on this version that have not failed on it: a device counts once per version, so only
-   * these can still add a failure, and the test weighs versions by them.
-   */
-  public long atRisk;
-  /** Distinct devices failed on it since the test (re)started. */
-  public long failedDevices;
-  public long crashedDevices;
-  public long uncleanReboots;
-  public long darkDevices;
+  /** Devices on this version by their latest failures ({@link RecentFailures} keys). */
+  public TreeMap<String, Long> byRecentFailures = new TreeMap<>();
   /** Devices dark right now. */
   public long darkNow;
-  /** Set once a device switched to this version from another: the version is being rolled out. */
-  public boolean rolledOut;
-  public long rolloutStartMs;
-  /** The fleet's pre-rollout failure rate (per device-hour) this version is compared with when it has no control. */
-  public double baselineRate;
-  /** At-risk device-hours on this version since it was first seen or its test restarted. */
-  public double deviceHours;
-  public long firstFailureMs;
+  /** The version's current test; null until devices switch to it (or it is announced). */
+  public RolloutTest test;
   /** RESUMEs so far: part of the command id, so each decision has its own. */
   public int epoch;
-  public boolean tripped;
-  public double[] logControl;
-  public double[] logBaseline;
-  public Map<String, Long> signatures = new HashMap<>();
 
-  /** Back to the start of the test, as after an operator RESUME. */
-  void resetTest() {
-    failedDevices = 0;
-    crashedDevices = 0;
-    uncleanReboots = 0;
-    darkDevices = 0;
-    deviceHours = 0;
-    firstFailureMs = 0;
-    tripped = false;
-    logControl = null;
-    logBaseline = null;
-    signatures.clear();
-    epoch++;
+  void add(String failures, long devices) {
+    exposed += devices;
+    byRecentFailures.merge(failures, devices, Long::sum);
   }
 
-  String topSignature() {
-    return signatures.entrySet().stream()
-        .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-        .map(Map.Entry::getKey).orElse(null);
+  void remove(String failures, long devices) {
+    exposed = Math.max(0, exposed - devices);
+    Long left = byRecentFailures.get(failures);
+    if (left != null) {
+      if (left <= devices) {
+        byRecentFailures.remove(failures);
+      } else {
+        byRecentFailures.put(failures, left - devices);
+      }
+    }
+  }
+
+  /** Drops failure buckets before {@code oldest} from every key: no test to come can reach them. */
+  void forgetBefore(long oldest) {
+    TreeMap<String, Long> kept = new TreeMap<>();
+    byRecentFailures.forEach((key, devices) -> kept.merge(RecentFailures.forgetBefore(key, oldest), devices, Long::sum));
+    byRecentFailures = kept;
   }
 }

@@ -85,7 +85,11 @@ public final class JsonSerde<T> implements Serde<T> {
                 + " the application's state" : ""));
       }
       try {
-        return MAPPER.treeToValue(node, type);
+        T value = MAPPER.treeToValue(node, type);
+        if (writtenFormat < format && value instanceof Upgradable upgradable) {
+          upgradable.upgradeFrom(writtenFormat, node);
+        }
+        return value;
       } catch (IOException e) {
         throw new SerializationException("Cannot read " + type.getSimpleName() + " (format " + writtenFormat
             + ") from " + topic, e);

@@ -1,6 +1,8 @@
 package io.crashwatch.detector.topology.model;
 
 import io.crashwatch.detector.topology.format.StateFormat;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What travels from device state to fleet statistics — only changes, never a record per heartbeat:
@@ -11,10 +13,14 @@ import io.crashwatch.detector.topology.format.StateFormat;
  * @param previous     for APPLIED, the version the device left; null for a device seen the first time
  * @param previousFailed for APPLIED, whether the device had failed on the version it left
  * @param devices      how many devices the change is for: 1, or a count of devices seen for the first time
- * @param firstFailure for FAILED and WENT_DARK: the device's first failure on this version, to be counted
+ * @param firstFailure for FAILED and WENT_DARK: the device's first failure on this version (analysts' rates)
  * @param failure      for FAILED and WENT_DARK, how it failed
  * @param signature    for crashes, bugcheck code + faulting module
  * @param atMs         event time of the change
+ * @param recentFailuresMs the device's latest failures before this change, newest first, at most
+ *                     {@link #RECENT_FAILURES}: where it stands in each rollout test's cohorts and strata
+ * @param currentVersion for FAILED and WENT_DARK, the version the device runs now when that is not
+ *                     {@code version} (a late report of a version it left); null otherwise
  */
 @StateFormat(1)
 public record DeviceChange(
@@ -29,7 +35,16 @@ public record DeviceChange(
     boolean firstFailure,
     Failure failure,
     String signature,
-    long atMs) {
+    long atMs,
+    List<Long> recentFailuresMs,
+    String currentVersion) {
+
+  /** Failure times a device carries: enough to stratify by 0, 1, 2 or 3 and more failures before a start. */
+  public static final int RECENT_FAILURES = 3;
+
+  public DeviceChange {
+    recentFailuresMs = recentFailuresMs == null ? List.of() : List.copyOf(recentFailuresMs);
+  }
 
   public enum Kind { APPLIED, FAILED, WENT_DARK, CAME_BACK }
 
@@ -39,28 +54,46 @@ public record DeviceChange(
     return new FleetComponentKey(fleetId, component);
   }
 
-  /** A device switched from {@code previous} to {@code version}. */
+  /** A device switched from {@code previous} to {@code version}, with its latest failures. */
   public static DeviceChange applied(String fleet, String component, String version, String previous,
-                                      boolean previousFailed, String device, long at) {
-    return new DeviceChange(Kind.APPLIED, fleet, component, version, previous, previousFailed, device, 1, false, null, null, at);
+                                      boolean previousFailed, String device, List<Long> recentFailuresMs, long at) {
+    return new DeviceChange(Kind.APPLIED, fleet, component, version, previous, previousFailed, device, 1, false, null,
+        null, at, recentFailuresMs, null);
   }
 
   /** {@code devices} devices seen for the first time, on {@code version}: counted, not switched. */
   public static DeviceChange firstSeen(String fleet, String component, String version, long devices, long at) {
-    return new DeviceChange(Kind.APPLIED, fleet, component, version, null, false, null, devices, false, null, null, at);
+    return new DeviceChange(Kind.APPLIED, fleet, component, version, null, false, null, devices, false, null, null, at,
+        List.of(), null);
   }
 
-  public static DeviceChange failed(String fleet, String component, String version, String device, Failure failure,
-                String signature, long at) {
+  /**
+   * A failure of a device on {@code version}, every one of them: the fleet level needs each to know
+   * when the device last failed. {@code firstOnVersion} marks the first on this version.
+   */
+  public static DeviceChange failed(String fleet, String component, String version, String currentVersion, String device,
+                                    Failure failure, boolean firstOnVersion, String signature, List<Long> recentFailuresMs,
+                                    long at) {
     Kind kind = failure == Failure.DARK ? Kind.WENT_DARK : Kind.FAILED;
-    return new DeviceChange(kind, fleet, component, version, null, false, device, 1, true, failure, signature, at);
-  }
-
-  public static DeviceChange wentDarkAgain(String fleet, String component, String version, String device, long at) {
-    return new DeviceChange(Kind.WENT_DARK, fleet, component, version, null, false, device, 1, false, Failure.DARK, null, at);
+    return new DeviceChange(kind, fleet, component, version, null, false, device, 1, firstOnVersion, failure, signature,
+        at, recentFailuresMs, version.equals(currentVersion) ? null : currentVersion);
   }
 
   public static DeviceChange cameBack(String fleet, String component, String version, String device, long at) {
-    return new DeviceChange(Kind.CAME_BACK, fleet, component, version, null, false, device, 1, false, null, null, at);
+    return new DeviceChange(Kind.CAME_BACK, fleet, component, version, null, false, device, 1, false, null, null, at,
+        List.of(), null);
+  }
+
+  /** The latest failures after one more at {@code atMs}, newest first, at most {@link #RECENT_FAILURES}. */
+  public static List<Long> withFailure(List<Long> recentFailuresMs, long atMs) {
+    List<Long> all = new ArrayList<>(recentFailuresMs);
+    all.add(atMs);
+    all.sort(java.util.Comparator.reverseOrder());
+    return List.copyOf(all.subList(0, Math.min(RECENT_FAILURES, all.size())));
+  }
+
+  /** The device's latest failure before this change; 0 when none is known. */
+  public long lastFailureMs() {
+    return recentFailuresMs.isEmpty() ? 0 : recentFailuresMs.get(0);
   }
 }

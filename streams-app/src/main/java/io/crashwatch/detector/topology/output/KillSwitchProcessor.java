@@ -69,6 +69,10 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   }
 
   private void verdict(KillSwitchState state, Verdict verdict) {
+    if (verdict.cannotJudge()) {
+      cannotJudge(state, verdict);
+      return;
+    }
     Target fleet = verdict.target();
     Evidence evidence = Commands.evidence(verdict.evidence(), rules);
     halt(state, fleet, HaltReason.valueOf(verdict.reason()), evidence, null, null);
@@ -77,6 +81,24 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
       Target global = Target.global(verdict.component(), verdict.version());
       halt(state, global, HaltReason.ESCALATION, evidence, null,
           "tripped in " + state.trippedFleets.size() + " fleets: " + String.join(", ", state.trippedFleets.stream().sorted().toList()));
+    }
+  }
+
+  /**
+   * One INSUFFICIENT_EVIDENCE alert per version, whatever the number of fleets: sent for the first
+   * fleet and again each time their count doubles, never a storm when a thousand fleets push it.
+   */
+  private void cannotJudge(KillSwitchState state, Verdict verdict) {
+    if (!state.cannotJudgeFleets.add(verdict.fleetId())) {
+      return;
+    }
+    int fleets = state.cannotJudgeFleets.size();
+    if (Integer.bitCount(fleets) == 1) {
+      Target target = Target.global(verdict.component(), verdict.version());
+      SreAlert alert = Alerts.cannotJudge(target, fleets, verdict.fleetId(), Commands.evidence(verdict.evidence(), rules),
+          rules, context.currentSystemTimeMs());
+      forward(ALERTS, alert.getAlertId(), alert);
+      LOG.warn("cannot judge {} in {} fleet(s), e.g. {}: too little history", target, fleets, verdict.fleetId());
     }
   }
 

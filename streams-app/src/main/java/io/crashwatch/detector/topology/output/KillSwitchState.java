@@ -26,6 +26,8 @@ public final class KillSwitchState {
   public TargetState global = new TargetState();
   /** Fleets whose own test tripped since the last global RESUME: escalation counts these. */
   public Set<String> trippedFleets = new HashSet<>();
+  /** Fleets where the version cannot be judged (no control, too little history): one alert for all of them. */
+  public Set<String> cannotJudgeFleets = new HashSet<>();
 
   TargetState of(Target target) {
     return target.isGlobal() ? global : fleets.computeIfAbsent(target.fleetId(), f -> new TargetState());

@@ -30,7 +30,7 @@ class FleetStatisticsProcessorTest {
   void shouldSendTheVerdictToItsChildTheMomentACanaryTripsAndASampleToTheRatesChild() {
     process(DeviceChange.firstSeen(FLEET, "channel-291", "r40", 990, T));
     for (int i = 0; i < 10; i++) {
-      process(DeviceChange.applied(FLEET, "channel-291", "r41", "r40", false, "device-" + i, T + 1000));
+      process(DeviceChange.applied(FLEET, "channel-291", "r41", "r40", false, "device-" + i, java.util.List.of(), T + 1000));
     }
     for (int i = 0; i < 4; i++) {
       process(crash("device-" + i, T + 2000 + i));
@@ -52,7 +52,8 @@ class FleetStatisticsProcessorTest {
   }
 
   private static DeviceChange crash(String deviceId, long atMs) {
-    return DeviceChange.failed(FLEET, "channel-291", "r41", deviceId, DeviceChange.Failure.CRASH, "0x50/csagent.sys", atMs);
+    return DeviceChange.failed(FLEET, "channel-291", "r41", "r41", deviceId, DeviceChange.Failure.CRASH, true,
+        "0x50/csagent.sys", java.util.List.of(), atMs);
   }
 
   private void process(DeviceChange change) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
+import io.crashwatch.detector.topology.fleet.RolloutTest;
 import io.crashwatch.detector.topology.output.KillSwitchState;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,24 +25,41 @@ class JsonSerdeTest {
 
   @Test
   void shouldReadKillSwitchStateWrittenBeforeFormatsExisted() throws IOException {
-    KillSwitchState state = killSwitch.deserializer().deserialize("t", resource("kill-switch-state.json"));
+    KillSwitchState state = killSwitch.deserializer().deserialize("t", resource("state-format-0", "kill-switch-state.json"));
 
     assertThat(state.fleets.get("airline-ops").halted).isTrue();
     assertThat(state.fleets.get("airline-ops").commandId).isEqualTo("halt-airline-ops-channel-291-r41-0");
     assertThat(state.trippedFleets).containsExactly("airline-ops");
   }
 
+  /**
+   * Format 1 counted devices at risk since the detector first saw them; format 2 counts them by their
+   * last failure, with a test per rollout. An upgrade keeps the devices and what was halted.
+   */
   @Test
-  void shouldReadFleetStatisticsWrittenBeforeFormatsExisted() throws IOException {
-    FleetStatistics stats = fleets.deserializer().deserialize("t", resource("fleet-statistics.json"));
+  void shouldUpgradeFleetStatisticsFromTheFormatBefore() throws IOException {
+    FleetStatistics stats = fleets.deserializer().deserialize("t", resource("state-format-1", "fleet-statistics.json"));
 
-    assertThat(stats.fleetDeviceHours).isEqualTo(4850.5);
-    assertThat(stats.versions.get("r41").tripped).isTrue();
-    assertThat(stats.versions.get("r41").logControl).containsExactly(0.0, 1.5, 3.2);
-    assertThat(stats.versions.get("r41").signatures).containsEntry("0x50/csagent.sys", 6L);
+    assertThat(stats.versions.get("r40").byRecentFailures).containsExactly(java.util.Map.entry("", 4950L));
+    assertThat(stats.versions.get("r40").test).as("never rolled out").isNull();
+    RolloutTest halted = stats.versions.get("r41").test;
+    assertThat(halted.tripped).isTrue();
+    assertThat(halted.startMs).isEqualTo(1721362140000L);
+    assertThat(halted.candidate).containsExactly(50, 0, 0, 0);
+    assertThat(halted.control).containsExactly(4950, 0, 0, 0);
+    assertThat(halted.baseline.historyHours).isEqualTo(4850.5);
+    assertThat(halted.baseline.historyFailures).isEqualTo(12);
     // and writes it back in its own format, losing nothing
     FleetStatistics again = fleets.deserializer().deserialize("t", fleets.serializer().serialize("t", stats));
     assertThat(again).usingRecursiveComparison().isEqualTo(stats);
+  }
+
+  @Test
+  void shouldRefuseFleetStatisticsTwoFormatsOld() {
+    byte[] formatZero = "{\"fleetId\":\"airline-ops\",\"versions\":{}}".getBytes(StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> fleets.deserializer().deserialize("fleet-statistics-changelog", formatZero))
+        .isInstanceOf(StateFormatException.class).hasMessageContaining("format 0").hasMessageContaining("formats 1 and 2");
   }
 
   @Test
@@ -75,8 +93,8 @@ class JsonSerdeTest {
     assertThatThrownBy(() -> new JsonSerde<>(String.class)).hasMessageContaining("@StateFormat");
   }
 
-  private static byte[] resource(String name) throws IOException {
-    try (InputStream in = JsonSerdeTest.class.getResourceAsStream("/state-format-0/" + name)) {
+  private static byte[] resource(String directory, String name) throws IOException {
+    try (InputStream in = JsonSerdeTest.class.getResourceAsStream("/" + directory + "/" + name)) {
       return in.readAllBytes();
     }
   }

@@ -9,14 +9,16 @@ import org.junit.jupiter.api.Test;
 /**
  * The records that travel through the repartition topics keep their JSON to the byte, whichever
  * package their classes live in: during a rolling upgrade, instances of both builds read each
- * other's records. The expected strings were written by the detector before the model package.
+ * other's records. The expected strings were written by the detector before the model package; fields
+ * added since (a device's last failure, the version it runs now) come last, and readers of the same
+ * format skip fields they do not know.
  */
 class RepartitionFormatTest {
   private static final DeviceChange CRASH = new DeviceChange(DeviceChange.Kind.FAILED, "f", "c", "v", "p", true, "d", 3,
-      true, DeviceChange.Failure.CRASH, "0x50/m", 42);
+      true, DeviceChange.Failure.CRASH, "0x50/m", 42, java.util.List.of(40L, 30L), "w");
   private static final String CRASH_JSON = "{\"kind\":\"FAILED\",\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\","
       + "\"previous\":\"p\",\"previousFailed\":true,\"deviceId\":\"d\",\"devices\":3,\"firstFailure\":true,"
-      + "\"failure\":\"CRASH\",\"signature\":\"0x50/m\",\"atMs\":42}";
+      + "\"failure\":\"CRASH\",\"signature\":\"0x50/m\",\"atMs\":42,\"recentFailuresMs\":[40,30],\"currentVersion\":\"w\"}";
 
   @Test
   void shouldWriteFleetEventsAsBefore() {
@@ -50,6 +52,17 @@ class RepartitionFormatTest {
     assertThat(json(RateSample.class, new RateSample("f", "c", "v", 9, "DARK", 11))).isEqualTo(
         "{\"format\":1,\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\",\"devices\":9,\"failure\":\"DARK\",\"atMs\":11}");
     assertThat(json(DeviceChange.class, CRASH)).isEqualTo("{\"format\":1," + CRASH_JSON.substring(1));
+  }
+
+  @Test
+  void shouldReadAChangeWrittenBeforeDevicesCarriedTheirLastFailure() {
+    String before = "{\"format\":1," + CRASH_JSON.substring(1, CRASH_JSON.indexOf(",\"recentFailuresMs\"")) + "}";
+
+    DeviceChange read = new JsonSerde<>(DeviceChange.class).deserializer().deserialize("t", before.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(read.recentFailuresMs()).as("no failure known").isEmpty();
+    assertThat(read.currentVersion()).isNull();
+    assertThat(read.atMs()).isEqualTo(42);
   }
 
   @Test

@@ -66,6 +66,25 @@ class KillSwitchProcessorTest {
         .satisfies(r -> assertThat(r.value().getStatus()).isEqualTo(AlertStatus.RESOLVED));
   }
 
+  /** A thousand fleets pushing a version no fleet can judge raise one alert, re-sent as their count doubles. */
+  @Test
+  void shouldAggregateCannotJudgeIntoOneAlertPerVersionAndNeverHalt() {
+    EvidenceData evidence = new EvidenceData(1000, 5, 5, 0, 0, 0.5, "BASELINE", 0, 0, 0, 0, 2000, null, T);
+    for (int i = 0; i < 1000; i++) {
+      process(KillSwitchInput.of(new Verdict("fleet-" + i, "channel-291", "r41", Verdict.CANNOT_JUDGE, 0, evidence, T)));
+      process(KillSwitchInput.of(new Verdict("fleet-" + i, "channel-291", "r41", Verdict.CANNOT_JUDGE, 0, evidence, T)));
+    }
+
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).isEmpty();
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).hasSize(10).allSatisfy(r -> {
+      assertThat(r.key()).isEqualTo("insufficient-evidence/*/channel-291/r41");
+      assertThat(r.value().getKind()).isEqualTo(AlertKind.INSUFFICIENT_EVIDENCE);
+      assertThat(r.value().getStatus()).isEqualTo(AlertStatus.FIRING);
+    });
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS).get(9).value().getSummary())
+        .startsWith("Cannot judge */channel-291/r41 in 512 fleet(s), e.g. fleet-511: ");
+  }
+
   private static OperatorRequest operator(String action) {
     return new OperatorRequest("command-" + action, action, Target.parse(TARGET), "sre@example.com", "checked", T);
   }

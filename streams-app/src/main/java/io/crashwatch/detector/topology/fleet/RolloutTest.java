@@ -1,0 +1,98 @@
+package io.crashwatch.detector.topology.fleet;
+
+import io.crashwatch.detector.topology.decision.BaselineTest;
+import io.crashwatch.detector.topology.model.DeviceChange;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One rollout's test of a version, from its start (or an operator RESUME) on: fresh cohorts. A device
+ * is at risk, in whichever arm it is in, from the start (or from when it is first seen) until its
+ * first failure since the start, and does not re-enter when it switches. Each arm's at-risk devices
+ * are counted per stratum — their failures in the baseline window before the start: 0, 1, 2, 3 or more
+ * — so a canary ring of the flakiest (or the steadiest) devices is compared like with like.
+ */
+public final class RolloutTest {
+  static final int STRATA = DeviceChange.RECENT_FAILURES + 1;
+
+  public long startMs;
+  /** At-risk devices on the candidate, by stratum. */
+  public long[] candidate = new long[STRATA];
+  /** At-risk devices on the other versions of the component, by stratum. */
+  public long[] control = new long[STRATA];
+  /** Control at-risk device-hours and first failures since the start, for the evidence. */
+  public double controlHours;
+  public long controlFailures;
+  public long failedDevices;
+  public long crashedDevices;
+  public long uncleanReboots;
+  public long darkDevices;
+  public long firstFailureMs;
+  public Map<String, Long> signatures = new HashMap<>();
+  public double[] logControl;
+  public BaselineTest baseline = new BaselineTest();
+  public boolean tripped;
+  /** Set once the baseline test was needed and could not judge: said once, never a storm. */
+  public boolean cannotJudge;
+
+  public RolloutTest() {
+  }
+
+  RolloutTest(long startMs, BaselineTest baseline) {
+    this.startMs = startMs;
+    this.baseline = baseline;
+  }
+
+  /** The stratum of a device with these latest failures: how many fell in the baseline window before the start. */
+  int stratum(List<Long> failuresMs, long windowMs) {
+    long width = FleetHistory.bucketWidthMs(windowMs);
+    List<Long> buckets = new java.util.ArrayList<>();
+    for (long t : failuresMs) {
+      if (t < startMs) {
+        buckets.add(Math.floorDiv(t, width));
+      }
+    }
+    return stratumOfBuckets(buckets, windowMs);
+  }
+
+  /** The same from failure buckets, as fleet statistics count devices. */
+  int stratumOfBuckets(List<Long> buckets, long windowMs) {
+    long width = FleetHistory.bucketWidthMs(windowMs);
+    long from = Math.floorDiv(startMs - windowMs, width);
+    int inWindow = 0;
+    for (long b : buckets) {
+      if (b >= from) {
+        inWindow++;
+      }
+    }
+    return inWindow;
+  }
+
+  /** Whether a device whose latest failure was at {@code lastFailureMs} (0: none) is still at risk: none since the start. */
+  boolean atRisk(long lastFailureMs) {
+    return lastFailureMs < startMs;
+  }
+
+  long[] arm(boolean candidateArm) {
+    return candidateArm ? candidate : control;
+  }
+
+  long candidateTotal() {
+    return java.util.Arrays.stream(candidate).sum();
+  }
+
+  long controlTotal() {
+    return java.util.Arrays.stream(control).sum();
+  }
+
+  double exposureHours() {
+    return baseline.exposureHours;
+  }
+
+  String topSignature() {
+    return signatures.entrySet().stream()
+        .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+        .map(Map.Entry::getKey).orElse(null);
+  }
+}

@@ -1,0 +1,137 @@
+package io.crashwatch.detector.topology.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.DeviceChange.Failure;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The bookkeeping of rollout tests: fresh cohorts, each device once per test, strata from the past. */
+class FleetStatisticsTest {
+  private static final long HOUR = 3_600_000L;
+  private static final long T0 = 1_721_000_000_000L;
+  private static final String FLEET = "airline-ops";
+  private static final String COMPONENT = "channel-291";
+
+  private final DetectionRules rules = DetectionRules.from(Map.of("baseline-window", "24h"));
+  private final FleetStatistics stats = new FleetStatistics(FLEET, COMPONENT);
+  private final Map<String, List<Long>> failures = new HashMap<>();
+  private final Map<String, String> running = new HashMap<>();
+
+  FleetStatisticsTest() {
+    stats.apply(DeviceChange.firstSeen(FLEET, COMPONENT, "r40", 10, T0), rules);
+    for (int i = 0; i < 10; i++) {
+      running.put("d" + i, "r40");
+    }
+  }
+
+  @Test
+  void shouldPutDevicesThatFailedBeforeTheRolloutBackAtRiskInItsTest() {
+    fail("d1", T0 + HOUR);
+    fail("d2", T0 + 2 * HOUR);
+
+    apply("d0", "r41", T0 + 3 * HOUR);
+
+    RolloutTest test = test("r41");
+    assertThat(test.candidateTotal()).isEqualTo(1);
+    assertThat(test.controlTotal()).as("every other device, failed before the start or not").isEqualTo(9);
+  }
+
+  @Test
+  void shouldNotPutADeviceThatFailedSinceTheStartBackAtRiskWhenItSwitches() {
+    apply("d0", "r41", T0 + HOUR);
+    apply("d1", "r41", T0 + HOUR);
+    fail("d0", T0 + 2 * HOUR);
+    assertThat(test("r41").candidateTotal()).isEqualTo(1);
+
+    apply("d0", "r40", T0 + 3 * HOUR); // rolled back...
+    apply("d0", "r41", T0 + 4 * HOUR); // ...and forward again
+
+    assertThat(test("r41").candidateTotal()).isEqualTo(1);
+    assertThat(test("r41").controlTotal()).isEqualTo(8);
+    assertThat(test("r41").failedDevices).isEqualTo(1);
+  }
+
+  @Test
+  void shouldCountALateReportOfAVersionTheDeviceLeftOnce() {
+    apply("d0", "r41", T0 + HOUR);
+    apply("d1", "r41", T0 + HOUR);
+    apply("d0", "r40", T0 + 3 * HOUR); // d0 left r41, at risk in the control
+
+    failOn("d0", "r41", T0 + 2 * HOUR); // uploaded late: it crashed on r41 before leaving
+    failOn("d0", "r41", T0 + 2 * HOUR + 60_000); // a second report of the same episode
+
+    RolloutTest test = test("r41");
+    assertThat(test.failedDevices).as("counted once against r41").isEqualTo(1);
+    assertThat(test.controlTotal()).as("out of the control it sits in, once").isEqualTo(8);
+    assertThat(test.candidateTotal()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldStratifyDevicesByTheirFailuresInTheBaselineWindowBeforeTheStart() {
+    fail("d1", T0 + HOUR);
+    fail("d2", T0 + HOUR);
+    fail("d2", T0 + 2 * HOUR);
+    for (int i = 0; i < 4; i++) {
+      fail("d3", T0 + HOUR + i * 600_000);
+    }
+    apply("d3", "r41", T0 + 30 * HOUR); // d1 and d2 failed 28 h and more before: outside the 24 h window
+    assertThat(test("r41").control).containsExactly(9, 0, 0, 0);
+
+    apply("d4", "r42", T0 + 4 * HOUR); // another rollout, started while those failures were recent
+    assertThat(test("r42").control).containsExactly(6, 1, 1, 1);
+    assertThat(test("r42").candidate).containsExactly(1, 0, 0, 0);
+  }
+
+  /** A whole-fleet push right after the detector first saw the fleet: nothing to compare with, said once. */
+  @Test
+  void shouldSayOnceThatAPushWithoutControlOrHistoryCannotBeJudged() {
+    List<String> reasons = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      reasons.addAll(applyAndCollect("d" + i, "r41", T0));
+    }
+    for (int i = 0; i < 10; i++) {
+      stats.apply(DeviceChange.failed(FLEET, COMPONENT, "r41", "r41", "d" + i, Failure.CRASH, true, null, List.of(),
+          T0 + 60_000), rules).forEach(v -> reasons.add(v.reason()));
+    }
+
+    assertThat(reasons).containsExactly("CANNOT_JUDGE");
+    assertThat(test("r41").cannotJudge).isTrue();
+    assertThat(test("r41").tripped).isFalse();
+  }
+
+  private List<String> applyAndCollect(String device, String version, long at) {
+    List<String> reasons = new java.util.ArrayList<>();
+    stats.apply(DeviceChange.applied(FLEET, COMPONENT, version, running.get(device), false, device, recent(device), at),
+        rules).forEach(v -> reasons.add(v.reason()));
+    running.put(device, version);
+    return reasons;
+  }
+
+  private RolloutTest test(String version) {
+    return stats.versions.get(version).test;
+  }
+
+  private void apply(String device, String version, long at) {
+    stats.apply(DeviceChange.applied(FLEET, COMPONENT, version, running.get(device), false, device, recent(device), at), rules);
+    running.put(device, version);
+  }
+
+  private void fail(String device, long at) {
+    failOn(device, running.get(device), at);
+  }
+
+  private void failOn(String device, String version, long at) {
+    stats.apply(DeviceChange.failed(FLEET, COMPONENT, version, running.get(device), device, Failure.CRASH, true, null,
+        recent(device), at), rules);
+    failures.put(device, DeviceChange.withFailure(recent(device), at));
+  }
+
+  private List<Long> recent(String device) {
+    return failures.getOrDefault(device, List.of());
+  }
+}
