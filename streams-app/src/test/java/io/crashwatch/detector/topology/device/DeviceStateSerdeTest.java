@@ -20,6 +20,7 @@ class DeviceStateSerdeTest {
     state.indexed = true;
     state.markFailed("channel-291", "r41");
     state.rememberReport("report-1");
+    state.recentFailures = java.util.List.of(1_721_367_500_000L, 1_721_300_000_000L);
 
     DeviceState read = DeviceStateSerde.read(DeviceStateSerde.write(state));
 
@@ -29,6 +30,23 @@ class DeviceStateSerdeTest {
     assertThat(read.dark).isFalse();
     assertThat(read.markFailed("channel-291", "r41")).as("already failed on r41").isFalse();
     assertThat(read.rememberReport("report-1")).as("report-1 already seen").isFalse();
+    assertThat(read.recentFailures).containsExactly(1_721_367_500_000L, 1_721_300_000_000L);
+  }
+
+  /** Format 3 had no failure times: a device read from it has none known, the rest intact. */
+  @Test
+  void shouldReadThePreviousFormatWithoutFailureTimes() {
+    DeviceState state = new DeviceState("airline-ops");
+    state.components.put("channel-291", new DeviceState.Installed("r41", "r40", 1_721_367_000_000L));
+    state.recentFailures = java.util.List.of(1_721_367_500_000L);
+    byte[] format4 = DeviceStateSerde.write(state);
+    byte[] format3 = java.util.Arrays.copyOf(format4, format4.length - 1 - Long.BYTES); // no count, no time
+    format3[0] = 3;
+
+    DeviceState read = DeviceStateSerde.read(format3);
+
+    assertThat(read.components).isEqualTo(state.components);
+    assertThat(read.recentFailures).isEmpty();
   }
 
   @Test
