@@ -103,6 +103,7 @@ class DetectorTopologyTest {
     // bytes reach the dead-letter topic on a real broker.
     rawHeartbeats.pipeInput("device-1".getBytes(StandardCharsets.UTF_8),
         "not avro at all".getBytes(StandardCharsets.UTF_8));
+    heartbeats.pipeInput("device-2", heartbeat("device-2", NOW), NOW);
     crashReports.pipeInput("device-2", crash("device-2", "r41"));
 
     assertThat(signatures.readValuesToList()).hasSize(2);
@@ -156,6 +157,7 @@ class DetectorTopologyTest {
     heartbeats.pipeInput("device-2", slash, NOW);
     heartbeats.pipeInput("device-3", manyComponents, NOW);
     crashReports.pipeInput("device-4", old, NOW);
+    heartbeats.pipeInput("device-5", heartbeat("device-5", NOW), NOW);
     crashReports.pipeInput("device-5", crash("device-5", "r41"), NOW);
 
     assertThat(deadLetters.readRecordsToList()).extracting(r -> header(r, "crashwatch.error.reason"))
@@ -211,6 +213,8 @@ class DetectorTopologyTest {
 
   @Test
   void shouldCountCrashesPerComponentVersionAndSignature() {
+    heartbeats.pipeInput("device-1", heartbeat("device-1", NOW), NOW);
+    heartbeats.pipeInput("device-2", heartbeat("device-2", NOW), NOW);
     crashReports.pipeInput("device-1", crash("device-1", "r41"));
     crashReports.pipeInput("device-2", crash("device-2", "r41"));
 

@@ -164,12 +164,9 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private void crash(String deviceId, CrashReport report) {
     DeviceState state = devices.get(deviceId);
     if (state == null) {
-      // A report before any heartbeat: trust the versions the report names, if any.
-      state = new DeviceState(report.getFleetId());
-      if (report.getComponents() != null) {
-        DeviceState s = state;
-        report.getComponents().forEach((c, v) -> s.components.put(c, new DeviceState.Installed(v, null, 0)));
-      }
+      // Exposure first: a device never seen heartbeating was never seen on any version.
+      metrics.untrustedEvidence();
+      return;
     }
     if (!state.rememberReport(report.getReportId())) {
       return;

@@ -26,12 +26,16 @@ public final class DetectorMetrics {
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, Counter> halts = new ConcurrentHashMap<>();
   private final Counter darkDevices;
+  private final Counter untrustedEvidence;
   private final Timer decisionLatency;
 
   public DetectorMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.darkDevices = Counter.builder("crashwatch.dark.devices")
         .description("Devices declared dark: silent for dark-after on a caught-up partition").register(registry);
+    this.untrustedEvidence = Counter.builder("crashwatch.untrusted.evidence")
+        .description("Crash reports from devices never seen heartbeating: not evidence against any version")
+        .register(registry);
     this.decisionLatency = Timer.builder("crashwatch.decision.latency")
         .description("From the event time of the failure that tipped a test to the HALT command")
         .publishPercentileHistogram()
@@ -76,5 +80,9 @@ public final class DetectorMetrics {
 
   public void darkDevice() {
     darkDevices.increment();
+  }
+
+  public void untrustedEvidence() {
+    untrustedEvidence.increment();
   }
 }

@@ -8,6 +8,7 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
+import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
 import java.time.Instant;
@@ -25,7 +26,8 @@ class DeviceStateProcessorTest {
   private final DetectionRules rules = DetectionRules.defaults();
   private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
   private final InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(), rules.inputSilence().toMillis());
-  private final DeviceStateProcessor processor = new DeviceStateProcessor(rules, 64, activity, DetectorMetrics.unserved());
+  private final DetectorMetrics metrics = DetectorMetrics.unserved();
+  private final DeviceStateProcessor processor = new DeviceStateProcessor(rules, 64, activity, metrics);
 
   DeviceStateProcessorTest() {
     addStore(context, DeviceStateProcessor.STATE_STORE, Serdes.String(), new DeviceStateSerde());
@@ -98,6 +100,20 @@ class DeviceStateProcessorTest {
     assertThat(forwarded(context, DeviceStateProcessor.CHANGES))
         .extracting(r -> r.value().kind() + " " + r.value().deviceId())
         .containsOnly("WENT_DARK device-2");
+  }
+
+  /** Exposure first: a device never seen heartbeating was never seen on any version, so its crash is no evidence. */
+  @Test
+  void shouldNotCountACrashReportFromADeviceNeverSeenHeartbeating() {
+    CrashReport report = CrashReport.newBuilder().setReportId("report-1").setDeviceId("stranger").setFleetId("airline-ops")
+        .setCrashedAt(Instant.ofEpochMilli(NOW)).setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("19045.4651")
+        .setComponents(Map.of("channel-291", "r41")).build();
+
+    processor.process(new Record<>("stranger", report, NOW));
+    scan(NOW + 500);
+
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).isEmpty();
+    assertThat(metrics.registry().get("crashwatch.untrusted.evidence").counter().count()).isEqualTo(1);
   }
 
   private void heartbeat(String deviceId) {
