@@ -67,13 +67,14 @@ class DetectorIT {
     try (Detector detector = Detector.start(settings)) {
       detector.awaitRunning(Duration.ofSeconds(60));
       assertThat(health(detector.httpPort())).isEqualTo(200);
+      TestDevices.heartbeatFrom(CLUSTER.producerConfig(), settings, detector, 3);
 
       try (var producer = new KafkaProducer<>(CLUSTER.producerConfig(), new StringSerializer(),
           topics.crashReports.valueSerde().serializer());
          var raw = new KafkaProducer<>(CLUSTER.producerConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
         for (int i = 0; i < 3; i++) {
           String device = "device-" + i;
-          producer.send(new ProducerRecord<>(topics.crashReports.name(), device, crash(device)));
+          producer.send(new ProducerRecord<>(topics.crashReports.name(), device, TestDevices.crash(device)));
         }
         raw.send(new ProducerRecord<>(topics.crashReports.name(), "device-x".getBytes(StandardCharsets.UTF_8),
             new byte[] {7, 0, 0, 0, 99, 1, 2})).get(); // not Confluent's magic byte 0
@@ -97,7 +98,7 @@ class DetectorIT {
           return !dead.isEmpty();
         });
       }
-      String metrics = get(detector.httpPort(), "/metrics");
+      String metrics = TestDevices.get(detector.httpPort(), "/metrics");
       assertThat(metrics).contains("crashwatch_dead_letters_total{reason=\"undecodable\"} 1.0",
           "crashwatch_events_total{type=\"crash-report\"} 3.0",
           // Kafka Streams' own metrics, through Micrometer's binder: processing rate, commit latency, lag
@@ -129,11 +130,6 @@ class DetectorIT {
         .hasMessageContaining(settings.topics().crashReports() + "' (3 partitions)");
   }
 
-  private static String get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-  }
 
   private static int health(int port) throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(
@@ -144,10 +140,4 @@ class DetectorIT {
 
 
 
-  private static CrashReport crash(String device) {
-    return CrashReport.newBuilder()
-        .setReportId(device + "-1").setDeviceId(device).setFleetId("airline-ops").setCrashedAt(Instant.now())
-        .setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("10.0.19045")
-        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", "r41")).build();
-  }
 }

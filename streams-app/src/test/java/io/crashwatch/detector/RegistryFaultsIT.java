@@ -67,7 +67,7 @@ class RegistryFaultsIT {
   @Test
   void shouldStopNamingTheSettingAndDeadLetterNothingWhenTheRegistryRefusesTheCredentials() throws Exception {
     DetectorSettings settings = settings("refused-" + UUID.randomUUID());
-    byte[] good = serialized(settings, crash("device-1"));
+    byte[] good = serialized(settings, TestDevices.crash("device-1"));
     try (Detector detector = Detector.start(settings)) {
       detector.awaitRunning(Duration.ofSeconds(60));
 
@@ -118,10 +118,11 @@ class RegistryFaultsIT {
     DetectorSettings settings = settings("unavailable-" + UUID.randomUUID());
     List<byte[]> good = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      good.add(serialized(settings, crash("device-" + i)));
+      good.add(serialized(settings, TestDevices.crash("device-" + i)));
     }
     try (Detector detector = Detector.start(settings)) {
       detector.awaitRunning(Duration.ofSeconds(60));
+      TestDevices.heartbeatFrom(CLUSTER.producerConfig(), settings, detector, 3); // exposure first: only devices seen heartbeating count
 
       registry.failAll(429); // overloaded
       for (int i = 0; i < 3; i++) {
@@ -156,13 +157,14 @@ class RegistryFaultsIT {
     String topic = settings.topics().crashReports();
     try (Detector detector = Detector.start(settings)) {
       detector.awaitRunning(Duration.ofSeconds(60));
+      TestDevices.heartbeatFrom(CLUSTER.producerConfig(), settings, detector, 3);
 
-      produce(topic, "device-0", serialized(settings, crash("device-0")));
+      produce(topic, "device-0", serialized(settings, TestDevices.crash("device-0")));
       for (int unknownId : new int[] {900_001, 900_002, 900_001}) {
         produce(topic, "forged", withSchemaId(unknownId));
       }
-      produce(topic, "device-1", serialized(settings, crash("device-1")));
-      produce(topic, "device-2", serialized(settings, crash("device-2")));
+      produce(topic, "device-1", serialized(settings, TestDevices.crash("device-1")));
+      produce(topic, "device-2", serialized(settings, TestDevices.crash("device-2")));
 
       awaitSignatureDevices(settings, 3);
       List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
@@ -201,6 +203,7 @@ class RegistryFaultsIT {
     }
     return DetectorSettings.from(values);
   }
+
 
   /** The record as an agent writes it, registering its schema while the registry still answers. */
   private static byte[] serialized(DetectorSettings settings, CrashReport report) {
@@ -263,10 +266,4 @@ class RegistryFaultsIT {
   }
 
 
-  private static CrashReport crash(String device) {
-    return CrashReport.newBuilder()
-        .setReportId(device + "-1").setDeviceId(device).setFleetId("airline-ops").setCrashedAt(Instant.now())
-        .setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("10.0.19045")
-        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", "r41")).build();
-  }
 }
