@@ -1,6 +1,5 @@
 package io.crashwatch.detector.topology.fleet;
 
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
