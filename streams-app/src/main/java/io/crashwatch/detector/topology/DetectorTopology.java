@@ -117,8 +117,10 @@ public final class DetectorTopology {
             FleetStatisticsProcessor.STORE);
 
     // The kill switch: fleet verdicts and operator commands for one component/version meet here.
-    KStream<String, Object> decisions = FleetStatisticsProcessor.VERDICTS.of(fleet)
-        .mapValues(KillSwitchInput::of, Named.as("verdicts-to-kill-switch"))
+    KStream<String, Object> decisions = FleetStatisticsProcessor.EVIDENCE.of(fleet)
+        .mapValues(KillSwitchInput::of, Named.as("evidence-to-kill-switch"))
+        .merge(FleetStatisticsProcessor.VERDICTS.of(fleet)
+            .mapValues(KillSwitchInput::of, Named.as("verdicts-to-kill-switch")), Named.as("fleet-to-kill-switch"))
         .merge(operator
             .selectKey((key, op) -> op.target().versionKey().toString(), Named.as("operator-keyed-by-version"))
             .mapValues(KillSwitchInput::of, Named.as("operator-to-kill-switch")), Named.as("kill-switch-merge"))

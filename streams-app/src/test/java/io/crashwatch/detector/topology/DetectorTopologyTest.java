@@ -87,6 +87,7 @@ class DetectorTopologyTest {
         "device-inputs", "device-state-processor", "device-state", "dark-deadlines", "device-last-seen", "device-inventory",
         "device-changes", "device-alerts",
         "fleet-events-repartition", "fleet-statistics-processor", "stores: [fleet-statistics]",
+        "fleet-evidence", "evidence-to-kill-switch", "fleet-to-kill-switch",
         "kill-switch-inputs-repartition", "kill-switch-processor", "stores: [kill-switch-state]",
         "crashwatch.kill-switch-sink", "crashwatch.alerts-sink",
         "crash-signatures-by-version-repartition", "crash-signatures-count", "crash-signatures-store",

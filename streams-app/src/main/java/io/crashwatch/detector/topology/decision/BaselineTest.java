@@ -24,6 +24,8 @@ package io.crashwatch.detector.topology.decision;
 public final class BaselineTest {
   /** History device-hours per candidate device-hour replayed against it, from a day-long to a seconds-long race. */
   static final double[] PACES = {1, 4, 16, 64, 256, 1024, 4096, 16384};
+  /** Length of {@link #logs}: one per pace and grid ratio. */
+  public static final int LOGS = PACES.length * Grid.SIZE;
 
   /** The fleet's device-hours over the baseline window before the start: frozen for the test. */
   public double historyHours;
@@ -88,22 +90,43 @@ public final class BaselineTest {
   }
 
   private static double statistic(double r, double historyHours, long historyFailures, double exposure, long[] failures) {
-    if (historyHours <= 0) {
-      return 0;
-    }
+    return pooled(logs(r, historyHours, historyFailures, exposure, failures));
+  }
+
+  /** The test's log-likelihood ratios, pace by pace, one per grid ratio: what the pooled global test adds up. */
+  public double[] logs(double toleratedRatio) {
+    return logs(toleratedRatio, historyHours, historyFailures, exposureHours, failures);
+  }
+
+  /**
+   * The statistic of logs laid out as {@link #logs}, rejecting at {@code 1/level}: the strongest
+   * pace's mixture, each pace at level/paces. For one fleet's logs or for sums over fleets.
+   */
+  public static double pooled(double[] logs) {
+    int grid = Grid.MULTIPLES.length;
     double best = 0;
-    double[] logs = new double[Grid.MULTIPLES.length];
+    for (int j = 0; j < PACES.length; j++) {
+      best = Math.max(best, Grid.mixture(java.util.Arrays.copyOfRange(logs, j * grid, (j + 1) * grid)));
+    }
+    return best / PACES.length;
+  }
+
+  private static double[] logs(double r, double historyHours, long historyFailures, double exposure, long[] failures) {
+    int grid = Grid.MULTIPLES.length;
+    double[] logs = new double[PACES.length * grid];
+    if (historyHours <= 0) {
+      return logs; // no history: no evidence either way, a likelihood ratio of 1
+    }
     for (int j = 0; j < PACES.length; j++) {
       double q = PACES[j];
       double replayed = historyFailures * Math.min(1, exposure * q / historyHours);
       double p0 = r / (r + q);
-      for (int i = 0; i < logs.length; i++) {
+      for (int i = 0; i < grid; i++) {
         double rho = r * Grid.MULTIPLES[i];
         double p1 = rho / (rho + q);
-        logs[i] = failures[j] * Math.log(p1 / p0) + replayed * Math.log((1 - p1) / (1 - p0));
+        logs[j * grid + i] = failures[j] * Math.log(p1 / p0) + replayed * Math.log((1 - p1) / (1 - p0));
       }
-      best = Math.max(best, Grid.mixture(logs));
     }
-    return best / PACES.length;
+    return logs;
   }
 }

@@ -5,14 +5,16 @@ package io.crashwatch.detector.topology.decision;
  * catastrophic regression. Test states are kept as one log-likelihood ratio per alternative, so long
  * runs neither overflow nor underflow.
  */
-final class Grid {
+public final class Grid {
   static final double[] MULTIPLES = {1.5, 2, 3, 5, 8, 16, 32, 64, 128};
+  /** Alternatives in the grid: the length of every test's logs. */
+  public static final int SIZE = MULTIPLES.length;
 
   private Grid() {
   }
 
   /** The mixture: the average likelihood ratio over the alternatives, from their logs. */
-  static double mixture(double[] logs) {
+  public static double mixture(double[] logs) {
     double max = Double.NEGATIVE_INFINITY;
     for (double l : logs) {
       max = Math.max(max, l);

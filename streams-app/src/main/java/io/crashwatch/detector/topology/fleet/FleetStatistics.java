@@ -7,11 +7,13 @@ import io.crashwatch.detector.topology.decision.ControlTest;
 import io.crashwatch.detector.topology.format.StateFormat;
 import io.crashwatch.detector.topology.format.Upgradable;
 import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Statistics of one component in one fleet: every version's devices, counted by when each last
@@ -41,6 +43,14 @@ public final class FleetStatistics implements Upgradable {
 
   /** Applies a change and returns the verdicts it made possible (at most one per version). */
   List<Verdict> apply(DeviceChange change, DetectionRules rules) {
+    return apply(change, rules, evidence -> { });
+  }
+
+  /**
+   * Applies a change, sends each version's new evidence for the pooled global test to {@code pooled}
+   * (at each of its failures, before any verdict), and returns the verdicts it made possible.
+   */
+  List<Verdict> apply(DeviceChange change, DetectionRules rules, Consumer<PooledEvidence> pooled) {
     advanceClock(change.atMs(), rules);
     List<Verdict> verdicts = new ArrayList<>();
     switch (change.kind()) {
@@ -51,15 +61,21 @@ public final class FleetStatistics implements Upgradable {
           v.darkNow = Math.max(0, v.darkNow - 1);
         }
       }
-      case FAILED, WENT_DARK -> failed(change, rules, verdicts);
+      case FAILED, WENT_DARK -> failed(change, rules, verdicts, pooled);
     }
     return verdicts;
   }
 
-  /** Operator RESUME: the version's test starts over with fresh cohorts from now on. */
-  void resume(String version, DetectionRules rules) {
+  /**
+   * Operator RESUME: the version's test starts over with fresh cohorts from now on, and withdraws
+   * what it had reported to the pooled global test.
+   */
+  void resume(String version, DetectionRules rules, Consumer<PooledEvidence> pooled) {
     VersionStatistics v = versions.get(version);
     if (v != null) {
+      if (v.test != null && v.test.reportedControl != null) {
+        pooled.accept(v.test.report(fleetId, component, version, rules.toleratedRatio(), true));
+      }
       v.epoch++;
       startTest(version, v, clockMs, rules);
     }
@@ -121,7 +137,7 @@ public final class FleetStatistics implements Upgradable {
     }
   }
 
-  private void failed(DeviceChange change, DetectionRules rules, List<Verdict> verdicts) {
+  private void failed(DeviceChange change, DetectionRules rules, List<Verdict> verdicts, Consumer<PooledEvidence> pooled) {
     long window = rules.baselineWindow().toMillis();
     long width = FleetHistory.bucketWidthMs(window);
     long lastFailure = change.lastFailureMs();
@@ -161,6 +177,7 @@ public final class FleetStatistics implements Upgradable {
       }
       test.baseline.failure();
       count(test, change);
+      pooled.accept(test.report(fleetId, component, name, rules.toleratedRatio(), false));
       Verdict verdict = Judgement.judge(this, name, versions.get(name), rules, at);
       if (verdict != null) {
         test.tripped = !verdict.cannotJudge();

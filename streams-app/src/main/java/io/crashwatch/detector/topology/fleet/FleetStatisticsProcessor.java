@@ -4,9 +4,11 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.FleetComponentKey;
 import io.crashwatch.detector.topology.model.FleetEvent;
+import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.RateSample;
 import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.detector.topology.model.Verdict;
+import io.crashwatch.detector.topology.model.VersionKey;
 import io.crashwatch.detector.topology.routing.Child;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,13 +17,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Fleet statistics, one entry per {@link FleetComponentKey}: applies each change as it comes and
- * forwards a {@link Verdict} the moment a version trips — never at a window's close — and a
- * {@link RateSample} per version touched, for the analysts' windows.
+ * forwards a {@link Verdict} the moment a version trips — never at a window's close — its new
+ * {@link PooledEvidence} at each of its failures, and a {@link RateSample} per version touched, for
+ * the analysts' windows.
  */
 public final class FleetStatisticsProcessor implements Processor<String, FleetEvent, String, Object> {
   public static final String STORE = "fleet-statistics";
   /** Verdicts for the kill switch, keyed by their target's {@link Target#versionKey()}. */
   public static final Child<Verdict> VERDICTS = new Child<>("fleet-verdicts", Verdict.class);
+  /** Each version's new evidence for the pooled global test, keyed by its {@link VersionKey}. */
+  public static final Child<PooledEvidence> EVIDENCE = new Child<>("fleet-evidence", PooledEvidence.class);
   /** Samples for the crash-rate windows, keyed by {@link RateSample#key()}. */
   public static final Child<RateSample> RATES = new Child<>("fleet-rates", RateSample.class);
 
@@ -48,12 +53,12 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
       stats = new FleetStatistics(key.fleetId(), key.component());
     }
     if (event.resumedVersion() != null) {
-      stats.resume(event.resumedVersion(), rules);
+      stats.resume(event.resumedVersion(), rules, evidence -> pooled(evidence, record.timestamp()));
     } else if (event.announcedVersion() != null) {
       stats.announce(event.announcedVersion(), event.announcedAtMs(), rules);
     } else {
       DeviceChange change = event.change();
-      for (Verdict verdict : stats.apply(change, rules)) {
+      for (Verdict verdict : stats.apply(change, rules, evidence -> pooled(evidence, record.timestamp()))) {
         VERDICTS.forward(context, new Record<>(verdict.target().versionKey().toString(), verdict, record.timestamp()));
       }
       sample(stats, change.version(), change.firstFailure() ? change.failure().name() : null, record.timestamp());
@@ -62,6 +67,11 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
       }
     }
     store.put(record.key(), stats);
+  }
+
+  private void pooled(PooledEvidence evidence, long timestamp) {
+    String key = new VersionKey(evidence.component(), evidence.version()).toString();
+    EVIDENCE.forward(context, new Record<>(key, evidence, timestamp));
   }
 
   /** Forwards a version's state for the crash-rate windows. */

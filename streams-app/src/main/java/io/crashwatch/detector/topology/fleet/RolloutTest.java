@@ -1,6 +1,9 @@
 package io.crashwatch.detector.topology.fleet;
 
 import io.crashwatch.detector.topology.decision.BaselineTest;
+import io.crashwatch.detector.topology.decision.ControlTest;
+import io.crashwatch.detector.topology.decision.Grid;
+import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +35,9 @@ public final class RolloutTest {
   public Map<String, Long> signatures = new HashMap<>();
   public double[] logControl;
   public BaselineTest baseline = new BaselineTest();
+  /** The logs this test's reports to the pooled global test add up to so far; null before the first. */
+  public double[] reportedControl;
+  public double[] reportedBaseline;
   public boolean tripped;
   /** Set once the baseline test was needed and could not judge: said once, never a storm. */
   public boolean cannotJudge;
@@ -88,6 +94,28 @@ public final class RolloutTest {
 
   double exposureHours() {
     return baseline.exposureHours;
+  }
+
+  /**
+   * What the test learned since its last report to the pooled global test, or, with {@code withdraw},
+   * the negative of all it reported (an operator RESUME starts it over).
+   */
+  PooledEvidence report(String fleetId, String component, String version, double toleratedRatio, boolean withdraw) {
+    double[] control = withdraw ? new double[Grid.SIZE] : ControlTest.restore(toleratedRatio, logControl).logs();
+    double[] base = withdraw ? new double[BaselineTest.LOGS] : baseline.logs(toleratedRatio);
+    PooledEvidence evidence = new PooledEvidence(fleetId, component, version, minus(control, reportedControl),
+        minus(base, reportedBaseline));
+    reportedControl = control;
+    reportedBaseline = base;
+    return evidence;
+  }
+
+  private static List<Double> minus(double[] now, double[] before) {
+    List<Double> delta = new java.util.ArrayList<>(now.length);
+    for (int i = 0; i < now.length; i++) {
+      delta.add(now[i] - (before == null ? 0 : before[i]));
+    }
+    return delta;
   }
 
   String topSignature() {

@@ -3,9 +3,12 @@ package io.crashwatch.detector.topology.output;
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Mode;
 import io.crashwatch.detector.topology.alerts.Alerts;
+import io.crashwatch.detector.topology.decision.BaselineTest;
+import io.crashwatch.detector.topology.decision.Grid;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
+import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.detector.topology.model.Verdict;
 import io.crashwatch.detector.topology.routing.Child;
@@ -23,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The kill switch, one entry per component/version: one HALT per target until an operator RESUME,
- * escalation to the global target when the version trips in {@code escalate-fleets} fleets, operator
+ * escalation to the global target when the version trips in {@code escalate-fleets} fleets and the
+ * pooled test across fleets rejects, operator
  * FORCE_HALT and RESUME, SHADOW mode. Forwards to two children: {@link #COMMANDS} and {@link #ALERTS}.
  */
 public final class KillSwitchProcessor implements Processor<String, KillSwitchInput, String, Object> {
@@ -62,6 +66,8 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     inputTimeMs = record.timestamp();
     if (input.verdict() != null) {
       verdict(state, input.verdict());
+    } else if (input.evidence() != null) {
+      pooled(state, input.evidence());
     } else {
       operator(state, input.operator());
     }
@@ -77,10 +83,41 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     Evidence evidence = Commands.evidence(verdict.evidence(), rules);
     halt(state, fleet, HaltReason.valueOf(verdict.reason()), evidence, null, null);
     state.trippedFleets.add(verdict.fleetId());
-    if (state.trippedFleets.size() >= rules.escalateFleets()) {
-      Target global = Target.global(verdict.component(), verdict.version());
-      halt(state, global, HaltReason.ESCALATION, evidence, null,
-          "tripped in " + state.trippedFleets.size() + " fleets: " + String.join(", ", state.trippedFleets.stream().sorted().toList()));
+    state.lastTrip = verdict.evidence();
+    escalate(state, verdict.component(), verdict.version());
+  }
+
+  /** A fleet's new evidence joins the pooled global test; it may be what escalation waited for. */
+  private void pooled(KillSwitchState state, PooledEvidence evidence) {
+    add(state.pooledControl, evidence.control());
+    add(state.pooledBaseline, evidence.baseline());
+    escalate(state, evidence.component(), evidence.version());
+  }
+
+  /**
+   * GLOBAL needs both: {@code escalate-fleets} fleets tripped, and the pooled test across every fleet
+   * testing the version rejecting at alpha (control and baseline at alpha/2 each) — with a thousand
+   * fleets tested, a few false trips are expected; evidence pooled over all of them is not fooled.
+   */
+  private void escalate(KillSwitchState state, String component, String version) {
+    if (state.trippedFleets.size() < rules.escalateFleets() || state.global.halted) {
+      return;
+    }
+    double threshold = 2 / rules.alpha();
+    double control = Grid.mixture(state.pooledControl);
+    double baseline = BaselineTest.pooled(state.pooledBaseline);
+    if (Math.max(control, baseline) < threshold) {
+      return;
+    }
+    Evidence evidence = state.lastTrip == null ? null : Commands.evidence(state.lastTrip, rules); // null: state from before
+    halt(state, Target.global(component, version), HaltReason.ESCALATION, evidence, null,
+        String.format("tripped in %d fleets: %s; pooled test %.3g at threshold %.3g", state.trippedFleets.size(),
+            String.join(", ", state.trippedFleets.stream().sorted().toList()), Math.max(control, baseline), threshold));
+  }
+
+  private static void add(double[] sums, java.util.List<Double> increments) {
+    for (int i = 0; i < sums.length && i < increments.size(); i++) {
+      sums[i] += increments.get(i);
     }
   }
 
@@ -122,7 +159,9 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     t.halted = false;
     t.epoch++;
     if (target.isGlobal()) {
-      state.trippedFleets.clear(); // escalating again takes new trips
+      state.trippedFleets.clear(); // escalating again takes new trips and new evidence
+      state.pooledControl = new double[state.pooledControl.length];
+      state.pooledBaseline = new double[state.pooledBaseline.length];
     } else {
       state.trippedFleets.remove(target.fleetId());
     }

@@ -2,6 +2,9 @@ package io.crashwatch.detector.topology.output;
 
 import io.crashwatch.detector.topology.format.StateFormat;
 
+import io.crashwatch.detector.topology.decision.BaselineTest;
+import io.crashwatch.detector.topology.decision.Grid;
+import io.crashwatch.detector.topology.model.EvidenceData;
 import io.crashwatch.detector.topology.model.Target;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,6 +29,11 @@ public final class KillSwitchState {
   public TargetState global = new TargetState();
   /** Fleets whose own test tripped since the last global RESUME: escalation counts these. */
   public Set<String> trippedFleets = new HashSet<>();
+  /** The pooled global test: every fleet's test logs, added up (control, then baseline pace by pace). */
+  public double[] pooledControl = new double[Grid.SIZE];
+  public double[] pooledBaseline = new double[BaselineTest.LOGS];
+  /** The evidence of the latest fleet that tripped: what a global HALT carries. */
+  public EvidenceData lastTrip;
   /** Fleets where the version cannot be judged (no control, too little history): one alert for all of them. */
   public Set<String> cannotJudgeFleets = new HashSet<>();
 

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.DeviceChange.Failure;
+import io.crashwatch.detector.topology.decision.ControlTest;
+import io.crashwatch.detector.topology.model.PooledEvidence;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,7 @@ class FleetStatisticsTest {
   private final FleetStatistics stats = new FleetStatistics(FLEET, COMPONENT);
   private final Map<String, List<Long>> failures = new HashMap<>();
   private final Map<String, String> running = new HashMap<>();
+  private final List<PooledEvidence> reports = new ArrayList<>();
 
   FleetStatisticsTest() {
     stats.apply(DeviceChange.firstSeen(FLEET, COMPONENT, "r40", 10, T0), rules);
@@ -112,6 +116,38 @@ class FleetStatisticsTest {
     return reasons;
   }
 
+  /** The reports to the pooled global test add up to the fleet's own test, and a RESUME withdraws them. */
+  @Test
+  void shouldReportEvidenceThatAddsUpToItsTestAndWithdrawItOnResume() {
+    apply("d0", "r41", T0 + HOUR);
+    apply("d1", "r41", T0 + HOUR);
+    fail("d5", T0 + 2 * HOUR); // control: lowers the evidence, reported with the next candidate failure
+    fail("d0", T0 + 3 * HOUR);
+    fail("d6", T0 + 4 * HOUR);
+    fail("d1", T0 + 5 * HOUR);
+
+    assertThat(reports).as("one per candidate failure").hasSize(2);
+    double[] control = ControlTest.restore(rules.toleratedRatio(), test("r41").logControl).logs();
+    assertThat(sum(reports, PooledEvidence::control)).containsExactly(control, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(sum(reports, PooledEvidence::baseline))
+        .containsExactly(test("r41").baseline.logs(rules.toleratedRatio()), org.assertj.core.data.Offset.offset(1e-9));
+
+    stats.resume("r41", rules, reports::add);
+
+    assertThat(java.util.Arrays.stream(sum(reports, PooledEvidence::control)).map(Math::abs).max().orElseThrow()).isLessThan(1e-9);
+    assertThat(java.util.Arrays.stream(sum(reports, PooledEvidence::baseline)).map(Math::abs).max().orElseThrow()).isLessThan(1e-9);
+  }
+
+  private static double[] sum(List<PooledEvidence> reports, java.util.function.Function<PooledEvidence, List<Double>> part) {
+    double[] sum = new double[part.apply(reports.get(0)).size()];
+    for (PooledEvidence e : reports) {
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += part.apply(e).get(i);
+      }
+    }
+    return sum;
+  }
+
   private RolloutTest test(String version) {
     return stats.versions.get(version).test;
   }
@@ -127,7 +163,7 @@ class FleetStatisticsTest {
 
   private void failOn(String device, String version, long at) {
     stats.apply(DeviceChange.failed(FLEET, COMPONENT, version, running.get(device), device, Failure.CRASH, true, null,
-        recent(device), at), rules);
+        recent(device), at), rules, reports::add);
     failures.put(device, DeviceChange.withFailure(recent(device), at));
   }
 

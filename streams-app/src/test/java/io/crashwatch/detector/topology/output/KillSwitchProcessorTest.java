@@ -5,17 +5,22 @@ import static io.crashwatch.detector.topology.routing.ProcessorHarness.forwarded
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.topology.decision.BaselineTest;
+import io.crashwatch.detector.topology.decision.Grid;
 import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.EvidenceData;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
+import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.detector.topology.model.Verdict;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.KillSwitchAction;
 import io.crashwatch.schemas.Scope;
+import java.util.Collections;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -64,6 +69,29 @@ class KillSwitchProcessorTest {
         .satisfies(r -> assertThat(r.value().getAction()).isEqualTo(KillSwitchAction.RESUME));
     assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).singleElement()
         .satisfies(r -> assertThat(r.value().getStatus()).isEqualTo(AlertStatus.RESOLVED));
+  }
+
+  /**
+   * Two fleets tripping is not enough for a global HALT when a thousand fleets are tested: the pooled
+   * test over all of them must reject too, here once the fleets' evidence adds up.
+   */
+  @Test
+  void shouldEscalateOnlyWhenThePooledTestAcrossFleetsRejectsToo() {
+    EvidenceData evidence = new EvidenceData(10, 5, 5, 0, 0, 0.5, "CONTROL", 980, 0.01, 50, 2e3, 2000, null, T);
+    List<Double> weak = Collections.nCopies(Grid.SIZE, Math.log(1000)); // a likelihood ratio of 1,000 at every alternative
+    List<Double> nothing = Collections.nCopies(Grid.SIZE, 0.0);
+    List<Double> noBaseline = Collections.nCopies(BaselineTest.LOGS, 0.0);
+    process(KillSwitchInput.of(new PooledEvidence("east", "channel-291", "r41", weak, noBaseline)));
+    process(KillSwitchInput.of(new Verdict("east", "channel-291", "r41", "CRASH_SPIKE", 0, evidence, T)));
+    process(KillSwitchInput.of(new PooledEvidence("west", "channel-291", "r41", nothing, noBaseline)));
+    process(KillSwitchInput.of(new Verdict("west", "channel-291", "r41", "CRASH_SPIKE", 0, evidence, T)));
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).extracting(r -> r.key())
+        .as("two fleet halts, the pooled test at 1,000 of 2,000").containsExactly("east/channel-291/r41", "west/channel-291/r41");
+
+    process(KillSwitchInput.of(new PooledEvidence("north", "channel-291", "r41", weak, noBaseline)));
+
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).extracting(r -> r.key())
+        .containsExactly("east/channel-291/r41", "west/channel-291/r41", "*/channel-291/r41");
   }
 
   /** A thousand fleets pushing a version no fleet can judge raise one alert, re-sent as their count doubles. */
