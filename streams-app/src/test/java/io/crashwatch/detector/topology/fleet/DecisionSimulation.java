@@ -6,7 +6,9 @@ import io.crashwatch.detector.topology.model.Verdict;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -48,6 +50,31 @@ final class DecisionSimulation {
   }
 
   static Outcome run(Fleet fleet, Rollout rollout, DetectionRules rules, long seed) {
+    long startMs = startMs(rollout);
+    FleetStatistics stats = new FleetStatistics(FLEET, COMPONENT);
+    Set<String> failedOnNew = new HashSet<>();
+    for (DeviceChange change : changes(fleet, rollout, FLEET, seed)) {
+      if (change.kind() == DeviceChange.Kind.FAILED && change.version().equals(NEW)) {
+        failedOnNew.add(change.deviceId());
+      }
+      for (Verdict v : stats.apply(change, rules)) {
+        if (v.version().equals(NEW)) {
+          return new Outcome(true, failedOnNew.size(), (change.atMs() - startMs) / (double) HOUR, v.evidence().comparison());
+        }
+      }
+    }
+    return new Outcome(false, failedOnNew.size(), Double.NaN, null);
+  }
+
+  static long startMs(Rollout rollout) {
+    return HOUR + (long) (rollout.historyHours() * HOUR);
+  }
+
+  /**
+   * Everything device state would send for one fleet, in event-time order: the first sighting of
+   * every device, installs with each device's latest failures, and every failure.
+   */
+  static List<DeviceChange> changes(Fleet fleet, Rollout rollout, String fleetId, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     int n = fleet.devices();
     double[] rate = new double[n];
@@ -56,7 +83,7 @@ final class DecisionSimulation {
       rate[i] = i < flaky ? fleet.rate() * fleet.flakyMultiplier() : fleet.rate();
     }
     long seenMs = HOUR;
-    long startMs = seenMs + (long) (rollout.historyHours() * HOUR);
+    long startMs = startMs(rollout);
     long endMs = startMs + (long) (rollout.horizonHours() * HOUR);
 
     long[] installMs = installs(n, flaky, rollout, startMs, random);
@@ -72,37 +99,26 @@ final class DecisionSimulation {
     }
     events.sort(Comparator.comparingLong(Event::atMs).thenComparing(Event::install, Comparator.reverseOrder()));
 
-    FleetStatistics stats = new FleetStatistics(FLEET, COMPONENT);
-    stats.apply(DeviceChange.firstSeen(FLEET, COMPONENT, OLD, n, seenMs), rules);
+    List<DeviceChange> changes = new ArrayList<>(events.size() + 1);
+    changes.add(DeviceChange.firstSeen(fleetId, COMPONENT, OLD, n, seenMs));
     List<List<Long>> recent = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       recent.add(List.of());
     }
     boolean[] onNew = new boolean[n];
-    long failedOnCandidate = 0;
-    boolean[] failedOnNew = new boolean[n];
     for (Event e : events) {
       int d = e.device();
       if (e.install()) {
-        stats.apply(DeviceChange.applied(FLEET, COMPONENT, NEW, OLD, false, "d" + d, recent.get(d), e.atMs()), rules);
+        changes.add(DeviceChange.applied(fleetId, COMPONENT, NEW, OLD, false, "d" + d, recent.get(d), e.atMs()));
         onNew[d] = true;
         continue;
       }
       String version = onNew[d] ? NEW : OLD;
-      if (onNew[d] && !failedOnNew[d]) {
-        failedOnNew[d] = true;
-        failedOnCandidate++;
-      }
-      List<Verdict> verdicts = stats.apply(DeviceChange.failed(FLEET, COMPONENT, version, version, "d" + d,
-          DeviceChange.Failure.CRASH, false, null, recent.get(d), e.atMs()), rules);
+      changes.add(DeviceChange.failed(fleetId, COMPONENT, version, version, "d" + d, DeviceChange.Failure.CRASH, false,
+          null, recent.get(d), e.atMs()));
       recent.set(d, DeviceChange.withFailure(recent.get(d), e.atMs()));
-      for (Verdict v : verdicts) {
-        if (v.version().equals(NEW)) {
-          return new Outcome(true, failedOnCandidate, (e.atMs() - startMs) / (double) HOUR, v.evidence().comparison());
-        }
-      }
     }
-    return new Outcome(false, failedOnCandidate, Double.NaN, null);
+    return changes;
   }
 
   /** When each device installs the candidate; Long.MAX_VALUE for the ones left behind. */
