@@ -14,14 +14,7 @@ final class RecentFailures {
   }
 
   static String key(List<Long> failuresMs, long bucketWidthMs) {
-    StringBuilder key = new StringBuilder();
-    for (long t : failuresMs) {
-      if (key.length() > 0) {
-        key.append(',');
-      }
-      key.append(Math.floorDiv(t, bucketWidthMs));
-    }
-    return key.toString();
+    return join(failuresMs.stream().map(t -> Math.floorDiv(t, bucketWidthMs)).toList());
   }
 
   static List<Long> buckets(String key) {
@@ -36,19 +29,10 @@ final class RecentFailures {
 
   /** The key without buckets before {@code oldest}: no window to come reaches them. */
   static String forgetBefore(String key, long oldest) {
-    List<Long> kept = new ArrayList<>();
-    for (long b : buckets(key)) {
-      if (b >= oldest) {
-        kept.add(b);
-      }
-    }
-    StringBuilder out = new StringBuilder();
-    for (long b : kept) {
-      if (out.length() > 0) {
-        out.append(',');
-      }
-      out.append(b);
-    }
-    return out.toString();
+    return join(buckets(key).stream().filter(b -> b >= oldest).toList());
+  }
+
+  private static String join(List<Long> buckets) {
+    return String.join(",", buckets.stream().map(String::valueOf).toList());
   }
 }
