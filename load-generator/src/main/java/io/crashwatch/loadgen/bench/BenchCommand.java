@@ -140,7 +140,8 @@ public final class BenchCommand implements Callable<Integer> {
           log.printf("Detector: %,.0f events/s (%.2f x the ceiling); %,.0f events/s after the first quarter%n",
               detectorRate, detectorRate / ceiling, catchUp.warmEventsPerSec());
           results.put("detectorEventsPerSec", Math.round(detectorRate));
-          results.put("ratio", Math.round(detectorRate / ceiling * 1000) / 1000.0);
+          // Three significant digits, not three decimals: a smoke-sized run's 0.0004 must not read as 0.
+          results.put("ratio", Double.parseDouble(String.format(java.util.Locale.ROOT, "%.3g", detectorRate / ceiling)));
           results.put("detectorWarmEventsPerSec", Math.round(catchUp.warmEventsPerSec()));
           results.put("haltsDuringCatchUp", haltCount.get());
 
