@@ -10,18 +10,22 @@ import io.crashwatch.detector.topology.device.LastSeen;
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
 import io.crashwatch.detector.topology.format.JsonSerde;
+import io.crashwatch.detector.topology.health.DetectorHealth;
+import io.crashwatch.detector.topology.health.DetectorHealthProcessor;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.FleetComponentKey;
 import io.crashwatch.detector.topology.model.FleetEvent;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
+import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.detector.topology.output.CrashRates;
 import io.crashwatch.detector.topology.output.CrashSignatures;
 import io.crashwatch.detector.topology.output.KillSwitchProcessor;
 import io.crashwatch.detector.topology.output.KillSwitchState;
 import io.crashwatch.detector.topology.rejects.InvalidInputHandler;
 import io.crashwatch.detector.topology.rejects.UndecodableInputHandler;
+import io.crashwatch.schemas.SreAlert;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,6 +50,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class DetectorTopology {
   public static final String FLEET_EVENTS = "fleet-events";
   public static final String KILL_SWITCH_INPUTS = "kill-switch-inputs";
+  public static final String DETECTOR_HEALTH = "detector-health";
 
   private DetectorTopology() {
   }
@@ -127,9 +132,16 @@ public final class DetectorTopology {
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(KillSwitchInput.class)).withName(KILL_SWITCH_INPUTS))
         .process(() -> new KillSwitchProcessor(rules, metrics), Named.as("kill-switch-processor"), KillSwitchProcessor.STORE);
 
+    // The detector's health: every device-state task reports to one key, so its alerts fire once per application.
+    KStream<String, SreAlert> health = DeviceStateProcessor.HEALTH.of(device)
+        .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(UntrustedReports.class))
+            .withName(DETECTOR_HEALTH).withNumberOfPartitions(1))
+        .process(() -> new DetectorHealthProcessor(rules), Named.as("detector-health-processor"), DetectorHealthProcessor.STORE);
+
     KillSwitchProcessor.COMMANDS.of(decisions).to(topics.killSwitch.name(), topics.killSwitch.produced());
     KillSwitchProcessor.ALERTS.of(decisions)
         .merge(DeviceStateProcessor.ALERTS.of(device), Named.as("alerts-merge"))
+        .merge(DetectorHealthProcessor.ALERTS.of(health), Named.as("health-alerts-merge"))
         .to(topics.alerts.name(), topics.alerts.produced());
 
     CrashSignatures.count(changes, topics.crashSignatures.valueSerde())
@@ -152,6 +164,8 @@ public final class DetectorTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(FleetStatisticsProcessor.STORE), Serdes.String(), new JsonSerde<>(FleetStatistics.class))
         .withCachingEnabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(DetectorHealthProcessor.STORE), Serdes.String(), new JsonSerde<>(DetectorHealth.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(KillSwitchProcessor.STORE), Serdes.String(), new JsonSerde<>(KillSwitchState.class))
         .withCachingEnabled());

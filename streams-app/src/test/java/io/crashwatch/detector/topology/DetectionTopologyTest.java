@@ -166,6 +166,30 @@ class DetectionTopologyTest {
     assertThat(d.commands()).isEmpty();
   }
 
+  /**
+   * Exposure first: reports naming r41 from control devices never seen on r41 (a broken agent, or
+   * a forger who knows device ids) are no evidence against it — one UNTRUSTED_EVIDENCE alert says so.
+   */
+  @Test
+  void shouldNotHaltOnReportsNamingAVersionTheirDevicesWereNeverSeenOn() {
+    canary("airline-ops", 0);
+
+    for (int k = 0; k < 20; k++) {
+      d.crash(device(canaryDevice(k % 10) + 1 + k / 10), "forged-" + k, d.now(), Map.of("channel-291", "r41"));
+    }
+    d.advance(Duration.ofSeconds(1));
+    for (int k = 0; k < 20; k++) {
+      d.heartbeat(device(canaryDevice(k % 10) + 1 + k / 10)); // sent after the crashes, still on r40
+    }
+    d.advance(Duration.ofSeconds(1));
+
+    assertThat(d.commands()).isEmpty();
+    assertThat(d.alerts()).singleElement().satisfies(a -> {
+      assertThat(a.getKind()).isEqualTo(AlertKind.UNTRUSTED_EVIDENCE);
+      assertThat(a.getStatus()).isEqualTo(AlertStatus.FIRING);
+    });
+  }
+
   @Test
   void shouldHaltOnUncleanRebootsWithoutAnyReport() {
     canary("airline-ops", 0);

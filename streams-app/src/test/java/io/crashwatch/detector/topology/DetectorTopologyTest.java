@@ -85,7 +85,9 @@ class DetectorTopologyTest {
         "crashwatch.crash-reports-source", "validate-crash-reports", "crash-reports-to-devices",
         "crashwatch.operator-commands-source", "validate-operator-commands",
         "device-inputs", "device-state-processor", "device-state", "dark-deadlines", "device-last-seen", "device-inventory",
-        "device-changes", "device-alerts",
+        "device-changes", "device-alerts", "device-health",
+        "detector-health-repartition", "detector-health-processor", "stores: [detector-health]", "detector-health-alerts",
+        "health-alerts-merge",
         "fleet-events-repartition", "fleet-statistics-processor", "stores: [fleet-statistics]",
         "fleet-evidence", "evidence-to-kill-switch", "fleet-to-kill-switch",
         "kill-switch-inputs-repartition", "kill-switch-processor", "stores: [kill-switch-state]",
@@ -105,7 +107,7 @@ class DetectorTopologyTest {
     rawHeartbeats.pipeInput("device-1".getBytes(StandardCharsets.UTF_8),
         "not avro at all".getBytes(StandardCharsets.UTF_8));
     heartbeats.pipeInput("device-2", heartbeat("device-2", NOW), NOW);
-    crashReports.pipeInput("device-2", crash("device-2", "r41"));
+    crashReports.pipeInput("device-2", crash("device-2", "r40"));
 
     assertThat(signatures.readValuesToList()).hasSize(2);
   }
@@ -159,7 +161,7 @@ class DetectorTopologyTest {
     heartbeats.pipeInput("device-3", manyComponents, NOW);
     crashReports.pipeInput("device-4", old, NOW);
     heartbeats.pipeInput("device-5", heartbeat("device-5", NOW), NOW);
-    crashReports.pipeInput("device-5", crash("device-5", "r41"), NOW);
+    crashReports.pipeInput("device-5", crash("device-5", "r40"), NOW);
 
     assertThat(deadLetters.readRecordsToList()).extracting(r -> header(r, "crashwatch.error.reason"))
         .containsExactly("too-long", "invalid-characters", "too-many-components", "too-old");
@@ -216,11 +218,11 @@ class DetectorTopologyTest {
   void shouldCountCrashesPerComponentVersionAndSignature() {
     heartbeats.pipeInput("device-1", heartbeat("device-1", NOW), NOW);
     heartbeats.pipeInput("device-2", heartbeat("device-2", NOW), NOW);
-    crashReports.pipeInput("device-1", crash("device-1", "r41"));
-    crashReports.pipeInput("device-2", crash("device-2", "r41"));
+    crashReports.pipeInput("device-1", crash("device-1", "r40"));
+    crashReports.pipeInput("device-2", crash("device-2", "r40"));
 
     Map<String, SignatureCount> latest = signatures.readKeyValuesToMap();
-    assertThat(latest.get("channel-291/r41/0x50/csagent.sys").getDevices()).isEqualTo(2);
+    assertThat(latest.get("channel-291/r40/0x50/csagent.sys").getDevices()).isEqualTo(2);
     assertThat(latest.get("sensor/7.11.18110/0x50/csagent.sys").getDevices()).isEqualTo(2);
   }
 

@@ -3,6 +3,7 @@ package io.crashwatch.detector.topology.alerts;
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Durations;
 import io.crashwatch.detector.topology.model.Target;
+import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.Evidence;
@@ -18,6 +19,7 @@ import java.util.Map;
  */
 public final class Alerts {
   static final String OUTAGE_ID = "telemetry-outage";
+  static final String UNTRUSTED_ID = "untrusted-evidence";
 
   private Alerts() {
   }
@@ -49,6 +51,26 @@ public final class Alerts {
         + "automatically there. Watch it, or keep devices back as a control.";
     return alert("insufficient-evidence/" + version, AlertKind.INSUFFICIENT_EVIDENCE, Severity.WARNING,
         AlertStatus.FIRING, version, summary, evidence, nowMs, null);
+  }
+
+  /**
+   * Crash reports refused as evidence (from devices never seen heartbeating, or naming a version
+   * the device was not seen on) keep coming: a misbehaving agent, or someone forging evidence.
+   */
+  public static SreAlert untrustedEvidence(UntrustedReports untrusted, long sinceMs) {
+    String summary = untrusted.reports() + " crash reports were not counted as evidence: their devices were never seen"
+        + " heartbeating on the version they name (e.g. device " + untrusted.exampleDevice() + " of fleet "
+        + untrusted.exampleFleet() + ": " + untrusted.exampleReason() + "). Check which agents or clients write the"
+        + " crash-report topic.";
+    return alert(UNTRUSTED_ID, AlertKind.UNTRUSTED_EVIDENCE, Severity.WARNING, AlertStatus.FIRING, null, summary,
+        null, sinceMs, null);
+  }
+
+  public static SreAlert untrustedEvidenceResolved(UntrustedReports untrusted, long sinceMs, long nowMs,
+                                                   java.time.Duration quiet) {
+    return alert(UNTRUSTED_ID, AlertKind.UNTRUSTED_EVIDENCE, Severity.INFO, AlertStatus.RESOLVED, null,
+        "No untrusted crash report for " + Durations.format(quiet) + "; " + untrusted.reports() + " in all were not counted.",
+        null, sinceMs, nowMs);
   }
 
   public static SreAlert telemetryOutage(long silentSinceMs, DetectionRules rules) {

@@ -29,6 +29,21 @@ public final class DeviceState {
     }
   }
 
+  /**
+   * A crash report that names a version this device has not been seen heartbeating on. Exposure
+   * first: it is evidence only once a heartbeat shows the device on that version — which, when the
+   * detector lags, may be processed after the report — and is dropped as untrusted when a heartbeat
+   * sent after the crash still does not.
+   */
+  record HeldReport(long crashedAtMs, String signature, Map<String, String> versions) {
+    HeldReport {
+      versions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(versions)); // one order, so one encoding
+    }
+  }
+
+  /** Reports held per device at most: a device whose reports keep naming versions it never ran is no evidence. */
+  static final int MAX_HELD_REPORTS = 4;
+
   String fleetId;
   /** Whether the device sits in the dark-deadline index (under some deadline, moved lazily). */
   boolean indexed;
@@ -39,6 +54,8 @@ public final class DeviceState {
   final Deque<String> recentReports = new ArrayDeque<>();
   /** Event times of the device's latest failures, any version, newest first (at most DeviceChange.RECENT_FAILURES). */
   List<Long> recentFailures = List.of();
+  /** Crash reports naming a version this device was not yet seen heartbeating on, oldest first: see {@link HeldReport}. */
+  final List<HeldReport> held = new ArrayList<>();
 
   DeviceState(String fleetId) {
     this.fleetId = fleetId;
@@ -60,6 +77,17 @@ public final class DeviceState {
     Map<String, String> versions = new LinkedHashMap<>();
     components.forEach((component, installed) -> versions.put(component, installed.version()));
     return versions;
+  }
+
+  /** Whether the device was seen heartbeating on every one of these versions (the current one or the one before). */
+  boolean exposedTo(Map<String, String> versions) {
+    for (Map.Entry<String, String> v : versions.entrySet()) {
+      Installed installed = components.get(v.getKey());
+      if (installed == null || !(v.getValue().equals(installed.version()) || v.getValue().equals(installed.previous()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Records a first failure on a version; false when this device already failed on it. */
@@ -94,6 +122,6 @@ public final class DeviceState {
   @Override
   public String toString() {
     return "DeviceState{fleet=" + fleetId + ", dark=" + dark
-        + ", components=" + components + ", failedOn=" + failedOn + "}";
+        + ", components=" + components + ", failedOn=" + failedOn + ", held=" + held + "}";
   }
 }

@@ -5,6 +5,7 @@ import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.CrashSignature;
 import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.detector.topology.rejects.InvalidRecordException;
 import io.crashwatch.detector.topology.routing.Child;
 import io.crashwatch.schemas.CrashReport;
@@ -29,13 +30,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * fleet level needs (version applied, failed, went dark, came back), and finds devices that went
  * silent by scanning only those whose deadline is due.
  *
- * <p>Forwards to two children: {@link #CHANGES} and {@link #ALERTS}.
+ * <p>Forwards to three children: {@link #CHANGES}, {@link #ALERTS} and {@link #HEALTH}.
  */
 public final class DeviceStateProcessor implements Processor<String, SpecificRecord, String, Object> {
   /** Changes for the fleet level, keyed by {@link DeviceChange#key()}. */
   public static final Child<DeviceChange> CHANGES = new Child<>("device-changes", DeviceChange.class);
   /** Telemetry outages, keyed by alert id. */
   public static final Child<SreAlert> ALERTS = new Child<>("device-alerts", SreAlert.class);
+  /** This task's tally of crash reports refused as evidence, keyed {@link UntrustedReports#KEY}. */
+  public static final Child<UntrustedReports> HEALTH = new Child<>("device-health", UntrustedReports.class);
   public static final String STATE_STORE = "device-state";
   public static final String DEADLINE_STORE = "dark-deadlines";
   /**
@@ -62,6 +65,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private String task;
   /** Changes forwarded so far: a heartbeat that forwards none and changes nothing else is not written. */
   private long emitted;
+  /** Reports refused as evidence since the last scan. */
+  private UntrustedReports untrusted = UntrustedReports.none();
 
   public DeviceStateProcessor(DetectionRules rules, int maxComponents, InputActivity activity, DetectorMetrics metrics) {
     this.maxComponents = maxComponents;
@@ -137,7 +142,11 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       state.currentVersions().forEach((component, version) ->
           emit(DeviceChange.cameBack(state.fleetId, component, version, deviceId, sentAt)));
     }
-    boolean changed = isNew || !firstSeen.isEmpty() || emitted > emittedBefore;
+    boolean released = release(deviceId, state, sentAt);
+    boolean changed = isNew || !firstSeen.isEmpty() || emitted > emittedBefore || released;
+    if (!state.held.isEmpty()) {
+      lastSeen.put(deviceId, new LastSeen(now, LastSeen.COMPARE_IN_FULL)); // the next heartbeat may decide a held report
+    }
     if (!state.indexed) {
       index(deviceId, now + rules.darkAfter().toMillis());
       state.indexed = true;
@@ -164,8 +173,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private void crash(String deviceId, CrashReport report) {
     DeviceState state = devices.get(deviceId);
     if (state == null) {
-      // Exposure first: a device never seen heartbeating was never seen on any version.
-      metrics.untrustedEvidence();
+      untrusted(report.getFleetId(), deviceId, "never seen heartbeating");
       return;
     }
     if (!state.rememberReport(report.getReportId())) {
@@ -175,8 +183,52 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     String signature = CrashSignature.of(report.getBugcheckCode(), report.getFaultingModule());
     // The agent knows what it ran when it crashed; device state is the fallback when it does not say.
     Map<String, String> versions = report.getComponents() != null ? report.getComponents() : state.versionsAt(crashedAt);
-    fail(deviceId, state, versions, DeviceChange.Failure.CRASH, signature, crashedAt);
+    if (state.exposedTo(versions)) {
+      fail(deviceId, state, versions, DeviceChange.Failure.CRASH, signature, crashedAt);
+    } else {
+      hold(deviceId, state, new DeviceState.HeldReport(crashedAt, signature, versions));
+    }
     devices.put(deviceId, state);
+  }
+
+  /**
+   * Exposure first: a report naming a version the device was not seen heartbeating on waits for a
+   * heartbeat that shows it there — under lag that heartbeat comes after the report — and is refused
+   * when one sent after the crash does not. Its own clock against itself: never one device's against another's.
+   */
+  private void hold(String deviceId, DeviceState state, DeviceState.HeldReport report) {
+    if (state.held.size() == DeviceState.MAX_HELD_REPORTS) {
+      state.held.remove(0);
+      untrusted(state.fleetId, deviceId, "kept naming versions it was not seen on");
+    }
+    state.held.add(report);
+    LastSeen seen = lastSeen.get(deviceId);
+    if (seen != null) {
+      lastSeen.put(deviceId, new LastSeen(seen.atMs(), LastSeen.COMPARE_IN_FULL));
+    }
+  }
+
+  /** Decides the held reports a heartbeat sent at {@code sentAt} can decide; true when any was. */
+  private boolean release(String deviceId, DeviceState state, long sentAt) {
+    boolean decided = false;
+    for (var it = state.held.iterator(); it.hasNext(); ) {
+      DeviceState.HeldReport report = it.next();
+      if (state.exposedTo(report.versions())) {
+        fail(deviceId, state, report.versions(), DeviceChange.Failure.CRASH, report.signature(), report.crashedAtMs());
+      } else if (sentAt >= report.crashedAtMs()) {
+        untrusted(state.fleetId, deviceId, "named " + report.versions() + ", not seen heartbeating on it");
+      } else {
+        continue;
+      }
+      it.remove();
+      decided = true;
+    }
+    return decided;
+  }
+
+  private void untrusted(String fleetId, String deviceId, String reason) {
+    metrics.untrustedEvidence();
+    untrusted = untrusted.plus(1, fleetId, deviceId, reason, context.currentSystemTimeMs());
   }
 
   /** Every failure travels, so the fleet level knows when each device last failed; a report seen twice does not. */
@@ -196,6 +248,10 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private void scan(long now) {
     activity.scanned(task, now);
     inventory.drainAll(this::forward);
+    if (untrusted.reports() > 0) {
+      HEALTH.forward(context, new Record<>(UntrustedReports.KEY, untrusted, now));
+      untrusted = UntrustedReports.none();
+    }
     if (activity.inputSilent(now)) {
       if (activity.startOutage(now)) {
         forwardAlert(Alerts.telemetryOutage(now - rules.inputSilence().toMillis(), rules));

@@ -7,6 +7,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import io.crashwatch.detector.topology.format.StateFormatException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -21,11 +25,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * anything input validation lets through can be stored and read back: format 2 used
  * {@code writeUTF} (at most 64 KB) and one-byte counts (at most 255), and one oversized heartbeat
  * stopped the stream thread for good. Format 4 adds the device's latest failure times, which place it
- * in each rollout test's cohorts and strata. Formats 1 (which also carried a boot id nothing read) to
- * 3 are still read (no failure known), so state written before an upgrade survives it.
+ * in each rollout test's cohorts and strata; format 5 the crash reports held until the device is seen
+ * on the version they name. Formats 1 (which also carried a boot id nothing read) to 4 are still read
+ * (no failure known before 4, none held before 5), so state written before an upgrade survives it.
  */
 public final class DeviceStateSerde implements Serde<DeviceState> {
-  private static final byte FORMAT = 4;
+  private static final byte FORMAT = 5;
+  private static final byte FORMAT_FAILURE_TIMES = 4;
   private static final byte FORMAT_VARINT = 3;
   private static final byte FORMAT_BOUNDED = 2;
   private static final byte FORMAT_WITH_BOOT_ID = 1;
@@ -66,6 +72,16 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
       for (long t : s.recentFailures) {
         out.writeLong(t);
       }
+      writeVarint(s.held.size(), out);
+      for (DeviceState.HeldReport h : s.held) {
+        out.writeLong(h.crashedAtMs());
+        writeString(out, h.signature() == null ? "" : h.signature());
+        writeVarint(h.versions().size(), out);
+        for (var v : h.versions().entrySet()) {
+          writeString(out, v.getKey());
+          writeString(out, v.getValue());
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -101,13 +117,26 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
       for (int i = 0; i < reports; i++) {
         s.recentReports.addLast(r.string());
       }
-      if (format == FORMAT) {
+      if (format >= FORMAT_FAILURE_TIMES) {
         int failures = r.count();
-        java.util.List<Long> times = new java.util.ArrayList<>(failures);
+        List<Long> times = new ArrayList<>(failures);
         for (int i = 0; i < failures; i++) {
           times.add(in.readLong());
         }
-        s.recentFailures = java.util.List.copyOf(times);
+        s.recentFailures = List.copyOf(times);
+      }
+      if (format >= FORMAT) {
+        int held = r.count();
+        for (int i = 0; i < held; i++) {
+          long crashedAt = in.readLong();
+          String signature = r.string();
+          int count = r.count();
+          Map<String, String> versions = new LinkedHashMap<>();
+          for (int j = 0; j < count; j++) {
+            versions.put(r.string(), r.string());
+          }
+          s.held.add(new DeviceState.HeldReport(crashedAt, signature.isEmpty() ? null : signature, versions));
+        }
       }
       return s;
     } catch (IOException | RuntimeException e) {
@@ -155,7 +184,7 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
 
     int count() throws IOException;
 
-    /** Formats 3 and 4: varint lengths and counts. */
+    /** Formats 3 and later: varint lengths and counts. */
     record Varint(DataInputStream in) implements Reader {
       public String string() throws IOException {
         int length = readVarint(in);

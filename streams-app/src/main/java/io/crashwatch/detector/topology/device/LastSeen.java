@@ -11,6 +11,8 @@ import org.apache.kafka.common.serialization.Serde;
  * compared with device state in full.
  */
 public record LastSeen(long atMs, long fingerprint) {
+  /** A fingerprint no heartbeat has, so that the next one is compared with device state in full. */
+  static final long COMPARE_IN_FULL = 0;
 
   public static Serde<LastSeen> serde() {
     return new LongPairSerde<>(LastSeen::atMs, LastSeen::fingerprint, LastSeen::new);
@@ -22,7 +24,7 @@ public record LastSeen(long atMs, long fingerprint) {
     for (Map.Entry<String, String> c : components.entrySet()) {
       h += hash(c.getValue(), hash(c.getKey(), 0xC2B2AE3D27D4EB4FL));
     }
-    return h;
+    return h == COMPARE_IN_FULL ? 1 : h;
   }
 
   /** FNV-1a over the chars, then a 64-bit finaliser so that sums of hashes stay well spread. */

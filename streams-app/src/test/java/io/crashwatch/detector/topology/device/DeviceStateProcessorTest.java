@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.CrashReport;
@@ -105,27 +106,80 @@ class DeviceStateProcessorTest {
   /** Exposure first: a device never seen heartbeating was never seen on any version, so its crash is no evidence. */
   @Test
   void shouldNotCountACrashReportFromADeviceNeverSeenHeartbeating() {
-    CrashReport report = CrashReport.newBuilder().setReportId("report-1").setDeviceId("stranger").setFleetId("airline-ops")
-        .setCrashedAt(Instant.ofEpochMilli(NOW)).setBugcheckCode(0x50).setFaultingModule("csagent.sys").setOsBuild("19045.4651")
-        .setComponents(Map.of("channel-291", "r41")).build();
-
-    processor.process(new Record<>("stranger", report, NOW));
+    processor.process(new Record<>("stranger", crashReport("stranger", "report-1", NOW, "r41"), NOW));
     scan(NOW + 500);
 
     assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).isEmpty();
     assertThat(metrics.registry().get("crashwatch.untrusted.evidence").counter().count()).isEqualTo(1);
+    assertThat(forwarded(context, DeviceStateProcessor.HEALTH)).singleElement()
+        .satisfies(r -> assertThat(r.value().reports()).isEqualTo(1));
+  }
+
+  /**
+   * When the detector lags, a busy heartbeat partition lags more than a quiet crash-report one: the
+   * report of a crash on r41 comes before the heartbeat announcing r41. It waits for it.
+   */
+  @Test
+  void shouldHoldACrashReportNamingAVersionNotYetSeenUntilAHeartbeatShowsTheDeviceOnIt() {
+    heartbeat("device-1", NOW, "r40");
+    scan(NOW + 500);
+    context.resetForwards();
+
+    processor.process(new Record<>("device-1", crashReport("device-1", "report-1", NOW + 2_000, "r41"), NOW + 2_000));
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).as("before the heartbeat showing r41").isEmpty();
+
+    heartbeat("device-1", NOW + 1_000, "r41"); // sent before the crash, processed after its report
+    scan(NOW + 1_500);
+
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES))
+        .extracting(r -> r.value().kind() + " " + r.value().component() + " " + r.value().version() + " " + r.value().atMs())
+        .containsExactly("APPLIED channel-291 r41 " + (NOW + 1_000), "FAILED channel-291 r41 " + (NOW + 2_000));
+    assertThat(forwarded(context, DeviceStateProcessor.HEALTH)).isEmpty();
+  }
+
+  /** Exposure first: a report naming a version the device never heartbeated on is no evidence against it. */
+  @Test
+  void shouldDropACrashReportNamingAVersionTheDeviceWasNeverSeenOn() {
+    heartbeat("device-1", NOW, "r40");
+    scan(NOW + 500);
+    context.resetForwards();
+
+    processor.process(new Record<>("device-1", crashReport("device-1", "report-1", NOW + 2_000, "r41"), NOW + 2_000));
+    heartbeat("device-1", NOW + 3_000, "r40"); // sent after the crash, still on r40: the report is not about this device
+    heartbeat("device-1", NOW + 4_000, "r41"); // a later switch does not make the old report true
+    scan(NOW + 4_500);
+
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).extracting(r -> r.value().kind().name())
+        .containsExactly("APPLIED");
+    assertThat(metrics.registry().get("crashwatch.untrusted.evidence").counter().count()).isEqualTo(1);
+    assertThat(forwarded(context, DeviceStateProcessor.HEALTH)).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo(UntrustedReports.KEY);
+      assertThat(r.value().reports()).isEqualTo(1);
+      assertThat(r.value().exampleDevice()).isEqualTo("device-1");
+      assertThat(r.value().exampleFleet()).isEqualTo("airline-ops");
+    });
+  }
+
+  private static CrashReport crashReport(String deviceId, String reportId, long crashedAt, String channelVersion) {
+    return CrashReport.newBuilder().setReportId(reportId).setDeviceId(deviceId).setFleetId("airline-ops")
+        .setCrashedAt(Instant.ofEpochMilli(crashedAt)).setBugcheckCode(0x50).setFaultingModule("csagent.sys")
+        .setOsBuild("19045.4651").setComponents(Map.of("channel-291", channelVersion)).build();
   }
 
   private void heartbeat(String deviceId) {
     heartbeat(deviceId, NOW);
   }
 
-  private void heartbeat(String deviceId, long sentAt) {
+  private void heartbeat(String deviceId, long sentAt, String channelVersion) {
     SpecificRecord heartbeat = Heartbeat.newBuilder()
         .setDeviceId(deviceId).setFleetId("airline-ops").setSentAt(Instant.ofEpochMilli(sentAt)).setBootId("boot-1")
-        .setUptimeMs(1000).setOsBuild("19045.4651").setComponents(Map.of("sensor", "7.11.18110", "channel-291", "r40"))
+        .setUptimeMs(1000).setOsBuild("19045.4651").setComponents(Map.of("sensor", "7.11.18110", "channel-291", channelVersion))
         .setReason(HeartbeatReason.PERIODIC).build();
     processor.process(new Record<>(deviceId, heartbeat, sentAt));
+  }
+
+  private void heartbeat(String deviceId, long sentAt) {
+    heartbeat(deviceId, sentAt, "r40");
   }
 
   /** Fires the wall-clock scan by hand, as Kafka Streams would every 500 ms. */

@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import io.crashwatch.detector.topology.format.StateFormatException;
 import org.apache.kafka.common.errors.SerializationException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DeviceStateSerdeTest {
@@ -33,20 +34,37 @@ class DeviceStateSerdeTest {
     assertThat(read.recentFailures).containsExactly(1_721_367_500_000L, 1_721_300_000_000L);
   }
 
-  /** Format 3 had no failure times: a device read from it has none known, the rest intact. */
+  /** Format 4 held no reports, format 3 had no failure times either: read with none, the rest intact. */
   @Test
-  void shouldReadThePreviousFormatWithoutFailureTimes() {
+  void shouldReadThePreviousFormatsWithoutHeldReportsOrFailureTimes() {
     DeviceState state = new DeviceState("airline-ops");
     state.components.put("channel-291", new DeviceState.Installed("r41", "r40", 1_721_367_000_000L));
     state.recentFailures = java.util.List.of(1_721_367_500_000L);
-    byte[] format4 = DeviceStateSerde.write(state);
+    byte[] format5 = DeviceStateSerde.write(state);
+    byte[] format4 = java.util.Arrays.copyOf(format5, format5.length - 1); // no count of held reports
+    format4[0] = 4;
     byte[] format3 = java.util.Arrays.copyOf(format4, format4.length - 1 - Long.BYTES); // no count, no time
     format3[0] = 3;
 
-    DeviceState read = DeviceStateSerde.read(format3);
+    DeviceState read4 = DeviceStateSerde.read(format4);
+    DeviceState read3 = DeviceStateSerde.read(format3);
 
-    assertThat(read.components).isEqualTo(state.components);
-    assertThat(read.recentFailures).isEmpty();
+    assertThat(read4.components).isEqualTo(state.components);
+    assertThat(read4.recentFailures).containsExactly(1_721_367_500_000L);
+    assertThat(read4.held).isEmpty();
+    assertThat(read3.components).isEqualTo(state.components);
+    assertThat(read3.recentFailures).isEmpty();
+  }
+
+  @Test
+  void shouldKeepHeldReportsUntilAHeartbeatDecidesThem() {
+    DeviceState state = new DeviceState("airline-ops");
+    state.held.add(new DeviceState.HeldReport(1_721_367_500_000L, "0x50/csagent.sys", Map.of("channel-291", "r41")));
+    state.held.add(new DeviceState.HeldReport(1_721_367_600_000L, null, Map.of("channel-291", "r41", "sensor", "7.11")));
+
+    DeviceState read = DeviceStateSerde.read(DeviceStateSerde.write(state));
+
+    assertThat(read.held).isEqualTo(state.held);
   }
 
   @Test
