@@ -126,6 +126,8 @@ public final class DetectorTopology {
         .mapValues(KillSwitchInput::of, Named.as("evidence-to-kill-switch"))
         .merge(FleetStatisticsProcessor.VERDICTS.of(fleet)
             .mapValues(KillSwitchInput::of, Named.as("verdicts-to-kill-switch")), Named.as("fleet-to-kill-switch"))
+        .merge(FleetStatisticsProcessor.CANNOT_JUDGE.of(fleet)
+            .mapValues(KillSwitchInput::of, Named.as("cannot-judge-to-kill-switch")), Named.as("cannot-judge-merge"))
         .merge(operator
             .selectKey((key, op) -> op.target().versionKey().toString(), Named.as("operator-keyed-by-version"))
             .mapValues(KillSwitchInput::of, Named.as("operator-to-kill-switch")), Named.as("kill-switch-merge"))

@@ -90,6 +90,7 @@ class DetectorTopologyTest {
         "health-alerts-merge",
         "fleet-events-repartition", "fleet-statistics-processor", "stores: [fleet-statistics]",
         "fleet-evidence", "evidence-to-kill-switch", "fleet-to-kill-switch",
+        "fleet-cannot-judge", "cannot-judge-to-kill-switch", "cannot-judge-merge",
         "kill-switch-inputs-repartition", "kill-switch-processor", "stores: [kill-switch-state]",
         "crashwatch.kill-switch-sink", "crashwatch.alerts-sink",
         "crash-signatures-by-version-repartition", "crash-signatures-count", "crash-signatures-store",

@@ -6,6 +6,7 @@ import io.crashwatch.detector.topology.decision.BaselineTest;
 import io.crashwatch.detector.topology.decision.ControlTest;
 import io.crashwatch.detector.topology.format.StateFormat;
 import io.crashwatch.detector.topology.format.Upgradable;
+import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.Verdict;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * Statistics of one component in one fleet: every version's devices, counted by when each last
@@ -41,18 +41,26 @@ public final class FleetStatistics implements Upgradable {
     this.component = component;
   }
 
-  /** Applies a change and returns the verdicts it made possible (at most one per version). */
+  /** Applies a change and returns the verdicts it made possible (at most one per version), and nothing else. */
   List<Verdict> apply(DeviceChange change, DetectionRules rules) {
-    return apply(change, rules, evidence -> { });
+    List<Verdict> verdicts = new ArrayList<>();
+    apply(change, rules, new FleetDecisions() {
+      public void verdict(Verdict verdict) {
+        verdicts.add(verdict);
+      }
+
+      public void cannotJudge(CannotJudge cannotJudge) {
+      }
+
+      public void pooled(PooledEvidence evidence) {
+      }
+    });
+    return verdicts;
   }
 
-  /**
-   * Applies a change, sends each version's new evidence for the pooled global test to {@code pooled}
-   * (at each of its failures, before any verdict), and returns the verdicts it made possible.
-   */
-  List<Verdict> apply(DeviceChange change, DetectionRules rules, Consumer<PooledEvidence> pooled) {
+  /** Applies a change and sends what it decides to {@code out}: verdicts, pooled evidence, cannot-judge. */
+  void apply(DeviceChange change, DetectionRules rules, FleetDecisions out) {
     advanceClock(change.atMs(), rules);
-    List<Verdict> verdicts = new ArrayList<>();
     switch (change.kind()) {
       case APPLIED -> applied(change, rules);
       case CAME_BACK -> {
@@ -61,20 +69,19 @@ public final class FleetStatistics implements Upgradable {
           v.darkNow = Math.max(0, v.darkNow - 1);
         }
       }
-      case FAILED, WENT_DARK -> failed(change, rules, verdicts, pooled);
+      case FAILED, WENT_DARK -> failed(change, rules, out);
     }
-    return verdicts;
   }
 
   /**
    * Operator RESUME: the version's test starts over with fresh cohorts from now on, and withdraws
    * what it had reported to the pooled global test.
    */
-  void resume(String version, DetectionRules rules, Consumer<PooledEvidence> pooled) {
+  void resume(String version, DetectionRules rules, FleetDecisions out) {
     VersionStatistics v = versions.get(version);
     if (v != null) {
       if (v.test != null && v.test.reportedControl != null) {
-        pooled.accept(v.test.report(fleetId, component, version, rules.toleratedRatio(), true));
+        out.pooled(v.test.report(fleetId, component, version, rules.toleratedRatio(), true));
       }
       v.epoch++;
       startTest(version, v, clockMs, rules);
@@ -137,7 +144,7 @@ public final class FleetStatistics implements Upgradable {
     }
   }
 
-  private void failed(DeviceChange change, DetectionRules rules, List<Verdict> verdicts, Consumer<PooledEvidence> pooled) {
+  private void failed(DeviceChange change, DetectionRules rules, FleetDecisions out) {
     long window = rules.baselineWindow().toMillis();
     long width = FleetHistory.bucketWidthMs(window);
     long lastFailure = change.lastFailureMs();
@@ -177,12 +184,8 @@ public final class FleetStatistics implements Upgradable {
       }
       test.baseline.failure();
       count(test, change);
-      pooled.accept(test.report(fleetId, component, name, rules.toleratedRatio(), false));
-      Verdict verdict = Judgement.judge(this, name, versions.get(name), rules, at);
-      if (verdict != null) {
-        test.tripped = !verdict.cannotJudge();
-        verdicts.add(verdict);
-      }
+      out.pooled(test.report(fleetId, component, name, rules.toleratedRatio(), false));
+      Judgement.judge(this, name, versions.get(name), rules, at, out);
     });
   }
 

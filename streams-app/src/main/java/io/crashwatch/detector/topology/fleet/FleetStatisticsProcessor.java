@@ -1,6 +1,7 @@
 package io.crashwatch.detector.topology.fleet;
 
 import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.FleetComponentKey;
 import io.crashwatch.detector.topology.model.FleetEvent;
@@ -18,21 +19,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Fleet statistics, one entry per {@link FleetComponentKey}: applies each change as it comes and
  * forwards a {@link Verdict} the moment a version trips — never at a window's close — its new
- * {@link PooledEvidence} at each of its failures, and a {@link RateSample} per version touched, for
- * the analysts' windows.
+ * {@link PooledEvidence} at each of its failures, a {@link CannotJudge} once per test that cannot
+ * speak, and a {@link RateSample} per version touched, for the analysts' windows.
  */
-public final class FleetStatisticsProcessor implements Processor<String, FleetEvent, String, Object> {
+public final class FleetStatisticsProcessor implements Processor<String, FleetEvent, String, Object>, FleetDecisions {
   public static final String STORE = "fleet-statistics";
   /** Verdicts for the kill switch, keyed by their target's {@link Target#versionKey()}. */
   public static final Child<Verdict> VERDICTS = new Child<>("fleet-verdicts", Verdict.class);
   /** Each version's new evidence for the pooled global test, keyed by its {@link VersionKey}. */
   public static final Child<PooledEvidence> EVIDENCE = new Child<>("fleet-evidence", PooledEvidence.class);
+  /** Fleets that cannot judge a version, keyed by its {@link VersionKey}. */
+  public static final Child<CannotJudge> CANNOT_JUDGE = new Child<>("fleet-cannot-judge", CannotJudge.class);
   /** Samples for the crash-rate windows, keyed by {@link RateSample#key()}. */
   public static final Child<RateSample> RATES = new Child<>("fleet-rates", RateSample.class);
 
   private final DetectionRules rules;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, FleetStatistics> store;
+  /** Timestamp of the record being processed: what its decisions carry. */
+  private long timestamp;
 
   public FleetStatisticsProcessor(DetectionRules rules) {
     this.rules = rules;
@@ -52,15 +57,14 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
       FleetComponentKey key = FleetComponentKey.parse(record.key());
       stats = new FleetStatistics(key.fleetId(), key.component());
     }
+    timestamp = record.timestamp();
     if (event.resumedVersion() != null) {
-      stats.resume(event.resumedVersion(), rules, evidence -> pooled(evidence, record.timestamp()));
+      stats.resume(event.resumedVersion(), rules, this);
     } else if (event.announcedVersion() != null) {
       stats.announce(event.announcedVersion(), event.announcedAtMs(), rules);
     } else {
       DeviceChange change = event.change();
-      for (Verdict verdict : stats.apply(change, rules, evidence -> pooled(evidence, record.timestamp()))) {
-        VERDICTS.forward(context, new Record<>(verdict.target().versionKey().toString(), verdict, record.timestamp()));
-      }
+      stats.apply(change, rules, this);
       sample(stats, change.version(), change.firstFailure() ? change.failure().name() : null, record.timestamp());
       if (change.previous() != null) {
         sample(stats, change.previous(), null, record.timestamp());
@@ -69,7 +73,18 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
     store.put(record.key(), stats);
   }
 
-  private void pooled(PooledEvidence evidence, long timestamp) {
+  @Override
+  public void verdict(Verdict verdict) {
+    VERDICTS.forward(context, new Record<>(verdict.target().versionKey().toString(), verdict, timestamp));
+  }
+
+  @Override
+  public void cannotJudge(CannotJudge cannotJudge) {
+    CANNOT_JUDGE.forward(context, new Record<>(cannotJudge.target().versionKey().toString(), cannotJudge, timestamp));
+  }
+
+  @Override
+  public void pooled(PooledEvidence evidence) {
     String key = new VersionKey(evidence.component(), evidence.version()).toString();
     EVIDENCE.forward(context, new Record<>(key, evidence, timestamp));
   }

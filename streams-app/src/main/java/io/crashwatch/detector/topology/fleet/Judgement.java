@@ -2,6 +2,7 @@ package io.crashwatch.detector.topology.fleet;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.decision.ControlTest;
+import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.EvidenceData;
 import io.crashwatch.detector.topology.model.Verdict;
 
@@ -18,11 +19,12 @@ final class Judgement {
   private Judgement() {
   }
 
-  /** A verdict when the version trips now, or the first time it cannot be judged; else null. */
-  static Verdict judge(FleetStatistics fleet, String version, VersionStatistics v, DetectionRules rules, long atMs) {
+  /** Sends a verdict when the version trips now, or says the first time that it cannot be judged. */
+  static void judge(FleetStatistics fleet, String version, VersionStatistics v, DetectionRules rules, long atMs,
+                    FleetDecisions out) {
     RolloutTest test = v.test;
     if (test.failedDevices < rules.minDevices()) {
-      return null;
+      return;
     }
     double threshold = 2 / rules.alpha();
     double r = rules.toleratedRatio();
@@ -32,31 +34,34 @@ final class Judgement {
       statistic = ControlTest.restore(r, test.logControl).statistic();
     } else if (test.baseline.canReach(r, fleet.devices(), rules.heartbeatInterval().toMillis() / 3_600_000.0, threshold)) {
       statistic = test.baseline.statistic(r);
-    } else if (!test.cannotJudge) {
-      test.cannotJudge = true; // too little history for the baseline to ever speak: said once per test
-      return verdict(fleet, version, v, Verdict.CANNOT_JUDGE, false, 0, threshold, atMs);
     } else {
-      return null;
+      if (!test.cannotJudge) {
+        test.cannotJudge = true; // too little history for the baseline to ever speak: said once per test
+        out.cannotJudge(new CannotJudge(fleet.fleetId, fleet.component, version,
+            evidence(fleet, v, false, 0, threshold), atMs));
+      }
+      return;
     }
     if (statistic < threshold) {
-      return null;
+      return;
     }
     String reason = test.darkDevices > test.crashedDevices + test.uncleanReboots ? "DEVICES_DARK" : "CRASH_SPIKE";
-    return verdict(fleet, version, v, reason, withControl, statistic, threshold, atMs);
+    test.tripped = true;
+    out.verdict(new Verdict(fleet.fleetId, fleet.component, version, reason, v.epoch,
+        evidence(fleet, v, withControl, statistic, threshold), atMs));
   }
 
-  private static Verdict verdict(FleetStatistics fleet, String version, VersionStatistics v, String reason,
-                                 boolean withControl, double statistic, double threshold, long atMs) {
+  private static EvidenceData evidence(FleetStatistics fleet, VersionStatistics v, boolean withControl,
+                                       double statistic, double threshold) {
     RolloutTest test = v.test;
     double failureRate = rate(test.failedDevices, test.exposureHours());
     double comparisonRate = withControl
         ? rate(test.controlFailures, test.controlHours)
         : rate(test.baseline.historyFailures, test.baseline.historyHours);
-    EvidenceData evidence = new EvidenceData(v.exposed, test.failedDevices, test.crashedDevices, test.darkDevices,
+    return new EvidenceData(v.exposed, test.failedDevices, test.crashedDevices, test.darkDevices,
         test.uncleanReboots, failureRate, withControl ? "CONTROL" : "BASELINE", fleet.devices() - v.exposed,
         comparisonRate, comparisonRate > 0 ? failureRate / comparisonRate : 0, statistic, threshold,
         test.topSignature(), test.firstFailureMs);
-    return new Verdict(fleet.fleetId, fleet.component, version, reason, v.epoch, evidence, atMs);
   }
 
   static boolean controlInforms(RolloutTest test, DetectionRules rules) {

@@ -6,6 +6,7 @@ import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.decision.BaselineTest;
 import io.crashwatch.detector.topology.decision.Grid;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
 import io.crashwatch.detector.topology.model.PooledEvidence;
@@ -68,6 +69,8 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
       verdict(state, input.verdict());
     } else if (input.evidence() != null) {
       pooled(state, input.evidence());
+    } else if (input.cannotJudge() != null) {
+      cannotJudge(state, input.cannotJudge());
     } else {
       operator(state, input.operator());
     }
@@ -75,10 +78,6 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   }
 
   private void verdict(KillSwitchState state, Verdict verdict) {
-    if (verdict.cannotJudge()) {
-      cannotJudge(state, verdict);
-      return;
-    }
     Target fleet = verdict.target();
     Evidence evidence = Commands.evidence(verdict.evidence(), rules);
     halt(state, fleet, HaltReason.valueOf(verdict.reason()), evidence, null, null);
@@ -125,17 +124,17 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
    * One INSUFFICIENT_EVIDENCE alert per version, whatever the number of fleets: sent for the first
    * fleet and again each time their count doubles, never a storm when a thousand fleets push it.
    */
-  private void cannotJudge(KillSwitchState state, Verdict verdict) {
-    if (!state.cannotJudgeFleets.add(verdict.fleetId())) {
+  private void cannotJudge(KillSwitchState state, CannotJudge cannotJudge) {
+    if (!state.cannotJudgeFleets.add(cannotJudge.fleetId())) {
       return;
     }
     int fleets = state.cannotJudgeFleets.size();
     if (Integer.bitCount(fleets) == 1) {
-      Target target = Target.global(verdict.component(), verdict.version());
-      SreAlert alert = Alerts.cannotJudge(target, fleets, verdict.fleetId(), Commands.evidence(verdict.evidence(), rules),
-          rules, context.currentSystemTimeMs());
+      Target target = Target.global(cannotJudge.component(), cannotJudge.version());
+      SreAlert alert = Alerts.cannotJudge(target, fleets, cannotJudge.fleetId(),
+          Commands.evidence(cannotJudge.evidence(), rules), rules, context.currentSystemTimeMs());
       forward(ALERTS, alert.getAlertId(), alert);
-      LOG.warn("cannot judge {} in {} fleet(s), e.g. {}: too little history", target, fleets, verdict.fleetId());
+      LOG.warn("cannot judge {} in {} fleet(s), e.g. {}: too little history", target, fleets, cannotJudge.fleetId());
     }
   }
 

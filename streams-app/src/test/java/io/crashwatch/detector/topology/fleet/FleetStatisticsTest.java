@@ -24,7 +24,7 @@ class FleetStatisticsTest {
   private final FleetStatistics stats = new FleetStatistics(FLEET, COMPONENT);
   private final Map<String, List<Long>> failures = new HashMap<>();
   private final Map<String, String> running = new HashMap<>();
-  private final List<PooledEvidence> reports = new ArrayList<>();
+  private final CollectedDecisions decisions = new CollectedDecisions();
 
   FleetStatisticsTest() {
     stats.apply(DeviceChange.firstSeen(FLEET, COMPONENT, "r40", 10, T0), rules);
@@ -94,27 +94,21 @@ class FleetStatisticsTest {
   /** A whole-fleet push right after the detector first saw the fleet: nothing to compare with, said once. */
   @Test
   void shouldSayOnceThatAPushWithoutControlOrHistoryCannotBeJudged() {
-    List<String> reasons = new java.util.ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      reasons.addAll(applyAndCollect("d" + i, "r41", T0));
+      apply("d" + i, "r41", T0);
     }
     for (int i = 0; i < 10; i++) {
       stats.apply(DeviceChange.failed(FLEET, COMPONENT, "r41", "r41", "d" + i, Failure.CRASH, true, null, List.of(),
-          T0 + 60_000), rules).forEach(v -> reasons.add(v.reason()));
+          T0 + 60_000), rules, decisions);
     }
 
-    assertThat(reasons).containsExactly("CANNOT_JUDGE");
+    assertThat(decisions.verdicts).isEmpty();
+    assertThat(decisions.cannotJudge).singleElement().satisfies(c -> assertThat(c.target().toString())
+        .isEqualTo(FLEET + "/" + COMPONENT + "/r41"));
     assertThat(test("r41").cannotJudge).isTrue();
     assertThat(test("r41").tripped).isFalse();
   }
 
-  private List<String> applyAndCollect(String device, String version, long at) {
-    List<String> reasons = new java.util.ArrayList<>();
-    stats.apply(DeviceChange.applied(FLEET, COMPONENT, version, running.get(device), false, device, recent(device), at),
-        rules).forEach(v -> reasons.add(v.reason()));
-    running.put(device, version);
-    return reasons;
-  }
 
   /** The reports to the pooled global test add up to the fleet's own test, and a RESUME withdraws them. */
   @Test
@@ -126,16 +120,16 @@ class FleetStatisticsTest {
     fail("d6", T0 + 4 * HOUR);
     fail("d1", T0 + 5 * HOUR);
 
-    assertThat(reports).as("one per candidate failure").hasSize(2);
+    assertThat(decisions.pooled).as("one per candidate failure").hasSize(2);
     double[] control = ControlTest.restore(rules.toleratedRatio(), test("r41").logControl).logs();
-    assertThat(sum(reports, PooledEvidence::control)).containsExactly(control, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(sum(reports, PooledEvidence::baseline))
+    assertThat(sum(decisions.pooled, PooledEvidence::control)).containsExactly(control, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(sum(decisions.pooled, PooledEvidence::baseline))
         .containsExactly(test("r41").baseline.logs(rules.toleratedRatio()), org.assertj.core.data.Offset.offset(1e-9));
 
-    stats.resume("r41", rules, reports::add);
+    stats.resume("r41", rules, decisions);
 
-    assertThat(java.util.Arrays.stream(sum(reports, PooledEvidence::control)).map(Math::abs).max().orElseThrow()).isLessThan(1e-9);
-    assertThat(java.util.Arrays.stream(sum(reports, PooledEvidence::baseline)).map(Math::abs).max().orElseThrow()).isLessThan(1e-9);
+    assertThat(java.util.Arrays.stream(sum(decisions.pooled, PooledEvidence::control)).map(Math::abs).max().orElseThrow()).isLessThan(1e-9);
+    assertThat(java.util.Arrays.stream(sum(decisions.pooled, PooledEvidence::baseline)).map(Math::abs).max().orElseThrow()).isLessThan(1e-9);
   }
 
   private static double[] sum(List<PooledEvidence> reports, java.util.function.Function<PooledEvidence, List<Double>> part) {
@@ -163,7 +157,7 @@ class FleetStatisticsTest {
 
   private void failOn(String device, String version, long at) {
     stats.apply(DeviceChange.failed(FLEET, COMPONENT, version, running.get(device), device, Failure.CRASH, true, null,
-        recent(device), at), rules, reports::add);
+        recent(device), at), rules, decisions);
     failures.put(device, DeviceChange.withFailure(recent(device), at));
   }
 

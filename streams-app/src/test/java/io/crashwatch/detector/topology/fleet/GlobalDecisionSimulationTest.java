@@ -85,9 +85,10 @@ class GlobalDecisionSimulationTest {
     int seen = 0;
     for (DeviceChange change : changes) {
       context.setCurrentSystemTimeMs(change.atMs());
-      var verdicts = fleets.get(change.fleetId()).apply(change, rules,
-          evidence -> killSwitch.process(new Record<>(key, KillSwitchInput.of(evidence), change.atMs())));
-      verdicts.forEach(v -> killSwitch.process(new Record<>(key, KillSwitchInput.of(v), change.atMs())));
+      CollectedDecisions decided = new CollectedDecisions();
+      fleets.get(change.fleetId()).apply(change, rules, decided); // evidence first, as the processor forwards it
+      decided.pooled.forEach(e -> killSwitch.process(new Record<>(key, KillSwitchInput.of(e), change.atMs())));
+      decided.verdicts.forEach(v -> killSwitch.process(new Record<>(key, KillSwitchInput.of(v), change.atMs())));
       if (context.forwarded().size() != seen) { // a command or an alert: was it the global HALT?
         seen = context.forwarded().size();
         if (forwarded(context, KillSwitchProcessor.COMMANDS).stream()

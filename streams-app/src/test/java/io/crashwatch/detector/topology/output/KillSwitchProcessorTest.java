@@ -9,6 +9,7 @@ import io.crashwatch.detector.topology.decision.BaselineTest;
 import io.crashwatch.detector.topology.decision.Grid;
 import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.EvidenceData;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
@@ -99,8 +100,8 @@ class KillSwitchProcessorTest {
   void shouldAggregateCannotJudgeIntoOneAlertPerVersionAndNeverHalt() {
     EvidenceData evidence = new EvidenceData(1000, 5, 5, 0, 0, 0.5, "BASELINE", 0, 0, 0, 0, 2000, null, T);
     for (int i = 0; i < 1000; i++) {
-      process(KillSwitchInput.of(new Verdict("fleet-" + i, "channel-291", "r41", Verdict.CANNOT_JUDGE, 0, evidence, T)));
-      process(KillSwitchInput.of(new Verdict("fleet-" + i, "channel-291", "r41", Verdict.CANNOT_JUDGE, 0, evidence, T)));
+      process(KillSwitchInput.of(new CannotJudge("fleet-" + i, "channel-291", "r41", evidence, T)));
+      process(KillSwitchInput.of(new CannotJudge("fleet-" + i, "channel-291", "r41", evidence, T)));
     }
 
     assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).isEmpty();

@@ -1,0 +1,17 @@
+package io.crashwatch.detector.topology.fleet;
+
+import io.crashwatch.detector.topology.model.CannotJudge;
+import io.crashwatch.detector.topology.model.PooledEvidence;
+import io.crashwatch.detector.topology.model.Verdict;
+
+/** What fleet statistics decide while applying a change, each kind to its own method (and child). */
+public interface FleetDecisions {
+  /** A version tripped. */
+  void verdict(Verdict verdict);
+
+  /** A version cannot be judged in this fleet: said once per test. */
+  void cannotJudge(CannotJudge cannotJudge);
+
+  /** A version's new evidence for the pooled global test, at each of its failures, before any verdict. */
+  void pooled(PooledEvidence evidence);
+}

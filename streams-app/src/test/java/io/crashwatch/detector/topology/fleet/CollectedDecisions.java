@@ -1,0 +1,29 @@
+package io.crashwatch.detector.topology.fleet;
+
+import io.crashwatch.detector.topology.model.CannotJudge;
+import io.crashwatch.detector.topology.model.PooledEvidence;
+import io.crashwatch.detector.topology.model.Verdict;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything fleet statistics decided, kind by kind, in order. */
+final class CollectedDecisions implements FleetDecisions {
+  final List<Verdict> verdicts = new ArrayList<>();
+  final List<CannotJudge> cannotJudge = new ArrayList<>();
+  final List<PooledEvidence> pooled = new ArrayList<>();
+
+  @Override
+  public void verdict(Verdict verdict) {
+    verdicts.add(verdict);
+  }
+
+  @Override
+  public void cannotJudge(CannotJudge notice) {
+    cannotJudge.add(notice);
+  }
+
+  @Override
+  public void pooled(PooledEvidence evidence) {
+    pooled.add(evidence);
+  }
+}
