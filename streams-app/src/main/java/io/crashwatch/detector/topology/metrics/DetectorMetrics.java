@@ -34,7 +34,7 @@ public final class DetectorMetrics {
     this.darkDevices = Counter.builder("crashwatch.dark.devices")
         .description("Devices declared dark: silent for dark-after on a caught-up partition").register(registry);
     this.untrustedEvidence = Counter.builder("crashwatch.untrusted.evidence")
-        .description("Crash reports from devices never seen heartbeating: not evidence against any version")
+        .description("Crash reports refused as evidence: their device was never seen heartbeating on the version they name")
         .register(registry);
     this.decisionLatency = Timer.builder("crashwatch.decision.latency")
         .description("From the event time of the failure that tipped a test to the HALT command")

@@ -7,7 +7,6 @@ import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.DeviceChange.Failure;
 import io.crashwatch.detector.topology.decision.ControlTest;
 import io.crashwatch.detector.topology.model.PooledEvidence;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
