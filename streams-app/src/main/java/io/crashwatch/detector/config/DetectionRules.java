@@ -9,6 +9,8 @@ import java.util.Map;
  *
  * @param heartbeatInterval how often agents send a PERIODIC heartbeat
  * @param darkAfter         silence after which a device counts as dark (wall clock)
+ * @param darkWindow        on the baseline path, dark is evidence against a version only when the device
+ *                          fell silent within this long of applying it or booting on it
  * @param minDevices        distinct failed devices a version needs before it can trip
  * @param toleratedRatio    how many times its control's failure rate a version may show
  * @param alpha             false-halt probability the sequential test allows (it rejects at 1/alpha)
@@ -21,6 +23,7 @@ import java.util.Map;
 public record DetectionRules(
     Duration heartbeatInterval,
     Duration darkAfter,
+    Duration darkWindow,
     int minDevices,
     double toleratedRatio,
     double alpha,
@@ -32,6 +35,7 @@ public record DetectionRules(
 
   public static final String HEARTBEAT_INTERVAL = "heartbeat-interval";
   public static final String DARK_AFTER = "dark-after";
+  public static final String DARK_WINDOW = "dark-window";
   public static final String MIN_DEVICES = "min-devices";
   public static final String TOLERATED_RATIO = "tolerated-ratio";
   public static final String ALPHA = "alpha";
@@ -43,6 +47,8 @@ public record DetectionRules(
 
   static final Setting<Duration> HEARTBEAT_INTERVAL_SETTING = Setting.duration(HEARTBEAT_INTERVAL, "agents' heartbeat period");
   static final Setting<Duration> DARK_AFTER_SETTING = Setting.duration(DARK_AFTER, "silence that makes a device dark");
+  static final Setting<Duration> DARK_WINDOW_SETTING = Setting.duration(DARK_WINDOW,
+      "how soon after applying a version or booting on it silence is evidence against it without a control");
   static final Setting<Integer> MIN_DEVICES_SETTING = Setting.atLeast(MIN_DEVICES, 1, "failed devices needed to trip");
   static final Setting<Double> TOLERATED_RATIO_SETTING = Setting.atLeast(TOLERATED_RATIO, 1.0, "tolerated failure-rate ratio");
   static final Setting<Double> ALPHA_SETTING = Setting.between(ALPHA, 0.0, 1.0, "false-halt probability");
@@ -52,7 +58,7 @@ public record DetectionRules(
   static final Setting<Duration> BASELINE_WINDOW_SETTING = Setting.duration(BASELINE_WINDOW, "history a rollout without a control is compared with");
   static final Setting<Mode> MODE_SETTING = Setting.oneOf(MODE, Mode.class, "ENFORCE or SHADOW");
 
-  static final java.util.List<Setting<?>> ALL = java.util.List.of(HEARTBEAT_INTERVAL_SETTING, DARK_AFTER_SETTING,
+  static final java.util.List<Setting<?>> ALL = java.util.List.of(HEARTBEAT_INTERVAL_SETTING, DARK_AFTER_SETTING, DARK_WINDOW_SETTING,
       MIN_DEVICES_SETTING, TOLERATED_RATIO_SETTING, ALPHA_SETTING, ESCALATE_FLEETS_SETTING, INPUT_SILENCE_SETTING,
       MAX_CLOCK_SKEW_SETTING, BASELINE_WINDOW_SETTING, MODE_SETTING);
 
@@ -65,6 +71,11 @@ public record DetectionRules(
     Duration interval = HEARTBEAT_INTERVAL_SETTING.read(values, Duration.ofSeconds(60));
     Duration darkAfter = DARK_AFTER_SETTING.read(values, interval.multipliedBy(3));
     Duration inputSilence = INPUT_SILENCE_SETTING.read(values, interval.multipliedBy(2));
+    Duration darkWindow = DARK_WINDOW_SETTING.read(values, interval.multipliedBy(10));
+    if (darkWindow.compareTo(interval) < 0) {
+      throw new org.apache.kafka.common.config.ConfigException(DARK_WINDOW, Durations.format(darkWindow),
+          "must be at least " + HEARTBEAT_INTERVAL + " (" + Durations.format(interval) + ")");
+    }
     if (darkAfter.compareTo(interval) <= 0) {
       throw new org.apache.kafka.common.config.ConfigException(DARK_AFTER, Durations.format(darkAfter),
           "must be longer than " + HEARTBEAT_INTERVAL + " (" + Durations.format(interval)
@@ -74,7 +85,7 @@ public record DetectionRules(
       throw new org.apache.kafka.common.config.ConfigException(INPUT_SILENCE, Durations.format(inputSilence),
           "must be at least " + HEARTBEAT_INTERVAL + " (" + Durations.format(interval) + ")");
     }
-    return new DetectionRules(interval, darkAfter,
+    return new DetectionRules(interval, darkAfter, darkWindow,
         MIN_DEVICES_SETTING.read(values, 5),
         TOLERATED_RATIO_SETTING.read(values, 2.0),
         ALPHA_SETTING.read(values, 0.001),
@@ -90,6 +101,7 @@ public record DetectionRules(
     Map<String, String> m = new LinkedHashMap<>();
     m.put(HEARTBEAT_INTERVAL, Durations.format(heartbeatInterval));
     m.put(DARK_AFTER, Durations.format(darkAfter));
+    m.put(DARK_WINDOW, Durations.format(darkWindow));
     m.put(MIN_DEVICES, Integer.toString(minDevices));
     m.put(TOLERATED_RATIO, Double.toString(toleratedRatio));
     m.put(ALPHA, Double.toString(alpha));

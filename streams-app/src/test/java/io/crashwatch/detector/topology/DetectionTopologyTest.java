@@ -226,6 +226,55 @@ class DetectionTopologyTest {
     assertThat(d.meters.get("crashwatch.dark.devices").counter().count()).isEqualTo(10);
   }
 
+  /**
+   * A finished whole-fleet push leaves no control. An outage half an hour later darkens 30 % of the
+   * fleet: devices heard from long after they switched, whose silence could be anything — no
+   * evidence against the version on the baseline path.
+   */
+  @Test
+  void shouldNotHaltAFinishedPushOnSilenceLongAfterIt() {
+    d.fleet("airline-ops", 0, 200);
+    minutes(60, i -> true); // an hour of history
+    for (int i = 0; i < 200; i++) {
+      d.update(device(i), "channel-291", "r41");
+    }
+    minutes(15, i -> true); // longer than dark-window after the push
+
+    minutes(10, i -> i >= 60); // 60 devices go silent
+
+    assertThat(d.meters.get("crashwatch.dark.devices").counter().count()).isEqualTo(60);
+    assertThat(d.commands()).isEmpty();
+  }
+
+  /** The same push, but the devices fall silent right after applying it: a boot loop, the version's own failure. */
+  @Test
+  void shouldHaltABootLoopRightAfterAWholeFleetPushWithoutControl() {
+    d.fleet("airline-ops", 0, 200);
+    minutes(60, i -> true);
+    for (int i = 0; i < 200; i++) {
+      d.update(device(i), "channel-291", "r41");
+    }
+
+    minutes(10, i -> i >= 60);
+
+    assertThat(d.commands()).singleElement().satisfies(c -> {
+      assertThat(c.getReason()).isEqualTo(HaltReason.DEVICES_DARK);
+      assertThat(c.getEvidence().getComparison()).isEqualTo(Comparison.BASELINE);
+    });
+  }
+
+  /** {@code count} minutes go by; the devices {@code alive} says send their heartbeat each minute. */
+  private void minutes(int count, java.util.function.IntPredicate alive) {
+    for (int minute = 0; minute < count; minute++) {
+      d.advance(INTERVAL);
+      for (int i = 0; i < 200; i++) {
+        if (alive.test(i)) {
+          d.heartbeat(device(i));
+        }
+      }
+    }
+  }
+
   @Test
   void shouldDeclareNobodyDarkWhileLagging() {
     canary("airline-ops", 0);

@@ -48,6 +48,8 @@ public final class DeviceState {
   /** Whether the device sits in the dark-deadline index (under some deadline, moved lazily). */
   boolean indexed;
   boolean dark;
+  /** Sent a SHUTDOWN heartbeat (a clean shutdown or sleep notice) and not heard from since: never dark. */
+  boolean asleep;
   final Map<String, Installed> components = new LinkedHashMap<>();
   /** {@code component=version} pairs this device has already failed on. */
   final Set<String> failedOn = new HashSet<>();
@@ -121,7 +123,7 @@ public final class DeviceState {
 
   @Override
   public String toString() {
-    return "DeviceState{fleet=" + fleetId + ", dark=" + dark
+    return "DeviceState{fleet=" + fleetId + ", dark=" + dark + ", asleep=" + asleep
         + ", components=" + components + ", failedOn=" + failedOn + ", held=" + held + "}";
   }
 }

@@ -102,22 +102,24 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     activity.heartbeat(task, sentAt, now);
     long fingerprint = LastSeen.fingerprint(hb.getBootId(), hb.getComponents());
     LastSeen seen = lastSeen.get(deviceId);
-    boolean uncleanBoot = hb.getReason() == HeartbeatReason.BOOT && hb.getPreviousShutdownUnclean();
-    if (seen != null && seen.fingerprint() == fingerprint && !uncleanBoot) {
-      lastSeen.put(deviceId, new LastSeen(now, fingerprint));
+    boolean boot = hb.getReason() == HeartbeatReason.BOOT;
+    boolean uncleanBoot = boot && hb.getPreviousShutdownUnclean();
+    boolean shutdown = hb.getReason() == HeartbeatReason.SHUTDOWN;
+    if (seen != null && seen.fingerprint() == fingerprint && !uncleanBoot && !shutdown) {
+      lastSeen.put(deviceId, seen.heardAgain(now, fingerprint, sentAt, rules.darkWindow().toMillis()));
       return; // same boot, same versions, not dark: device state would not change
     }
     DeviceState known = devices.get(deviceId);
     boolean isNew = known == null;
     DeviceState state = isNew ? new DeviceState(hb.getFleetId()) : known;
     refuseUnboundedGrowth(state, hb);
-    lastSeen.put(deviceId, new LastSeen(now, fingerprint));
     long emittedBefore = emitted;
     SortedMap<String, String> firstSeen = new TreeMap<>();
     // An unclean reboot failed the versions the device ran before this boot.
     if (!isNew && uncleanBoot) {
-      fail(deviceId, state, state.versionsAt(sentAt), DeviceChange.Failure.UNCLEAN_REBOOT, null, sentAt);
+      fail(deviceId, state, state.versionsAt(sentAt), DeviceChange.Failure.UNCLEAN_REBOOT, null, sentAt, true);
     }
+    boolean switched = false;
     for (Map.Entry<String, String> c : hb.getComponents().entrySet()) {
       DeviceState.Installed installed = state.components.get(c.getKey());
       if (installed == null) {
@@ -129,13 +131,14 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
         emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), installed.version(), failedBefore, deviceId,
             state.recentFailures, sentAt));
         state.pruneFailures();
+        switched = true;
       }
     }
     if (!firstSeen.isEmpty()) {
       inventory.add(state.fleetId, firstSeen, sentAt);
     }
     if (isNew && uncleanBoot) {
-      fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.UNCLEAN_REBOOT, null, sentAt);
+      fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.UNCLEAN_REBOOT, null, sentAt, true);
     }
     if (state.dark) {
       state.dark = false;
@@ -143,11 +146,10 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
           emit(DeviceChange.cameBack(state.fleetId, component, version, deviceId, sentAt)));
     }
     boolean released = release(deviceId, state, sentAt);
-    boolean changed = isNew || !firstSeen.isEmpty() || emitted > emittedBefore || released;
-    if (!state.held.isEmpty()) {
-      lastSeen.put(deviceId, new LastSeen(now, LastSeen.COMPARE_IN_FULL)); // the next heartbeat may decide a held report
-    }
-    if (!state.indexed) {
+    boolean woke = state.asleep && !shutdown;
+    boolean changed = isNew || !firstSeen.isEmpty() || emitted > emittedBefore || released || state.asleep != shutdown;
+    state.asleep = shutdown; // a clean shutdown or sleep notice: its silence is no failure
+    if (!state.indexed || woke) {
       index(deviceId, now + rules.darkAfter().toMillis());
       state.indexed = true;
       changed = true;
@@ -155,6 +157,11 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     if (changed) {
       devices.put(deviceId, state); // most heartbeats change nothing: no write, no changelog record
     }
+    LastSeen next = switched || boot ? new LastSeen(now, fingerprint, sentAt)
+        : seen == null ? new LastSeen(now, fingerprint, LastSeen.SETTLED)
+        : seen.heardAgain(now, fingerprint, sentAt, rules.darkWindow().toMillis());
+    // A held report may be decided, a sleeper wakes: the next heartbeat reads device state even if it says the same.
+    lastSeen.put(deviceId, state.held.isEmpty() && !state.asleep ? next : next.comparedInFull());
   }
 
   /**
@@ -184,7 +191,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     // The agent knows what it ran when it crashed; device state is the fallback when it does not say.
     Map<String, String> versions = report.getComponents() != null ? report.getComponents() : state.versionsAt(crashedAt);
     if (state.exposedTo(versions)) {
-      fail(deviceId, state, versions, DeviceChange.Failure.CRASH, signature, crashedAt);
+      fail(deviceId, state, versions, DeviceChange.Failure.CRASH, signature, crashedAt, true);
     } else {
       hold(deviceId, state, new DeviceState.HeldReport(crashedAt, signature, versions));
     }
@@ -204,7 +211,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     state.held.add(report);
     LastSeen seen = lastSeen.get(deviceId);
     if (seen != null) {
-      lastSeen.put(deviceId, new LastSeen(seen.atMs(), LastSeen.COMPARE_IN_FULL));
+      lastSeen.put(deviceId, seen.comparedInFull());
     }
   }
 
@@ -214,7 +221,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     for (var it = state.held.iterator(); it.hasNext(); ) {
       DeviceState.HeldReport report = it.next();
       if (state.exposedTo(report.versions())) {
-        fail(deviceId, state, report.versions(), DeviceChange.Failure.CRASH, report.signature(), report.crashedAtMs());
+        fail(deviceId, state, report.versions(), DeviceChange.Failure.CRASH, report.signature(), report.crashedAtMs(), true);
       } else if (sentAt >= report.crashedAtMs()) {
         untrusted(state.fleetId, deviceId, "named " + report.versions() + ", not seen heartbeating on it");
       } else {
@@ -231,15 +238,19 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     untrusted = untrusted.plus(1, fleetId, deviceId, reason, context.currentSystemTimeMs());
   }
 
-  /** Every failure travels, so the fleet level knows when each device last failed; a report seen twice does not. */
+  /**
+   * Every failure travels, so the fleet level knows when each device last failed; a report seen twice
+   * does not. {@code specific}: the failure is the version's own (a crash, an unclean reboot, or
+   * silence soon after a switch or boot), not silence that could be anything.
+   */
   private void fail(String deviceId, DeviceState state, Map<String, String> versions, DeviceChange.Failure failure,
-           String signature, long atMs) {
+           String signature, long atMs, boolean specific) {
     versions.forEach((component, version) -> {
       DeviceState.Installed installed = state.components.get(component);
       String current = installed == null ? version : installed.version();
       boolean first = state.markFailed(component, version);
       emit(DeviceChange.failed(state.fleetId, component, version, current, deviceId, failure, first, signature,
-          state.recentFailures, atMs));
+          state.recentFailures, atMs, specific));
     });
     state.recentFailures = DeviceChange.withFailure(state.recentFailures, atMs);
   }
@@ -272,8 +283,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
         deadlines.delete(entry.key);
         String deviceId = entry.value;
         DeviceState state = devices.get(deviceId);
-        if (state == null || state.dark) {
-          continue;
+        if (state == null || state.dark || state.asleep) {
+          continue; // a sleeper is indexed again when it wakes
         }
         // Silence before the partition was trusted (a restart, a lag, an outage) does not count.
         LastSeen seen = lastSeen.get(deviceId);
@@ -285,7 +296,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
           metrics.darkDevice();
           state.indexed = false;
           lastSeen.delete(deviceId); // its next heartbeat brings it back: compare it in full
-          fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.DARK, null, now);
+          boolean specific = seen != null && seen.silentSoonAfterAChange(); // unknown after a restart: not specific
+          fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.DARK, null, now, specific);
           devices.put(deviceId, state);
         }
       }

@@ -182,7 +182,9 @@ public final class FleetStatistics implements Upgradable {
         test.controlFailures++;
         return;
       }
-      test.baseline.failure();
+      if (change.kind() != DeviceChange.Kind.WENT_DARK || change.specific()) {
+        test.baseline.failure(); // without a control, silence that could be anything is no evidence against the version
+      }
       count(test, change);
       out.pooled(test.report(fleetId, component, name, rules.toleratedRatio(), false));
       Judgement.judge(this, name, versions.get(name), rules, at, out);

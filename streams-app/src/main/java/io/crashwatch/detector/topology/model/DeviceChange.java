@@ -21,6 +21,9 @@ import java.util.List;
  *                     {@link #RECENT_FAILURES}: where it stands in each rollout test's cohorts and strata
  * @param currentVersion for FAILED and WENT_DARK, the version the device runs now when that is not
  *                     {@code version} (a late report of a version it left); null otherwise
+ * @param specific     for FAILED and WENT_DARK, whether the failure is the version's own: a crash or an
+ *                     unclean reboot always; silence only when the device fell silent within
+ *                     {@code dark-window} of a switch or a boot. Without a control, only these count.
  */
 @StateFormat(1)
 public record DeviceChange(
@@ -37,7 +40,8 @@ public record DeviceChange(
     String signature,
     long atMs,
     List<Long> recentFailuresMs,
-    String currentVersion) {
+    String currentVersion,
+    boolean specific) {
 
   /** Failure times a device carries: enough to stratify by 0, 1, 2 or 3 and more failures before a start. */
   public static final int RECENT_FAILURES = 3;
@@ -58,13 +62,13 @@ public record DeviceChange(
   public static DeviceChange applied(String fleet, String component, String version, String previous,
                                       boolean previousFailed, String device, List<Long> recentFailuresMs, long at) {
     return new DeviceChange(Kind.APPLIED, fleet, component, version, previous, previousFailed, device, 1, false, null,
-        null, at, recentFailuresMs, null);
+        null, at, recentFailuresMs, null, false);
   }
 
   /** {@code devices} devices seen for the first time, on {@code version}: counted, not switched. */
   public static DeviceChange firstSeen(String fleet, String component, String version, long devices, long at) {
     return new DeviceChange(Kind.APPLIED, fleet, component, version, null, false, null, devices, false, null, null, at,
-        List.of(), null);
+        List.of(), null, false);
   }
 
   /**
@@ -73,15 +77,15 @@ public record DeviceChange(
    */
   public static DeviceChange failed(String fleet, String component, String version, String currentVersion, String device,
                                     Failure failure, boolean firstOnVersion, String signature, List<Long> recentFailuresMs,
-                                    long at) {
+                                    long at, boolean specific) {
     Kind kind = failure == Failure.DARK ? Kind.WENT_DARK : Kind.FAILED;
     return new DeviceChange(kind, fleet, component, version, null, false, device, 1, firstOnVersion, failure, signature,
-        at, recentFailuresMs, version.equals(currentVersion) ? null : currentVersion);
+        at, recentFailuresMs, version.equals(currentVersion) ? null : currentVersion, specific);
   }
 
   public static DeviceChange cameBack(String fleet, String component, String version, String device, long at) {
     return new DeviceChange(Kind.CAME_BACK, fleet, component, version, null, false, device, 1, false, null, null, at,
-        List.of(), null);
+        List.of(), null, false);
   }
 
   /** The latest failures after one more at {@code atMs}, newest first, at most {@link #RECENT_FAILURES}. */

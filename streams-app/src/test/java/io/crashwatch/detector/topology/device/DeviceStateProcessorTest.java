@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
@@ -160,6 +161,70 @@ class DeviceStateProcessorTest {
     });
   }
 
+  /** A clean shutdown or sleep notice: the silence after it is no failure, until the device is heard from again. */
+  @Test
+  void shouldNeverDeclareADeviceDarkAfterItsShutdownNoticeUntilItWakes() {
+    long interval = rules.heartbeatInterval().toMillis();
+    heartbeat("sleeper", NOW);
+    heartbeat("sleeper", NOW + 1_000, "r40", HeartbeatReason.SHUTDOWN);
+    long end = NOW + 3 * rules.darkAfter().toMillis();
+    for (long t = NOW; t <= end; t += 500) { // another device keeps the partition caught up
+      if ((t - NOW) % interval == 0) {
+        context.setCurrentSystemTimeMs(t);
+        heartbeat("awake", t);
+      }
+      scan(t);
+    }
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).extracting(r -> r.value().kind() + " " + r.value().deviceId())
+        .as("asleep: not dark").doesNotContain("WENT_DARK sleeper");
+
+    context.setCurrentSystemTimeMs(end);
+    heartbeat("sleeper", end); // wakes: same boot, same versions, and yet read in full
+    for (long t = end + 500; t <= end + 2 * rules.darkAfter().toMillis(); t += 500) {
+      if ((t - end) % interval == 0) {
+        context.setCurrentSystemTimeMs(t);
+        heartbeat("awake", t);
+      }
+      scan(t);
+    }
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).extracting(r -> r.value().kind() + " " + r.value().deviceId())
+        .as("silent after waking, without a notice: dark").contains("WENT_DARK sleeper");
+  }
+
+  /**
+   * Silence soon after a switch is the version's own failure; silence of a device heard from long
+   * after its last change could be anything (a site outage, a sleeping laptop) — without a control
+   * it is no evidence against the version it runs.
+   */
+  @Test
+  void shouldTellSilenceSoonAfterASwitchFromSilenceThatCouldBeAnything() {
+    long interval = rules.heartbeatInterval().toMillis();
+    long window = rules.darkWindow().toMillis();
+    heartbeat("switched-long-ago", NOW, "r40");
+    heartbeat("switched-long-ago", NOW + interval, "r41");
+    heartbeat("switches-now", NOW, "r40");
+    long t0 = NOW + interval + window + interval;
+    for (long t = NOW + interval; t <= t0; t += interval) {
+      context.setCurrentSystemTimeMs(t);
+      heartbeat("switched-long-ago", t, "r41"); // heard from more than dark-window after its switch
+      heartbeat("switches-now", t, "r40");
+      scan(t);
+    }
+    heartbeat("switches-now", t0 + 1_000, "r41"); // then both fall silent
+    for (long t = t0 + 1_000; t <= t0 + 2 * rules.darkAfter().toMillis(); t += 500) {
+      if ((t - t0) % interval == 0) {
+        context.setCurrentSystemTimeMs(t);
+        heartbeat("awake", t);
+      }
+      scan(t);
+    }
+
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES))
+        .filteredOn(r -> r.value().kind() == DeviceChange.Kind.WENT_DARK && r.value().component().equals("channel-291"))
+        .extracting(r -> r.value().deviceId() + " " + r.value().specific())
+        .containsExactlyInAnyOrder("switches-now true", "switched-long-ago false");
+  }
+
   private static CrashReport crashReport(String deviceId, String reportId, long crashedAt, String channelVersion) {
     return CrashReport.newBuilder().setReportId(reportId).setDeviceId(deviceId).setFleetId("airline-ops")
         .setCrashedAt(Instant.ofEpochMilli(crashedAt)).setBugcheckCode(0x50).setFaultingModule("csagent.sys")
@@ -171,10 +236,14 @@ class DeviceStateProcessorTest {
   }
 
   private void heartbeat(String deviceId, long sentAt, String channelVersion) {
+    heartbeat(deviceId, sentAt, channelVersion, HeartbeatReason.PERIODIC);
+  }
+
+  private void heartbeat(String deviceId, long sentAt, String channelVersion, HeartbeatReason reason) {
     SpecificRecord heartbeat = Heartbeat.newBuilder()
         .setDeviceId(deviceId).setFleetId("airline-ops").setSentAt(Instant.ofEpochMilli(sentAt)).setBootId("boot-1")
         .setUptimeMs(1000).setOsBuild("19045.4651").setComponents(Map.of("sensor", "7.11.18110", "channel-291", channelVersion))
-        .setReason(HeartbeatReason.PERIODIC).build();
+        .setReason(reason).build();
     processor.process(new Record<>(deviceId, heartbeat, sentAt));
   }
 

@@ -36,21 +36,34 @@ class LastSeenTest {
   }
 
   @Test
-  void shouldKeepTimeAndFingerprintThroughItsSerde() {
+  void shouldKeepTimeFingerprintAndChangeTimeThroughItsSerde() {
     var serde = LastSeen.serde();
-    LastSeen seen = new LastSeen(1_721_367_000_000L, LastSeen.fingerprint("boot-1", INSTALLED));
+    LastSeen seen = new LastSeen(1_721_367_000_000L, LastSeen.fingerprint("boot-1", INSTALLED), 1_721_366_990_000L);
 
     assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", seen))).isEqualTo(seen);
   }
 
+  /** Formats 0 (two longs) and 1 (a byte and two longs) knew no change time: read as settled. */
   @Test
-  void shouldReadTheFormerSixteenByteFormatAndRefuseANewerOne() {
+  void shouldReadTheFormerFormatsAsSettledAndRefuseANewerOne() {
     var serde = LastSeen.serde();
-    byte[] former = ByteBuffer.allocate(16).putLong(1_721_367_000_000L).putLong(42L).array();
-    byte[] newer = ByteBuffer.allocate(17).put((byte) 2).putLong(1L).putLong(2L).array();
+    byte[] format0 = ByteBuffer.allocate(16).putLong(1_721_367_000_000L).putLong(42L).array();
+    byte[] format1 = ByteBuffer.allocate(17).put((byte) 1).putLong(1_721_367_000_000L).putLong(42L).array();
+    byte[] newer = ByteBuffer.allocate(25).put((byte) 3).putLong(1L).putLong(2L).putLong(3L).array();
 
-    assertThat(serde.deserializer().deserialize("t", former)).isEqualTo(new LastSeen(1_721_367_000_000L, 42L));
+    assertThat(serde.deserializer().deserialize("t", format0)).isEqualTo(new LastSeen(1_721_367_000_000L, 42L, LastSeen.SETTLED));
+    assertThat(serde.deserializer().deserialize("t", format1)).isEqualTo(new LastSeen(1_721_367_000_000L, 42L, LastSeen.SETTLED));
     assertThatThrownBy(() -> serde.deserializer().deserialize("t", newer))
-        .isInstanceOf(StateFormatException.class).hasMessageContaining("format 2");
+        .isInstanceOf(StateFormatException.class).hasMessageContaining("format 3");
+  }
+
+  /** Silence is specific to a change only while the device was not heard from dark-window after it. */
+  @Test
+  void shouldSettleOnceHeardFromLaterThanDarkWindowAfterAChange() {
+    LastSeen changed = new LastSeen(0, 7, 1_000);
+
+    assertThat(changed.heardAgain(10, 7, 1_000 + 20_000, 20_000).silentSoonAfterAChange()).isTrue();
+    assertThat(changed.heardAgain(10, 7, 1_000 + 20_001, 20_000).silentSoonAfterAChange()).isFalse();
+    assertThat(new LastSeen(0, 7, LastSeen.SETTLED).heardAgain(10, 7, 0, 20_000).silentSoonAfterAChange()).isFalse();
   }
 }

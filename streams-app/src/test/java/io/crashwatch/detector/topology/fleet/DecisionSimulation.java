@@ -115,7 +115,7 @@ final class DecisionSimulation {
       }
       String version = onNew[d] ? NEW : OLD;
       changes.add(DeviceChange.failed(fleetId, COMPONENT, version, version, "d" + d, DeviceChange.Failure.CRASH, false,
-          null, recent.get(d), e.atMs()));
+          null, recent.get(d), e.atMs(), true));
       recent.set(d, DeviceChange.withFailure(recent.get(d), e.atMs()));
     }
     return changes;

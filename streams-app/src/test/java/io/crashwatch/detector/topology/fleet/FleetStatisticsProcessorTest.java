@@ -53,7 +53,7 @@ class FleetStatisticsProcessorTest {
 
   private static DeviceChange crash(String deviceId, long atMs) {
     return DeviceChange.failed(FLEET, "channel-291", "r41", "r41", deviceId, DeviceChange.Failure.CRASH, true,
-        "0x50/csagent.sys", java.util.List.of(), atMs);
+        "0x50/csagent.sys", java.util.List.of(), atMs, true);
   }
 
   private void process(DeviceChange change) {

@@ -98,7 +98,7 @@ class FleetStatisticsTest {
     }
     for (int i = 0; i < 10; i++) {
       stats.apply(DeviceChange.failed(FLEET, COMPONENT, "r41", "r41", "d" + i, Failure.CRASH, true, null, List.of(),
-          T0 + 60_000), rules, decisions);
+          T0 + 60_000, true), rules, decisions);
     }
 
     assertThat(decisions.verdicts).isEmpty();
@@ -156,7 +156,7 @@ class FleetStatisticsTest {
 
   private void failOn(String device, String version, long at) {
     stats.apply(DeviceChange.failed(FLEET, COMPONENT, version, running.get(device), device, Failure.CRASH, true, null,
-        recent(device), at), rules, decisions);
+        recent(device), at, true), rules, decisions);
     failures.put(device, DeviceChange.withFailure(recent(device), at));
   }
 

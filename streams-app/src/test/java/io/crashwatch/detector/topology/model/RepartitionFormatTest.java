@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
  */
 class RepartitionFormatTest {
   private static final DeviceChange CRASH = new DeviceChange(DeviceChange.Kind.FAILED, "f", "c", "v", "p", true, "d", 3,
-      true, DeviceChange.Failure.CRASH, "0x50/m", 42, java.util.List.of(40L, 30L), "w");
+      true, DeviceChange.Failure.CRASH, "0x50/m", 42, java.util.List.of(40L, 30L), "w", true);
   private static final String CRASH_JSON = "{\"kind\":\"FAILED\",\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\","
       + "\"previous\":\"p\",\"previousFailed\":true,\"deviceId\":\"d\",\"devices\":3,\"firstFailure\":true,"
-      + "\"failure\":\"CRASH\",\"signature\":\"0x50/m\",\"atMs\":42,\"recentFailuresMs\":[40,30],\"currentVersion\":\"w\"}";
+      + "\"failure\":\"CRASH\",\"signature\":\"0x50/m\",\"atMs\":42,\"recentFailuresMs\":[40,30],\"currentVersion\":\"w\",\"specific\":true}";
 
   @Test
   void shouldWriteFleetEventsAsBefore() {
