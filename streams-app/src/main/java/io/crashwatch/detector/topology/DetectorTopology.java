@@ -18,7 +18,7 @@ import io.crashwatch.detector.topology.model.FleetComponentKey;
 import io.crashwatch.detector.topology.model.FleetEvent;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
-import io.crashwatch.detector.topology.model.UntrustedReports;
+import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.output.CrashRates;
 import io.crashwatch.detector.topology.output.CrashSignatures;
 import io.crashwatch.detector.topology.output.KillSwitchProcessor;
@@ -119,7 +119,7 @@ public final class DetectorTopology {
         .merge(announcements, Named.as("fleet-announcements"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(FleetEvent.class)).withName(FLEET_EVENTS))
         .process(() -> new FleetStatisticsProcessor(rules), Named.as("fleet-statistics-processor"),
-            FleetStatisticsProcessor.STORE);
+            FleetStatisticsProcessor.STORE, FleetStatisticsProcessor.TIMERS);
 
     // The kill switch: fleet verdicts and operator commands for one component/version meet here.
     KStream<String, Object> decisions = FleetStatisticsProcessor.EVIDENCE.of(fleet)
@@ -136,7 +136,11 @@ public final class DetectorTopology {
 
     // The detector's health: every device-state task reports to one key, so its alerts fire once per application.
     KStream<String, SreAlert> health = DeviceStateProcessor.HEALTH.of(device)
-        .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(UntrustedReports.class))
+        .mapValues(HealthReport::of, Named.as("untrusted-to-health"))
+        .merge(FleetStatisticsProcessor.INCIDENTS.of(fleet)
+            .selectKey((key, incident) -> HealthReport.KEY, Named.as("incidents-keyed"))
+            .mapValues(HealthReport::of, Named.as("incidents-to-health")), Named.as("health-inputs"))
+        .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(HealthReport.class))
             .withName(DETECTOR_HEALTH).withNumberOfPartitions(1))
         .process(() -> new DetectorHealthProcessor(rules), Named.as("detector-health-processor"), DetectorHealthProcessor.STORE);
 
@@ -166,6 +170,8 @@ public final class DetectorTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(FleetStatisticsProcessor.STORE), Serdes.String(), new JsonSerde<>(FleetStatistics.class))
         .withCachingEnabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(FleetStatisticsProcessor.TIMERS), Serdes.String(), Serdes.Long()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DetectorHealthProcessor.STORE), Serdes.String(), new JsonSerde<>(DetectorHealth.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(

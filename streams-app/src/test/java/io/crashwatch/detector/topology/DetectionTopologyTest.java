@@ -208,8 +208,9 @@ class DetectionTopologyTest {
   @Test
   void shouldHaltABootLoopWithoutReportsThroughDarkDetection() {
     canary("airline-ops", 0);
-    // The canary devices boot-loop: they never send another heartbeat. The rest stay alive.
-    for (int minute = 1; minute <= 4; minute++) {
+    // The canary devices boot-loop: they never send another heartbeat. The rest stay alive. Dark after
+    // 3 minutes, it enters the test two heartbeat intervals later.
+    for (int minute = 1; minute <= 6; minute++) {
       d.advance(INTERVAL);
       for (int i = 0; i < 200; i++) {
         if (i % 20 != 0) {

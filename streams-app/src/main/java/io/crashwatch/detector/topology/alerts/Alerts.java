@@ -20,6 +20,7 @@ import java.util.Map;
 public final class Alerts {
   static final String OUTAGE_ID = "telemetry-outage";
   static final String UNTRUSTED_ID = "untrusted-evidence";
+  static final String INCIDENT_ID = "fleet-incident/";
 
   private Alerts() {
   }
@@ -73,6 +74,24 @@ public final class Alerts {
         null, sinceMs, nowMs);
   }
 
+  /**
+   * Devices of a fleet that did not just change go dark at a clearly raised rate: a site losing its
+   * network, a power cut. Their silence is no evidence against any version while it lasts.
+   */
+  public static SreAlert fleetIncident(String fleetId, long darkDevices, long sinceMs) {
+    String summary = "Incident in fleet " + fleetId + ": " + darkDevices + " devices that had not just changed went"
+        + " dark together. Their silence counts against no version while it lasts (nor, for versions without a control,"
+        + " their crashes): check the fleet's network and power.";
+    return alert(INCIDENT_ID + fleetId, AlertKind.FLEET_INCIDENT, Severity.WARNING, AlertStatus.FIRING, null, summary,
+        null, sinceMs, null, Map.of("fleet", fleetId));
+  }
+
+  public static SreAlert fleetIncidentResolved(String fleetId, long darkDevices, long sinceMs, long nowMs) {
+    return alert(INCIDENT_ID + fleetId, AlertKind.FLEET_INCIDENT, Severity.INFO, AlertStatus.RESOLVED, null,
+        "Incident in fleet " + fleetId + " is over (at most " + darkDevices + " devices went dark together);"
+            + " silence counts as evidence again.", null, sinceMs, nowMs, Map.of("fleet", fleetId));
+  }
+
   public static SreAlert telemetryOutage(long silentSinceMs, DetectionRules rules) {
     String summary = "No heartbeats for " + Durations.format(rules.inputSilence())
         + " on any partition this detector owns: check the agents' pipeline to Kafka. Nobody is declared dark meanwhile.";
@@ -104,11 +123,17 @@ public final class Alerts {
 
   private static SreAlert alert(String id, AlertKind kind, Severity severity, AlertStatus status, Target target,
                  String summary, Evidence evidence, long startsAtMs, Long endsAtMs) {
+    return alert(id, kind, severity, status, target, summary, evidence, startsAtMs, endsAtMs,
+        target == null ? Map.of() : Map.of("component", target.component(), "version", target.version(),
+            "fleet", target.isGlobal() ? Target.ALL_FLEETS : target.fleetId()));
+  }
+
+  private static SreAlert alert(String id, AlertKind kind, Severity severity, AlertStatus status, Target target,
+                 String summary, Evidence evidence, long startsAtMs, Long endsAtMs, Map<String, String> labels) {
     return SreAlert.newBuilder()
         .setAlertId(id).setKind(kind).setSeverity(severity).setStatus(status)
         .setTarget(target == null ? null : target.toString()).setSummary(summary).setEvidence(evidence)
-        .setLabels(target == null ? Map.of() : Map.of("component", target.component(), "version", target.version(),
-            "fleet", target.isGlobal() ? Target.ALL_FLEETS : target.fleetId()))
+        .setLabels(labels)
         .setStartsAt(Instant.ofEpochMilli(startsAtMs))
         .setEndsAt(endsAtMs == null ? null : Instant.ofEpochMilli(endsAtMs))
         .build();

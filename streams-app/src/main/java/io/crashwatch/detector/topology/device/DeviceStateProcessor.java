@@ -5,6 +5,7 @@ import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.CrashSignature;
 import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.detector.topology.rejects.InvalidRecordException;
 import io.crashwatch.detector.topology.routing.Child;
@@ -260,7 +261,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     activity.scanned(task, now);
     inventory.drainAll(this::forward);
     if (untrusted.reports() > 0) {
-      HEALTH.forward(context, new Record<>(UntrustedReports.KEY, untrusted, now));
+      HEALTH.forward(context, new Record<>(HealthReport.KEY, untrusted, now));
       untrusted = UntrustedReports.none();
     }
     if (activity.inputSilent(now)) {

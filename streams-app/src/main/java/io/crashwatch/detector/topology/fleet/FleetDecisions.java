@@ -1,6 +1,7 @@
 package io.crashwatch.detector.topology.fleet;
 
 import io.crashwatch.detector.topology.model.CannotJudge;
+import io.crashwatch.detector.topology.model.FleetIncident;
 import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.Verdict;
 
@@ -11,6 +12,9 @@ public interface FleetDecisions {
 
   /** A version cannot be judged in this fleet: said once per test. */
   void cannotJudge(CannotJudge cannotJudge);
+
+  /** An incident in the fleet starts or ends. */
+  void incident(FleetIncident incident);
 
   /** A version's new evidence for the pooled global test, at each of its failures, before any verdict. */
   void pooled(PooledEvidence evidence);

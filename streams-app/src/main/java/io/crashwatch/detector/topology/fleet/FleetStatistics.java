@@ -8,6 +8,7 @@ import io.crashwatch.detector.topology.format.StateFormat;
 import io.crashwatch.detector.topology.format.Upgradable;
 import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.FleetIncident;
 import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.Verdict;
 import java.util.ArrayList;
@@ -32,6 +33,12 @@ public final class FleetStatistics implements Upgradable {
   public long clockMs;
   public FleetHistory history = new FleetHistory();
   public Map<String, VersionStatistics> versions = new TreeMap<>();
+  /** Dark devices declared, waiting {@link #darkDelay} before they enter the tests. */
+  public List<DeviceChange> pendingDark = new ArrayList<>();
+  public IncidentWatch incident = new IncidentWatch();
+
+  /** The share of a fleet's devices going dark together, without having just changed, that is an incident. */
+  static final double INCIDENT_SHARE = 0.02;
 
   public FleetStatistics() {
   }
@@ -39,23 +46,6 @@ public final class FleetStatistics implements Upgradable {
   FleetStatistics(String fleetId, String component) {
     this.fleetId = fleetId;
     this.component = component;
-  }
-
-  /** Applies a change and returns the verdicts it made possible (at most one per version), and nothing else. */
-  List<Verdict> apply(DeviceChange change, DetectionRules rules) {
-    List<Verdict> verdicts = new ArrayList<>();
-    apply(change, rules, new FleetDecisions() {
-      public void verdict(Verdict verdict) {
-        verdicts.add(verdict);
-      }
-
-      public void cannotJudge(CannotJudge cannotJudge) {
-      }
-
-      public void pooled(PooledEvidence evidence) {
-      }
-    });
-    return verdicts;
   }
 
   /** Applies a change and sends what it decides to {@code out}: verdicts, pooled evidence, cannot-judge. */
@@ -147,21 +137,73 @@ public final class FleetStatistics implements Upgradable {
   private void failed(DeviceChange change, DetectionRules rules, FleetDecisions out) {
     long window = rules.baselineWindow().toMillis();
     long width = FleetHistory.bucketWidthMs(window);
-    long lastFailure = change.lastFailureMs();
     long at = change.atMs();
-    List<Long> after = DeviceChange.withFailure(change.recentFailuresMs(), at);
     String runs = change.currentVersion() != null ? change.currentVersion() : change.version();
     VersionStatistics on = versions.get(runs);
     if (on != null) {
       on.remove(RecentFailures.key(change.recentFailuresMs(), width), 1);
-      on.add(RecentFailures.key(after, width), 1);
+      on.add(RecentFailures.key(DeviceChange.withFailure(change.recentFailuresMs(), at), width), 1);
     }
-    if (at - lastFailure >= rules.darkAfter().toMillis()) {
+    if (at - change.lastFailureMs() >= rules.darkAfter().toMillis()) {
       history.failure(at, window); // one per episode: a crash, its report and the unclean reboot after it are one
     }
     if (change.kind() == DeviceChange.Kind.WENT_DARK) {
       version(change.version()).darkNow++;
+      if (!change.specific() && incident.dark(at, incidentThreshold(rules), incidentWindow(rules))) {
+        out.incident(new FleetIncident(fleetId, component, true, incident.peak, incident.sinceMs, at));
+      }
+      pendingDark.add(change); // tasks declare dark at different times: wait until an incident would show
+      return;
     }
+    // Without a control, a crash in an incident could be the incident's (a power cut): it waits it out.
+    evidence(change, rules, out, incident.active() ? Pause.BASELINE : Pause.NONE);
+  }
+
+  /**
+   * On the wall clock: dark that waited {@link #darkDelay} enters the tests, or not when it belongs to
+   * an incident; an incident may end. Returns when this is due again, 0 when nothing waits.
+   */
+  long onWallClock(long nowMs, DetectionRules rules, FleetDecisions out) {
+    long delay = darkDelay(rules);
+    long window = incidentWindow(rules);
+    long next = 0;
+    for (var it = pendingDark.iterator(); it.hasNext(); ) {
+      DeviceChange dark = it.next();
+      if (dark.atMs() + delay <= nowMs) {
+        it.remove();
+        evidence(dark, rules, out, incident.pauses(dark.atMs(), window) ? Pause.ALL : Pause.NONE);
+      } else {
+        next = next == 0 ? dark.atMs() + delay : Math.min(next, dark.atMs() + delay);
+      }
+    }
+    if (incident.ended(nowMs, window)) {
+      out.incident(new FleetIncident(fleetId, component, false, 0, incident.lastSinceMs, nowMs));
+    }
+    if (incident.active()) {
+      next = next == 0 ? nowMs + 1_000 : Math.min(next, nowMs + 1_000);
+    }
+    return next;
+  }
+
+  /** When {@link #onWallClock} is first due; 0 when nothing waits. */
+  long dueMs(long nowMs, DetectionRules rules) {
+    long next = pendingDark.stream().mapToLong(d -> d.atMs() + darkDelay(rules)).min().orElse(Long.MAX_VALUE);
+    if (incident.active()) {
+      next = Math.min(next, nowMs + 1_000);
+    }
+    return next == Long.MAX_VALUE ? 0 : next;
+  }
+
+  /** Which of a failure's evidence an incident holds back. */
+  private enum Pause { NONE, BASELINE, ALL }
+
+  /** The failure's evidence in every test under way. */
+  private void evidence(DeviceChange change, DetectionRules rules, FleetDecisions out, Pause pause) {
+    long window = rules.baselineWindow().toMillis();
+    long lastFailure = change.lastFailureMs();
+    long at = change.atMs();
+    List<Long> after = DeviceChange.withFailure(change.recentFailuresMs(), at);
+    String runs = change.currentVersion() != null ? change.currentVersion() : change.version();
     forEachActiveTest((name, test) -> {
       if (!test.atRisk(lastFailure)) {
         return; // a device counts once per test
@@ -172,23 +214,49 @@ public final class FleetStatistics implements Upgradable {
         move(test.arm(inCandidate), test.arm(inCandidate), stratum, test.stratum(after, window));
         return;
       }
+      long[] arm = test.arm(inCandidate);
+      if (pause == Pause.ALL) {
+        arm[stratum] = Math.max(0, arm[stratum] - 1); // out of the test, no evidence either way
+        return;
+      }
       boolean onCandidate = name.equals(change.version());
       ControlTest control = ControlTest.restore(rules.toleratedRatio(), test.logControl);
       control.failure(onCandidate, test.candidate[stratum], test.control[stratum]);
       test.logControl = control.logs();
-      long[] arm = test.arm(inCandidate);
       arm[stratum] = Math.max(0, arm[stratum] - 1);
       if (!onCandidate) {
         test.controlFailures++;
         return;
       }
-      if (change.kind() != DeviceChange.Kind.WENT_DARK || change.specific()) {
+      if (pause == Pause.NONE && (change.kind() != DeviceChange.Kind.WENT_DARK || change.specific())) {
         test.baseline.failure(); // without a control, silence that could be anything is no evidence against the version
       }
       count(test, change);
       out.pooled(test.report(fleetId, component, name, rules.toleratedRatio(), false));
       Judgement.judge(this, name, versions.get(name), rules, at, out);
     });
+  }
+
+  /** Dark enters the tests this long after it is declared: every task has declared its part of an incident by then. */
+  static long darkDelay(DetectionRules rules) {
+    return 2 * rules.heartbeatInterval().toMillis();
+  }
+
+  /** The window an incident's dark devices are counted in: tasks declare them over about one heartbeat interval. */
+  static long incidentWindow(DetectionRules rules) {
+    return 2 * rules.heartbeatInterval().toMillis();
+  }
+
+  /**
+   * Unspecific dark devices within the window that make an incident: at least {@code min-devices},
+   * {@link #INCIDENT_SHARE} of the fleet, and ten times what the fleet's history would expect.
+   */
+  private long incidentThreshold(DetectionRules rules) {
+    long devices = devices();
+    FleetHistory.Window past = history.window(clockMs, rules.baselineWindow().toMillis());
+    double windowHours = incidentWindow(rules) / 3_600_000.0;
+    double expected = past.deviceHours() > 0 ? past.failures() / past.deviceHours() * devices * windowHours : 0;
+    return Math.max(rules.minDevices(), (long) Math.ceil(Math.max(INCIDENT_SHARE * devices, 10 * expected)));
   }
 
   private static void count(RolloutTest test, DeviceChange change) {

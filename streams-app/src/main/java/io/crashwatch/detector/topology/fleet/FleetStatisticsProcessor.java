@@ -5,37 +5,51 @@ import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.FleetComponentKey;
 import io.crashwatch.detector.topology.model.FleetEvent;
+import io.crashwatch.detector.topology.model.FleetIncident;
 import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.RateSample;
 import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.detector.topology.model.Verdict;
 import io.crashwatch.detector.topology.model.VersionKey;
 import io.crashwatch.detector.topology.routing.Child;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Fleet statistics, one entry per {@link FleetComponentKey}: applies each change as it comes and
  * forwards a {@link Verdict} the moment a version trips — never at a window's close — its new
  * {@link PooledEvidence} at each of its failures, a {@link CannotJudge} once per test that cannot
- * speak, and a {@link RateSample} per version touched, for the analysts' windows.
+ * speak, a {@link FleetIncident} as one starts and ends, and a {@link RateSample} per version touched,
+ * for the analysts' windows. Dark enters the tests on the wall clock, a little after it is declared
+ * ({@link FleetStatistics#onWallClock}): the store {@link #TIMERS} says which fleets wait for it.
  */
 public final class FleetStatisticsProcessor implements Processor<String, FleetEvent, String, Object>, FleetDecisions {
   public static final String STORE = "fleet-statistics";
+  /** When each fleet/component with dark waiting (or an incident under way) is due on the wall clock. */
+  public static final String TIMERS = "fleet-timers";
+  static final Duration TIMER_INTERVAL = Duration.ofSeconds(1);
   /** Verdicts for the kill switch, keyed by their target's {@link Target#versionKey()}. */
   public static final Child<Verdict> VERDICTS = new Child<>("fleet-verdicts", Verdict.class);
   /** Each version's new evidence for the pooled global test, keyed by its {@link VersionKey}. */
   public static final Child<PooledEvidence> EVIDENCE = new Child<>("fleet-evidence", PooledEvidence.class);
   /** Fleets that cannot judge a version, keyed by its {@link VersionKey}. */
   public static final Child<CannotJudge> CANNOT_JUDGE = new Child<>("fleet-cannot-judge", CannotJudge.class);
+  /** Incidents starting and ending, for the detector's health: keyed by fleet/component. */
+  public static final Child<FleetIncident> INCIDENTS = new Child<>("fleet-incidents", FleetIncident.class);
   /** Samples for the crash-rate windows, keyed by {@link RateSample#key()}. */
   public static final Child<RateSample> RATES = new Child<>("fleet-rates", RateSample.class);
 
   private final DetectionRules rules;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, FleetStatistics> store;
+  private KeyValueStore<String, Long> timers;
   /** Timestamp of the record being processed: what its decisions carry. */
   private long timestamp;
 
@@ -47,6 +61,8 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.timers = context.getStateStore(TIMERS);
+    context.schedule(TIMER_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
   }
 
   @Override
@@ -71,6 +87,40 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
       }
     }
     store.put(record.key(), stats);
+    schedule(record.key(), stats);
+  }
+
+  /** Lets dark that waited long enough enter the tests, fleet by fleet, and ends incidents. */
+  private void onWallClock(long now) {
+    List<String> due = new ArrayList<>();
+    try (KeyValueIterator<String, Long> all = timers.all()) {
+      all.forEachRemaining(t -> {
+        if (t.value <= now) {
+          due.add(t.key);
+        }
+      });
+    }
+    timestamp = now;
+    for (String key : due) {
+      FleetStatistics stats = store.get(key);
+      if (stats == null) {
+        timers.delete(key);
+        continue;
+      }
+      stats.onWallClock(now, rules, this);
+      store.put(key, stats);
+      schedule(key, stats);
+    }
+  }
+
+  private void schedule(String key, FleetStatistics stats) {
+    long due = stats.dueMs(context.currentSystemTimeMs(), rules);
+    Long known = timers.get(key);
+    if (due == 0 && known != null) {
+      timers.delete(key);
+    } else if (due != 0 && (known == null || known != due)) {
+      timers.put(key, due);
+    }
   }
 
   @Override
@@ -81,6 +131,12 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
   @Override
   public void cannotJudge(CannotJudge cannotJudge) {
     CANNOT_JUDGE.forward(context, new Record<>(cannotJudge.target().versionKey().toString(), cannotJudge, timestamp));
+  }
+
+  @Override
+  public void incident(FleetIncident incident) {
+    INCIDENTS.forward(context, new Record<>(new FleetComponentKey(incident.fleetId(), incident.component()).toString(),
+        incident, timestamp));
   }
 
   @Override

@@ -2,6 +2,10 @@ package io.crashwatch.detector.topology.health;
 
 import io.crashwatch.detector.topology.format.StateFormat;
 import io.crashwatch.detector.topology.model.UntrustedReports;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** What the detector knows of its own input as a whole, under the one health key. */
 @StateFormat(1)
@@ -14,4 +18,21 @@ public final class DetectorHealth {
   public long alertedAt;
   /** When the alert started firing. */
   public long firingSinceMs;
+  /** Fleets with an incident under way, by fleet id: one FLEET_INCIDENT alert each. */
+  public Map<String, Incident> incidents = new TreeMap<>();
+
+  /** Refused reports stopped coming: the next ones are counted afresh. */
+  void forgetUntrusted() {
+    untrusted = UntrustedReports.none();
+    lastUntrustedMs = 0;
+    alertedAt = 0;
+    firingSinceMs = 0;
+  }
+
+  /** One fleet's incident: the components whose statistics see it, when it began, its worst count. */
+  public static final class Incident {
+    public Set<String> components = new TreeSet<>();
+    public long sinceMs;
+    public long darkDevices;
+  }
 }

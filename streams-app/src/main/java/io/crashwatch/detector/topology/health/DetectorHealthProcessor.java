@@ -2,6 +2,8 @@ package io.crashwatch.detector.topology.health;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.alerts.Alerts;
+import io.crashwatch.detector.topology.model.FleetIncident;
+import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.detector.topology.routing.Child;
 import io.crashwatch.schemas.SreAlert;
@@ -19,11 +21,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>UNTRUSTED_EVIDENCE fires when crash reports refused as evidence reach {@code min-devices} —
  * as many as could have tripped a version — is sent again each time their count doubles, and
- * resolves after {@link #QUIET} without one.
+ * resolves after {@link #QUIET} without one. FLEET_INCIDENT fires when the first of a fleet's
+ * components sees an incident and resolves when the last one sees it end.
  */
-public final class DetectorHealthProcessor implements Processor<String, UntrustedReports, String, SreAlert> {
+public final class DetectorHealthProcessor implements Processor<String, HealthReport, String, SreAlert> {
   public static final String STORE = "detector-health";
-  /** UNTRUSTED_EVIDENCE, FIRING and RESOLVED, keyed by alert id. */
+  /** UNTRUSTED_EVIDENCE and FLEET_INCIDENT, FIRING and RESOLVED, keyed by alert id. */
   public static final Child<SreAlert> ALERTS = new Child<>("detector-health-alerts", SreAlert.class);
   /** How long without a refused report before the alert resolves and counting starts over. */
   static final Duration QUIET = Duration.ofHours(1);
@@ -45,9 +48,35 @@ public final class DetectorHealthProcessor implements Processor<String, Untruste
   }
 
   @Override
-  public void process(Record<String, UntrustedReports> record) {
+  public void process(Record<String, HealthReport> record) {
     DetectorHealth health = health();
-    UntrustedReports tally = record.value();
+    if (record.value().untrusted() != null) {
+      untrusted(health, record.value().untrusted());
+    } else {
+      incident(health, record.value().incident());
+    }
+    store.put(HealthReport.KEY, health);
+  }
+
+  private void incident(DetectorHealth health, FleetIncident incident) {
+    DetectorHealth.Incident known = health.incidents.get(incident.fleetId());
+    if (incident.firing()) {
+      if (known == null) {
+        known = new DetectorHealth.Incident();
+        known.sinceMs = incident.sinceMs();
+        health.incidents.put(incident.fleetId(), known);
+        forward(Alerts.fleetIncident(incident.fleetId(), incident.darkDevices(), incident.sinceMs()));
+      }
+      known.components.add(incident.component());
+      known.darkDevices = Math.max(known.darkDevices, incident.darkDevices());
+    } else if (known != null && known.components.remove(incident.component()) && known.components.isEmpty()) {
+      health.incidents.remove(incident.fleetId());
+      forward(Alerts.fleetIncidentResolved(incident.fleetId(), known.darkDevices, known.sinceMs,
+          context.currentSystemTimeMs()));
+    }
+  }
+
+  private void untrusted(DetectorHealth health, UntrustedReports tally) {
     long now = context.currentSystemTimeMs();
     health.untrusted = health.untrusted.plus(tally.reports(), tally.exampleFleet(), tally.exampleDevice(),
         tally.exampleReason(), now);
@@ -61,23 +90,23 @@ public final class DetectorHealthProcessor implements Processor<String, Untruste
       health.alertedAt = reports;
       forward(Alerts.untrustedEvidence(health.untrusted, health.firingSinceMs));
     }
-    store.put(UntrustedReports.KEY, health);
   }
 
   /** Wall clock: refused reports that stopped coming resolve the alert, and are forgotten. */
   private void check(long now) {
-    DetectorHealth health = store.get(UntrustedReports.KEY);
+    DetectorHealth health = store.get(HealthReport.KEY);
     if (health == null || health.untrusted.reports() == 0 || now - health.lastUntrustedMs < QUIET.toMillis()) {
       return;
     }
     if (health.alertedAt > 0) {
       forward(Alerts.untrustedEvidenceResolved(health.untrusted, health.firingSinceMs, now, QUIET));
     }
-    store.put(UntrustedReports.KEY, new DetectorHealth());
+    health.forgetUntrusted();
+    store.put(HealthReport.KEY, health);
   }
 
   private DetectorHealth health() {
-    DetectorHealth health = store.get(UntrustedReports.KEY);
+    DetectorHealth health = store.get(HealthReport.KEY);
     return health == null ? new DetectorHealth() : health;
   }
 

@@ -1,12 +1,10 @@
 package io.crashwatch.detector.topology.model;
 
-import io.crashwatch.detector.topology.format.StateFormat;
-
 /**
  * Crash reports one device-state task refused as evidence since its last scan: from devices never
  * seen heartbeating, or naming a version the device was never seen on. Each task sends its tally,
- * with one example, to the detector's single health key, where they add up to one alert for the
- * whole application — never one per task or per instance.
+ * with one example, to the detector's single health key ({@link HealthReport}), where they add up
+ * to one alert for the whole application — never one per task or per instance.
  *
  * @param reports       how many reports were refused
  * @param exampleFleet  the fleet one of them named
@@ -14,11 +12,7 @@ import io.crashwatch.detector.topology.format.StateFormat;
  * @param exampleReason why it was refused, in words
  * @param atMs          wall-clock time of the tally
  */
-@StateFormat(1)
 public record UntrustedReports(long reports, String exampleFleet, String exampleDevice, String exampleReason, long atMs) {
-  /** The one key of the detector's health stream. */
-  public static final String KEY = "detector";
-
   /** This tally with {@code more} reports added; the example stays the first one. */
   public UntrustedReports plus(long more, String fleet, String device, String reason, long nowMs) {
     return reports == 0 ? new UntrustedReports(more, fleet, device, reason, nowMs)

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.DeviceChange;
+import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
@@ -154,7 +155,7 @@ class DeviceStateProcessorTest {
         .containsExactly("APPLIED");
     assertThat(metrics.registry().get("crashwatch.untrusted.evidence").counter().count()).isEqualTo(1);
     assertThat(forwarded(context, DeviceStateProcessor.HEALTH)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo(UntrustedReports.KEY);
+      assertThat(r.key()).isEqualTo(HealthReport.KEY);
       assertThat(r.value().reports()).isEqualTo(1);
       assertThat(r.value().exampleDevice()).isEqualTo("device-1");
       assertThat(r.value().exampleFleet()).isEqualTo("airline-ops");

@@ -1,6 +1,7 @@
 package io.crashwatch.detector.topology.fleet;
 
 import io.crashwatch.detector.topology.model.CannotJudge;
+import io.crashwatch.detector.topology.model.FleetIncident;
 import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.Verdict;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ final class CollectedDecisions implements FleetDecisions {
   final List<Verdict> verdicts = new ArrayList<>();
   final List<CannotJudge> cannotJudge = new ArrayList<>();
   final List<PooledEvidence> pooled = new ArrayList<>();
+  final List<FleetIncident> incidents = new ArrayList<>();
 
   @Override
   public void verdict(Verdict verdict) {
@@ -20,6 +22,11 @@ final class CollectedDecisions implements FleetDecisions {
   @Override
   public void cannotJudge(CannotJudge notice) {
     cannotJudge.add(notice);
+  }
+
+  @Override
+  public void incident(FleetIncident incident) {
+    incidents.add(incident);
   }
 
   @Override

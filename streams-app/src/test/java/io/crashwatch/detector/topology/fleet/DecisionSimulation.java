@@ -57,7 +57,9 @@ final class DecisionSimulation {
       if (change.kind() == DeviceChange.Kind.FAILED && change.version().equals(NEW)) {
         failedOnNew.add(change.deviceId());
       }
-      for (Verdict v : stats.apply(change, rules)) {
+      CollectedDecisions decided = new CollectedDecisions();
+      stats.apply(change, rules, decided);
+      for (Verdict v : decided.verdicts) {
         if (v.version().equals(NEW)) {
           return new Outcome(true, failedOnNew.size(), (change.atMs() - startMs) / (double) HOUR, v.evidence().comparison());
         }

@@ -23,6 +23,8 @@ class FleetStatisticsProcessorTest {
 
   FleetStatisticsProcessorTest() {
     addStore(context, FleetStatisticsProcessor.STORE, Serdes.String(), new JsonSerde<>(FleetStatistics.class));
+    addStore(context, FleetStatisticsProcessor.TIMERS, Serdes.String(), Serdes.Long());
+    context.setCurrentSystemTimeMs(T);
     processor.init(context);
   }
 

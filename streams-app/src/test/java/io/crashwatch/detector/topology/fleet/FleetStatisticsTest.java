@@ -26,7 +26,7 @@ class FleetStatisticsTest {
   private final CollectedDecisions decisions = new CollectedDecisions();
 
   FleetStatisticsTest() {
-    stats.apply(DeviceChange.firstSeen(FLEET, COMPONENT, "r40", 10, T0), rules);
+    stats.apply(DeviceChange.firstSeen(FLEET, COMPONENT, "r40", 10, T0), rules, decisions);
     for (int i = 0; i < 10; i++) {
       running.put("d" + i, "r40");
     }
@@ -146,7 +146,7 @@ class FleetStatisticsTest {
   }
 
   private void apply(String device, String version, long at) {
-    stats.apply(DeviceChange.applied(FLEET, COMPONENT, version, running.get(device), false, device, recent(device), at), rules);
+    stats.apply(DeviceChange.applied(FLEET, COMPONENT, version, running.get(device), false, device, recent(device), at), rules, decisions);
     running.put(device, version);
   }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.format.JsonSerde;
+import io.crashwatch.detector.topology.model.FleetIncident;
+import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
@@ -68,15 +70,36 @@ class DetectorHealthProcessorTest {
     for (int hour = 0; hour < 3 * rules.minDevices(); hour++) {
       long at = NOW + hour * (DetectorHealthProcessor.QUIET.toMillis() + 60_000);
       context.setCurrentSystemTimeMs(at);
-      processor.process(new Record<>(UntrustedReports.KEY, new UntrustedReports(1, "airline-ops", "device-1", "why", at), at));
+      processor.process(new Record<>(HealthReport.KEY, HealthReport.of(new UntrustedReports(1, "airline-ops", "device-1", "why", at)), at));
       punctuate(at + DetectorHealthProcessor.QUIET.toMillis());
     }
     assertThat(alerts()).isEmpty();
   }
 
+  /** Every component of a fleet sees the same incident: one alert, resolved when the last of them sees it end. */
+  @Test
+  void shouldRaiseOneIncidentAlertPerFleetWhateverTheNumberOfComponentsSeeingIt() {
+    incident("airline-ops", "channel-291", true);
+    incident("airline-ops", "sensor", true);
+    incident("north-stores", "sensor", true);
+    incident("airline-ops", "channel-291", false);
+    List<SreAlert> whileOne = List.copyOf(context.forwarded().stream().map(f -> (SreAlert) f.record().value()).toList());
+    incident("airline-ops", "sensor", false);
+
+    assertThat(whileOne).extracting(a -> a.getAlertId() + " " + a.getStatus())
+        .containsExactly("fleet-incident/airline-ops FIRING", "fleet-incident/north-stores FIRING");
+    assertThat(forwarded(context, DetectorHealthProcessor.ALERTS)).extracting(r -> r.value().getKind() + " " + r.value().getStatus())
+        .containsExactly("FLEET_INCIDENT FIRING", "FLEET_INCIDENT FIRING", "FLEET_INCIDENT RESOLVED");
+  }
+
+  private void incident(String fleet, String component, boolean firing) {
+    processor.process(new Record<>(HealthReport.KEY,
+        HealthReport.of(new FleetIncident(fleet, component, firing, 40, NOW, NOW)), NOW));
+  }
+
   private void tally(int reports, String device) {
-    processor.process(new Record<>(UntrustedReports.KEY,
-        new UntrustedReports(reports, "airline-ops", device, "never seen heartbeating", NOW), NOW));
+    processor.process(new Record<>(HealthReport.KEY,
+        HealthReport.of(new UntrustedReports(reports, "airline-ops", device, "never seen heartbeating", NOW)), NOW));
   }
 
   private void punctuate(long wallMs) {

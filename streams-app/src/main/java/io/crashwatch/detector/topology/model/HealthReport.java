@@ -1,0 +1,22 @@
+package io.crashwatch.detector.topology.model;
+
+import io.crashwatch.detector.topology.format.StateFormat;
+
+/**
+ * What the detector's stages report about its input, all under the one health key ({@link #KEY}),
+ * so each alert about it fires once for the whole application: a device-state task's refused
+ * evidence, or a fleet's incident starting or ending.
+ */
+@StateFormat(1)
+public record HealthReport(UntrustedReports untrusted, FleetIncident incident) {
+  /** The one key of the detector's health stream. */
+  public static final String KEY = "detector";
+
+  public static HealthReport of(UntrustedReports untrusted) {
+    return new HealthReport(untrusted, null);
+  }
+
+  public static HealthReport of(FleetIncident incident) {
+    return new HealthReport(null, incident);
+  }
+}
