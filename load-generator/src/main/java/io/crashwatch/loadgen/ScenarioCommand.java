@@ -67,7 +67,8 @@ final class ScenarioCommand implements Callable<Integer> {
     }
     int exit = ExitCodes.of(result);
     if (exit != ExitCodes.OK) {
-      System.err.printf("crashwatch: %d false and %d missed halts%n", result.falseHalts(), result.missedHalts());
+      System.err.printf("crashwatch: %d false and %d missed halts; alerts expected and never fired: %s%n",
+          result.falseHalts(), result.missedHalts(), result.missedAlerts().isEmpty() ? "none" : result.missedAlerts());
     }
     return exit;
   }

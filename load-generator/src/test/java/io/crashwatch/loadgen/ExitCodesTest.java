@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ExitCodesTest {
   private static ScenarioReport report(List<RolloutProgress> rollouts, List<String> haltedTargets) {
-    return new ScenarioReport("test", null, 100, 10.0, rollouts, haltedTargets);
+    return new ScenarioReport("test", null, 100, 10.0, rollouts, haltedTargets, List.of());
   }
 
   @Test

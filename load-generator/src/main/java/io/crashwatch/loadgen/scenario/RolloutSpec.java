@@ -1,5 +1,6 @@
 package io.crashwatch.loadgen.scenario;
 
+import io.crashwatch.schemas.AlertKind;
 import java.time.Duration;
 import java.util.List;
 
@@ -10,15 +11,17 @@ import java.util.List;
  *
  * @param fleet one fleet id, or {@code "*"}: every fleet, one rollout each
  * @param effect what the version does to the devices that install it; null for a healthy rollout
+ * @param expectAlerts alert kinds that must fire during the run, for this rollout's fleet (or naming no fleet)
  */
 public record RolloutSpec(String fleet, String component, String version, Duration start, List<Double> waves,
-    Duration waveInterval, Expect expect, EffectSpec effect) {
+    Duration waveInterval, Expect expect, EffectSpec effect, List<AlertKind> expectAlerts) {
 
   /** The {@code fleet} of a rollout to every fleet. */
   public static final String EVERY_FLEET = "*";
 
   public RolloutSpec {
     waves = List.copyOf(waves);
+    expectAlerts = List.copyOf(expectAlerts);
   }
 
   /** The rollout has an effect: the report's {@code bad}. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.crashwatch.detector.config.Durations;
+import io.crashwatch.schemas.AlertKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -41,7 +42,7 @@ public final class ScenarioParser {
       keys("name", "seed", "duration", "heartbeat-interval", "fleets", "rollouts", "incidents");
   private static final Set<String> FLEET_KEYS = keys("id", "devices", "crash-rate-per-device-hour", "components");
   private static final Set<String> ROLLOUT_KEYS =
-      keys("fleet", "component", "version", "start", "waves", "wave-interval", "expect", "effect");
+      keys("fleet", "component", "version", "start", "waves", "wave-interval", "expect", "expect-alerts", "effect");
   private static final Set<String> EFFECT_KEYS = keys("crash-probability", "crash-delay", "crash-rate-multiplier",
       "boot-loop", "report-probability", "report-delay", "bugcheck", "faulting-module");
   private static final Set<String> INCIDENT_KEYS = keys("fleet", "at", "for", "dark-fraction", "crash-fraction");
@@ -168,7 +169,21 @@ public final class ScenarioParser {
     Duration waveInterval = positive(f.required("wave-interval"));
     EffectSpec effect = f.has("effect") ? effect(f.get("effect")) : null;
     Expect expect = f.has("expect") ? expect(f.get("expect")) : effect != null ? Expect.HALT : Expect.NO_HALT;
-    return new RolloutSpec(fleet, component, version, start, waves, waveInterval, expect, effect);
+    List<AlertKind> expectAlerts = new ArrayList<>();
+    for (Node item : f.has("expect-alerts") ? items(f.get("expect-alerts")) : List.<Node>of()) {
+      expectAlerts.add(alertKind(item));
+    }
+    return new RolloutSpec(fleet, component, version, start, waves, waveInterval, expect, effect, expectAlerts);
+  }
+
+  private AlertKind alertKind(Node node) {
+    List<String> kinds = java.util.Arrays.stream(AlertKind.values()).filter(k -> k != AlertKind.UNKNOWN)
+        .map(Enum::name).toList();
+    String kind = text(node);
+    if (!kinds.contains(kind)) {
+      throw error(node, "unknown alert kind '" + node.text() + "' (one of: " + String.join(", ", kinds) + ")");
+    }
+    return AlertKind.valueOf(kind);
   }
 
   private List<Double> waves(Node node) {

@@ -1,5 +1,7 @@
 package io.crashwatch.loadgen.sim;
 
+import io.crashwatch.schemas.AlertKind;
+import java.util.ArrayList;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.crashwatch.loadgen.scenario.Expect;
@@ -14,13 +16,33 @@ import java.util.Map;
  *
  * @param haltedTargets every target the kill switch HALTed during the run, fleet ids as the scenario
  *                      names them (see {@link HaltLog})
+ * @param alerts        every alert that fired during the run (see {@link AlertLog})
  */
 public record ScenarioReport(String scenario, String runId, long eventsProduced, double eventsPerSecond,
-                             List<RolloutProgress> rollouts, List<String> haltedTargets) {
+                             List<RolloutProgress> rollouts, List<String> haltedTargets, List<AlertLog.Fired> alerts) {
 
   public ScenarioReport {
     rollouts = List.copyOf(rollouts);
     haltedTargets = List.copyOf(haltedTargets);
+    alerts = List.copyOf(alerts);
+  }
+
+  /**
+   * A rollout's {@code expect-alerts} that never fired: an alert of that kind for its fleet, or one
+   * that names no fleet (the whole detector's) or every fleet ({@code *}, e.g. a version no fleet can judge).
+   */
+  public List<String> missedAlerts() {
+    List<String> missed = new ArrayList<>();
+    for (RolloutProgress r : rollouts) {
+      for (AlertKind kind : r.spec.expectAlerts()) {
+        boolean fired = alerts.stream().anyMatch(a -> a.kind().equals(kind.name())
+            && (a.fleet() == null || a.fleet().equals(r.fleet()) || a.fleet().equals("*")));
+        if (!fired) {
+          missed.add(r.fleet() + "/" + r.component() + "/" + r.version() + " " + kind);
+        }
+      }
+    }
+    return missed;
   }
 
   /**
@@ -76,6 +98,8 @@ public record ScenarioReport(String scenario, String runId, long eventsProduced,
     json.put("falseHalts", falseHalts());
     json.put("missedHalts", missedHalts());
     json.put("otherHalts", otherHalts());
+    json.put("alerts", alerts.stream().map(AlertLog.Fired::toString).toList());
+    json.put("missedAlerts", missedAlerts());
     return json;
   }
 

@@ -31,9 +31,12 @@ public final class ScenarioRunner {
                                    Consumer<Progress> view) throws InterruptedException {
     List<String> halts = new ArrayList<>();
     Function<String, String> sentFleetId = fleet -> runId == null ? fleet : fleet + "-" + runId;
-    HaltLog haltLog = runId == null ? HaltLog.ownCluster() : HaltLog.sharedCluster(
-        scenario.fleets().stream().collect(Collectors.toMap(f -> sentFleetId.apply(f.id()), FleetSpec::id)), Instant.now());
-    try (Telemetry telemetry = new Telemetry(clientConfig, topics)) {
+    Map<String, String> fleetBySentId = scenario.fleets().stream()
+        .collect(Collectors.toMap(f -> sentFleetId.apply(f.id()), FleetSpec::id));
+    Instant start = Instant.now();
+    HaltLog haltLog = runId == null ? HaltLog.ownCluster() : HaltLog.sharedCluster(fleetBySentId, start);
+    try (Telemetry telemetry = new Telemetry(clientConfig, topics);
+         AlertLog alerts = new AlertLog(clientConfig, topics.alerts(), fleetBySentId, start)) {
       Simulation simulation = new Simulation(scenario, telemetry, sentFleetId);
       KillSwitchListener[] listener = new KillSwitchListener[1];
       listener[0] = new KillSwitchListener(clientConfig, topics.killSwitch(), (target, command) -> {
@@ -64,7 +67,7 @@ public final class ScenarioRunner {
       }
       double seconds = scenario.duration().toMillis() / 1000.0;
       return new ScenarioReport(scenario.name(), runId, telemetry.events(), telemetry.events() / seconds,
-          simulation.rollouts(), haltLog.targets());
+          simulation.rollouts(), haltLog.targets(), alerts.fired());
     }
   }
 }

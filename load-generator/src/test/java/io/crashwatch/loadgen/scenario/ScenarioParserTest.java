@@ -99,7 +99,7 @@ class ScenarioParserTest {
     assertThat(s.fleets().get(0).components().keySet()).containsExactly("sensor", "channel-291");
     assertThat(s.rollouts()).containsExactly(new RolloutSpec("*", "channel-291", "r41", Duration.ofSeconds(20),
         List.of(0.01, 0.05, 0.25, 1.0), Duration.ofSeconds(10), Expect.HALT,
-        new EffectSpec(0.95, Duration.ofSeconds(3), 1.0, true, 0.3, Duration.ZERO, 0x50, "csagent.sys")));
+        new EffectSpec(0.95, Duration.ofSeconds(3), 1.0, true, 0.3, Duration.ZERO, 0x50, "csagent.sys"), List.of()));
     assertThat(s.incidents()).containsExactly(new IncidentSpec("airline-ops", Duration.ofSeconds(45),
         Duration.ofSeconds(20), 0.3, 0.0));
     assertThat(s.fleetsOf(s.rollouts().get(0))).extracting(FleetSpec::id).containsExactly("airline-ops");
@@ -187,7 +187,8 @@ class ScenarioParserTest {
 
     assertThat(files).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
         "july-19.yaml", "july-19-unstaged.yaml", "healthy-rollout.yaml", "slow-burn.yaml", "noisy-fleet.yaml",
-        "network-incident.yaml", "two-fleets.yaml", "late-reports.yaml", "slow-burn-stragglers.yaml");
+        "network-incident.yaml", "two-fleets.yaml", "late-reports.yaml", "slow-burn-stragglers.yaml",
+        "outage-after-push.yaml", "incident-as-wave-lands.yaml");
     for (Path file : files) {
       Scenario s = ScenarioParser.parse(file);
       String name = file.getFileName().toString().replace(".yaml", "");
@@ -255,7 +256,19 @@ class ScenarioParserTest {
     assertThatThrownBy(() -> ScenarioParser.parse(yaml, "july-19.yaml"))
         .isInstanceOf(ScenarioException.class)
         .hasMessage("july-19.yaml:19: rollouts[0].wave-intervall: unknown key (expected one of: fleet, component,"
-            + " version, start, waves, wave-interval, expect, effect)");
+            + " version, start, waves, wave-interval, expect, expect-alerts, effect)");
+  }
+
+  @Test
+  void shouldReadExpectedAlertsAndRejectAnUnknownKindNamingTheKinds() {
+    String yaml = BASE.replace("wave-interval: 10s", "wave-interval: 10s\n    expect-alerts: [FLEET_INCIDENT]");
+    assertThat(ScenarioParser.parse(yaml, "s.yaml").rollouts().get(0).expectAlerts())
+        .containsExactly(io.crashwatch.schemas.AlertKind.FLEET_INCIDENT);
+
+    assertThatThrownBy(() -> ScenarioParser.parse(yaml.replace("FLEET_INCIDENT", "FLEET_INCIDNET"), "s.yaml"))
+        .isInstanceOf(ScenarioException.class)
+        .hasMessageStartingWith("s.yaml:20: rollouts[0].expect-alerts[0]: unknown alert kind 'FLEET_INCIDNET' (one of: ")
+        .hasMessageContaining("FLEET_INCIDENT").hasMessageNotContaining("UNKNOWN");
   }
 
   @Test

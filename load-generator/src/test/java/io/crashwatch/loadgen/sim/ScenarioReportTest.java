@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class ScenarioReportTest {
   private static ScenarioReport report(List<RolloutProgress> rollouts, List<String> haltedTargets) {
-    return new ScenarioReport("test", null, 100, 10.0, rollouts, haltedTargets);
+    return new ScenarioReport("test", null, 100, 10.0, rollouts, haltedTargets, List.of());
   }
 
   @Test
@@ -71,5 +71,19 @@ class ScenarioReportTest {
         List.of("*/channel-291/r42"));
 
     assertThat(report.falseHalts()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldMissAnExpectedAlertThatFiredOnlyForAnotherFleet() {
+    RolloutProgress rollout = Rollouts.rollout("airline-ops", "r41", false, false,
+        List.of(io.crashwatch.schemas.AlertKind.FLEET_INCIDENT));
+    ScenarioReport other = new ScenarioReport("test", null, 100, 10.0, List.of(rollout), List.of(),
+        List.of(new AlertLog.Fired("FLEET_INCIDENT", "retail", null)));
+    ScenarioReport own = new ScenarioReport("test", null, 100, 10.0, List.of(rollout), List.of(),
+        List.of(new AlertLog.Fired("FLEET_INCIDENT", "airline-ops", null)));
+
+    assertThat(other.missedAlerts()).containsExactly("airline-ops/channel-291/r41 FLEET_INCIDENT");
+    assertThat(other.toJson()).containsEntry("alerts", List.of("FLEET_INCIDENT retail"));
+    assertThat(own.missedAlerts()).isEmpty();
   }
 }

@@ -31,7 +31,8 @@ class ScenariosIT {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"july-19", "july-19-unstaged", "healthy-rollout", "slow-burn", "noisy-fleet",
-      "network-incident", "two-fleets", "late-reports", "slow-burn-stragglers"})
+      "network-incident", "two-fleets", "late-reports", "slow-burn-stragglers", "outage-after-push",
+      "incident-as-wave-lands"})
   void shouldMatchTheScenariosExpectations(String name) throws Exception {
     Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-short", name + ".yaml"));
     String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -47,6 +48,7 @@ class ScenariosIT {
     System.out.println(report.toJsonString());
     assertThat(report.falseHalts()).as("false halts").isZero();
     assertThat(report.missedHalts()).as("missed halts").isZero();
+    assertThat(report.missedAlerts()).as("expected alerts that never fired").isEmpty();
     assertThat(report.eventsProduced()).isPositive();
     for (RolloutProgress r : report.rollouts()) {
       if (r.expect() == Expect.HALT && r.bad() && r.haltLatencyMs() != null) {

@@ -18,6 +18,9 @@ import java.util.Map;
  * @param inputSilence      silence of every owned heartbeat partition that means a telemetry outage
  * @param maxClockSkew      how far in the future an event time may lie before the record is rejected
  * @param baselineWindow    the fleet's past a rollout without a large enough control is compared with
+ * @param bakeTime          how long a version's test runs at least: after it, and once its rollout completed,
+ *                          the version is established
+ * @param completeFraction  the share of the fleet's devices on a version that completes its rollout
  * @param mode              ENFORCE or SHADOW
  */
 public record DetectionRules(
@@ -31,6 +34,8 @@ public record DetectionRules(
     Duration inputSilence,
     Duration maxClockSkew,
     Duration baselineWindow,
+    Duration bakeTime,
+    double completeFraction,
     Mode mode) {
 
   public static final String HEARTBEAT_INTERVAL = "heartbeat-interval";
@@ -43,6 +48,8 @@ public record DetectionRules(
   public static final String INPUT_SILENCE = "input-silence";
   public static final String MAX_CLOCK_SKEW = "max-clock-skew";
   public static final String BASELINE_WINDOW = "baseline-window";
+  public static final String BAKE_TIME = "bake-time";
+  public static final String COMPLETE_FRACTION = "complete-fraction";
   public static final String MODE = "mode";
 
   static final Setting<Duration> HEARTBEAT_INTERVAL_SETTING = Setting.duration(HEARTBEAT_INTERVAL, "agents' heartbeat period");
@@ -56,11 +63,14 @@ public record DetectionRules(
   static final Setting<Duration> INPUT_SILENCE_SETTING = Setting.duration(INPUT_SILENCE, "input silence that means an outage");
   static final Setting<Duration> MAX_CLOCK_SKEW_SETTING = Setting.duration(MAX_CLOCK_SKEW, "tolerated future event time");
   static final Setting<Duration> BASELINE_WINDOW_SETTING = Setting.duration(BASELINE_WINDOW, "history a rollout without a control is compared with");
+  static final Setting<Duration> BAKE_TIME_SETTING = Setting.duration(BAKE_TIME, "how long a version's test runs at least");
+  static final Setting<Double> COMPLETE_FRACTION_SETTING = Setting.fraction(COMPLETE_FRACTION,
+      "share of the fleet on a version that completes its rollout");
   static final Setting<Mode> MODE_SETTING = Setting.oneOf(MODE, Mode.class, "ENFORCE or SHADOW");
 
   static final java.util.List<Setting<?>> ALL = java.util.List.of(HEARTBEAT_INTERVAL_SETTING, DARK_AFTER_SETTING, DARK_WINDOW_SETTING,
       MIN_DEVICES_SETTING, TOLERATED_RATIO_SETTING, ALPHA_SETTING, ESCALATE_FLEETS_SETTING, INPUT_SILENCE_SETTING,
-      MAX_CLOCK_SKEW_SETTING, BASELINE_WINDOW_SETTING, MODE_SETTING);
+      MAX_CLOCK_SKEW_SETTING, BASELINE_WINDOW_SETTING, BAKE_TIME_SETTING, COMPLETE_FRACTION_SETTING, MODE_SETTING);
 
   public static DetectionRules defaults() {
     return from(Map.of());
@@ -93,6 +103,8 @@ public record DetectionRules(
         inputSilence,
         MAX_CLOCK_SKEW_SETTING.read(values, Duration.ofMinutes(5)),
         BASELINE_WINDOW_SETTING.read(values, Duration.ofDays(7)),
+        BAKE_TIME_SETTING.read(values, Duration.ofHours(24)),
+        COMPLETE_FRACTION_SETTING.read(values, 0.95),
         MODE_SETTING.read(values, Mode.ENFORCE));
   }
 
@@ -109,6 +121,8 @@ public record DetectionRules(
     m.put(INPUT_SILENCE, Durations.format(inputSilence));
     m.put(MAX_CLOCK_SKEW, Durations.format(maxClockSkew));
     m.put(BASELINE_WINDOW, Durations.format(baselineWindow));
+    m.put(BAKE_TIME, Durations.format(bakeTime));
+    m.put(COMPLETE_FRACTION, Double.toString(completeFraction));
     m.put(MODE, mode.name());
     return m;
   }

@@ -46,6 +46,17 @@ record Setting<T>(String key, Function<String, T> parser, String doc) {
     }, doc);
   }
 
+  /** A share: above 0, at most 1. */
+  static Setting<Double> fraction(String key, String doc) {
+    return new Setting<>(key, text -> {
+      double v = parseDouble(text);
+      if (!(v > 0 && v <= 1)) {
+        throw new IllegalArgumentException("must be greater than 0 and at most 1");
+      }
+      return v;
+    }, doc);
+  }
+
   static Setting<Double> atLeast(String key, double min, String doc) {
     return new Setting<>(key, text -> {
       double v = parseDouble(text);

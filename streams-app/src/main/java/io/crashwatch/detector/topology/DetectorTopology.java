@@ -94,7 +94,8 @@ public final class DetectorTopology {
         .stream(topics.deployments.name(), topics.deployments.consumed())
         .processValues(() -> new DeploymentValidation(settings.limits(), metrics), Named.as("validate-deployments"))
         .map((fleet, d) -> KeyValue.pair(new FleetComponentKey(d.getFleetId(), d.getComponent()).toString(),
-            FleetEvent.announce(d.getVersion(), d.getStartedAt().toEpochMilli())), Named.as("deployments-keyed"));
+            FleetEvent.announce(d.getVersion(), d.getStartedAt().toEpochMilli(), d.getPreviousVersion())),
+            Named.as("deployments-keyed"));
     KStream<String, OperatorRequest> operator = builder
         .stream(topics.operatorCommands.name(), topics.operatorCommands.consumed())
         .processValues(() -> new OperatorValidation(settings.limits(), metrics), Named.as("validate-operator-commands"));

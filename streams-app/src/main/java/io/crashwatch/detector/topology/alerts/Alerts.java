@@ -58,6 +58,12 @@ public final class Alerts {
    * Crash reports refused as evidence (from devices never seen heartbeating, or naming a version
    * the device was not seen on) keep coming: a misbehaving agent, or someone forging evidence.
    */
+  public static SreAlert cannotJudgeOver(Target version, long sinceMs, long nowMs) {
+    return alert("insufficient-evidence/" + version, AlertKind.INSUFFICIENT_EVIDENCE, Severity.INFO, AlertStatus.RESOLVED,
+        version, "Every fleet's test of " + version + " that could not judge it has ended: established, or replaced.",
+        null, sinceMs, nowMs);
+  }
+
   public static SreAlert untrustedEvidence(UntrustedReports untrusted, long sinceMs) {
     String summary = untrusted.reports() + " crash reports were not counted as evidence: their devices were never seen"
         + " heartbeating on the version they name (e.g. device " + untrusted.exampleDevice() + " of fleet "

@@ -61,29 +61,67 @@ public final class FleetStatistics implements Upgradable {
       }
       case FAILED, WENT_DARK -> failed(change, rules, out);
     }
+    establishCompleted(rules, out);
   }
 
   /**
-   * Operator RESUME: the version's test starts over with fresh cohorts from now on, and withdraws
-   * what it had reported to the pooled global test.
+   * A test ends once its rollout completed (at least {@code complete-fraction} of the fleet's devices
+   * on the version) and {@code bake-time} passed since its start: the version is established.
+   */
+  private void establishCompleted(DetectionRules rules, FleetDecisions out) {
+    long devices = devices();
+    versions.forEach((name, v) -> {
+      RolloutTest test = v.test;
+      if (test != null && !test.tripped && clockMs - test.startMs >= rules.bakeTime().toMillis()
+          && v.exposed >= rules.completeFraction() * devices) {
+        establish(name, v, out);
+      }
+    });
+  }
+
+  /** The version's test ends without a halt: it joins the baseline, and a cannot-judge said of it is over. */
+  private void establish(String name, VersionStatistics v, FleetDecisions out) {
+    if (v.test.cannotJudge) {
+      out.cannotJudge(new CannotJudge(fleetId, component, name, null, clockMs, true));
+    }
+    v.test = null;
+    v.established = true;
+  }
+
+  /**
+   * Operator RESUME of a version whose test tripped: the test starts over with fresh cohorts from now
+   * on, and withdraws what it had reported to the pooled global test.
    */
   void resume(String version, DetectionRules rules, FleetDecisions out) {
     VersionStatistics v = versions.get(version);
-    if (v != null) {
-      if (v.test != null && v.test.reportedControl != null) {
-        out.pooled(v.test.report(fleetId, component, version, rules.toleratedRatio(), true));
-      }
-      v.epoch++;
-      startTest(version, v, clockMs, rules);
+    if (v == null || v.test == null || !v.test.tripped) {
+      return; // a RESUME lifts a halt: it never restarts (and so never silences) a test that did not trip
     }
+    if (v.test.reportedControl != null) {
+      out.pooled(v.test.report(fleetId, component, version, rules.toleratedRatio(), true));
+    }
+    v.epoch++;
+    String from = v.test.fromVersion;
+    startTest(version, v, clockMs, rules);
+    v.test.fromVersion = from;
   }
 
-  /** A rollout service announced the version: judge it as a rollout from its start on. */
-  void announce(String version, long startedAtMs, DetectionRules rules) {
+  /**
+   * A rollout service announced the version: judge it as a rollout from its start on, and end the
+   * tests it follows — unless it goes back to the version one of them replaced (a rollback, which
+   * leaves that test and any HALT of it in place).
+   */
+  void announce(String version, long startedAtMs, String previous, DetectionRules rules, FleetDecisions out) {
     advanceClock(startedAtMs, rules);
+    versions.forEach((name, other) -> {
+      if (!name.equals(version) && other.test != null && !other.test.tripped && !version.equals(other.test.fromVersion)) {
+        establish(name, other, out);
+      }
+    });
     VersionStatistics v = version(version);
-    if (v.test == null) {
+    if (v.test == null && !v.established) {
       startTest(version, v, startedAtMs, rules);
+      v.test.fromVersion = previous;
     }
   }
 
@@ -129,8 +167,9 @@ public final class FleetStatistics implements Upgradable {
         move(test.arm(wasCandidate), test.arm(isCandidate), stratum, stratum);
       }
     });
-    if (change.previous() != null && to.test == null) {
+    if (change.previous() != null && to.test == null && !to.established) {
       startTest(change.version(), to, change.atMs(), rules); // the first device switching starts the rollout
+      to.test.fromVersion = change.previous();
     }
   }
 

@@ -77,7 +77,7 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
     if (event.resumedVersion() != null) {
       stats.resume(event.resumedVersion(), rules, this);
     } else if (event.announcedVersion() != null) {
-      stats.announce(event.announcedVersion(), event.announcedAtMs(), rules);
+      stats.announce(event.announcedVersion(), event.announcedAtMs(), event.announcedPrevious(), rules, this);
     } else {
       DeviceChange change = event.change();
       stats.apply(change, rules, this);

@@ -38,7 +38,7 @@ final class Judgement {
       if (!test.cannotJudge) {
         test.cannotJudge = true; // too little history for the baseline to ever speak: said once per test
         out.cannotJudge(new CannotJudge(fleet.fleetId, fleet.component, version,
-            evidence(fleet, v, false, 0, threshold), atMs));
+            evidence(fleet, v, false, 0, threshold), atMs, false));
       }
       return;
     }

@@ -20,6 +20,8 @@ public final class RolloutTest {
   static final int STRATA = DeviceChange.RECENT_FAILURES + 1;
 
   public long startMs;
+  /** The version the rollout replaces, when known: a rollout back to it is a rollback, which ends no test. */
+  public String fromVersion;
   /** At-risk devices on the candidate, by stratum. */
   public long[] candidate = new long[STRATA];
   /** At-risk devices on the other versions of the component, by stratum. */

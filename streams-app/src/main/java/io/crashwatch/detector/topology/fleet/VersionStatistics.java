@@ -16,6 +16,11 @@ public final class VersionStatistics {
   public long darkNow;
   /** The version's current test; null until devices switch to it (or it is announced). */
   public RolloutTest test;
+  /**
+   * Its rollout completed and baked, or a later rollout replaced it, without a halt: part of the
+   * fleet's baseline now, never tested again (a spike on it is the fleet's, not a rollout's).
+   */
+  public boolean established;
   /** RESUMEs so far: part of the command id, so each decision has its own. */
   public int epoch;
 

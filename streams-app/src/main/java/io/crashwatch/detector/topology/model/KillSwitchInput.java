@@ -16,7 +16,7 @@ public record KillSwitchInput(Verdict verdict, OperatorRequest operator, PooledE
   public KillSwitchInput {
     if (verdict != null && CANNOT_JUDGE_BEFORE.equals(verdict.reason())) { // still in the repartition after an upgrade
       cannotJudge = new CannotJudge(verdict.fleetId(), verdict.component(), verdict.version(), verdict.evidence(),
-          verdict.decidedAtMs());
+          verdict.decidedAtMs(), false);
       verdict = null;
     }
   }

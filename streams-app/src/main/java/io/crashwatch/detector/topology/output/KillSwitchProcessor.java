@@ -122,17 +122,28 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
 
   /**
    * One INSUFFICIENT_EVIDENCE alert per version, whatever the number of fleets: sent for the first
-   * fleet and again each time their count doubles, never a storm when a thousand fleets push it.
+   * fleet and again each time their count doubles, never a storm when a thousand fleets push it;
+   * resolved when the version's test has ended in every one of them.
    */
   private void cannotJudge(KillSwitchState state, CannotJudge cannotJudge) {
+    Target target = Target.global(cannotJudge.component(), cannotJudge.version());
+    if (cannotJudge.over()) {
+      if (state.cannotJudgeFleets.remove(cannotJudge.fleetId()) && state.cannotJudgeFleets.isEmpty()) {
+        SreAlert alert = Alerts.cannotJudgeOver(target, state.cannotJudgeSinceMs, context.currentSystemTimeMs());
+        forward(ALERTS, alert.getAlertId(), alert);
+      }
+      return;
+    }
     if (!state.cannotJudgeFleets.add(cannotJudge.fleetId())) {
       return;
     }
+    if (state.cannotJudgeFleets.size() == 1) {
+      state.cannotJudgeSinceMs = context.currentSystemTimeMs();
+    }
     int fleets = state.cannotJudgeFleets.size();
     if (Integer.bitCount(fleets) == 1) {
-      Target target = Target.global(cannotJudge.component(), cannotJudge.version());
       SreAlert alert = Alerts.cannotJudge(target, fleets, cannotJudge.fleetId(),
-          Commands.evidence(cannotJudge.evidence(), rules), rules, context.currentSystemTimeMs());
+          Commands.evidence(cannotJudge.evidence(), rules), rules, state.cannotJudgeSinceMs);
       forward(ALERTS, alert.getAlertId(), alert);
       LOG.warn("cannot judge {} in {} fleet(s), e.g. {}: too little history", target, fleets, cannotJudge.fleetId());
     }

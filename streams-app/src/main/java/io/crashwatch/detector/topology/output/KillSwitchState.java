@@ -36,6 +36,8 @@ public final class KillSwitchState {
   public EvidenceData lastTrip;
   /** Fleets where the version cannot be judged (no control, too little history): one alert for all of them. */
   public Set<String> cannotJudgeFleets = new HashSet<>();
+  /** When the first of them could not judge it: the INSUFFICIENT_EVIDENCE alert's start. */
+  public long cannotJudgeSinceMs;
 
   TargetState of(Target target) {
     return target.isGlobal() ? global : fleets.computeIfAbsent(target.fleetId(), f -> new TargetState());

@@ -24,11 +24,11 @@ class RepartitionFormatTest {
   @Test
   void shouldWriteFleetEventsAsBefore() {
     assertThat(json(FleetEvent.class, FleetEvent.of(CRASH))).isEqualTo("{\"format\":1,\"change\":" + CRASH_JSON
-        + ",\"resumedVersion\":null,\"announcedVersion\":null,\"announcedAtMs\":0}");
+        + ",\"resumedVersion\":null,\"announcedVersion\":null,\"announcedAtMs\":0,\"announcedPrevious\":null}");
     assertThat(json(FleetEvent.class, FleetEvent.resume("v2")))
-        .isEqualTo("{\"format\":1,\"change\":null,\"resumedVersion\":\"v2\",\"announcedVersion\":null,\"announcedAtMs\":0}");
-    assertThat(json(FleetEvent.class, FleetEvent.announce("v3", 7)))
-        .isEqualTo("{\"format\":1,\"change\":null,\"resumedVersion\":null,\"announcedVersion\":\"v3\",\"announcedAtMs\":7}");
+        .isEqualTo("{\"format\":1,\"change\":null,\"resumedVersion\":\"v2\",\"announcedVersion\":null,\"announcedAtMs\":0,\"announcedPrevious\":null}");
+    assertThat(json(FleetEvent.class, FleetEvent.announce("v3", 7, "v2")))
+        .isEqualTo("{\"format\":1,\"change\":null,\"resumedVersion\":null,\"announcedVersion\":\"v3\",\"announcedAtMs\":7,\"announcedPrevious\":\"v2\"}");
   }
 
   @Test
@@ -60,7 +60,7 @@ class RepartitionFormatTest {
     KillSwitchInput read = new JsonSerde<>(KillSwitchInput.class).deserializer().deserialize("t", before.getBytes(StandardCharsets.UTF_8));
 
     assertThat(read.verdict()).as("not a verdict to halt on").isNull();
-    assertThat(read.cannotJudge()).isEqualTo(new CannotJudge("f", "c", "v", null, 123));
+    assertThat(read.cannotJudge()).isEqualTo(new CannotJudge("f", "c", "v", null, 123, false));
   }
 
   @Test

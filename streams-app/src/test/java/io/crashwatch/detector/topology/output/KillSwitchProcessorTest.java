@@ -95,13 +95,33 @@ class KillSwitchProcessorTest {
         .containsExactly("east/channel-291/r41", "west/channel-291/r41", "*/channel-291/r41");
   }
 
+  /** The alert resolves once, when the version's test has ended in every fleet that could not judge it. */
+  @Test
+  void shouldResolveTheCannotJudgeAlertWhenTheLastFleetsTestEnds() {
+    EvidenceData evidence = new EvidenceData(1000, 5, 5, 0, 0, 0.5, "BASELINE", 0, 0, 0, 0, 2000, null, T);
+    for (int i = 0; i < 3; i++) {
+      process(KillSwitchInput.of(new CannotJudge("fleet-" + i, "channel-291", "r41", evidence, T, false)));
+    }
+    process(KillSwitchInput.of(new CannotJudge("fleet-0", "channel-291", "r41", null, T, true)));
+    process(KillSwitchInput.of(new CannotJudge("fleet-1", "channel-291", "r41", null, T, true)));
+    process(KillSwitchInput.of(new CannotJudge("fleet-1", "channel-291", "r41", null, T, true)));
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).extracting(r -> r.value().getStatus())
+        .containsExactly(AlertStatus.FIRING, AlertStatus.FIRING);
+
+    process(KillSwitchInput.of(new CannotJudge("fleet-2", "channel-291", "r41", null, T, true)));
+
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).extracting(r -> r.key() + " " + r.value().getStatus())
+        .containsExactly("insufficient-evidence/*/channel-291/r41 FIRING", "insufficient-evidence/*/channel-291/r41 FIRING",
+            "insufficient-evidence/*/channel-291/r41 RESOLVED");
+  }
+
   /** A thousand fleets pushing a version no fleet can judge raise one alert, re-sent as their count doubles. */
   @Test
   void shouldAggregateCannotJudgeIntoOneAlertPerVersionAndNeverHalt() {
     EvidenceData evidence = new EvidenceData(1000, 5, 5, 0, 0, 0.5, "BASELINE", 0, 0, 0, 0, 2000, null, T);
     for (int i = 0; i < 1000; i++) {
-      process(KillSwitchInput.of(new CannotJudge("fleet-" + i, "channel-291", "r41", evidence, T)));
-      process(KillSwitchInput.of(new CannotJudge("fleet-" + i, "channel-291", "r41", evidence, T)));
+      process(KillSwitchInput.of(new CannotJudge("fleet-" + i, "channel-291", "r41", evidence, T, false)));
+      process(KillSwitchInput.of(new CannotJudge("fleet-" + i, "channel-291", "r41", evidence, T, false)));
     }
 
     assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).isEmpty();
