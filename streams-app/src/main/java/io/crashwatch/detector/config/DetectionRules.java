@@ -21,6 +21,7 @@ import java.util.Map;
  * @param bakeTime          how long a version's test runs at least: after it, and once its rollout completed,
  *                          the version is established
  * @param completeFraction  the share of the fleet's devices on a version that completes its rollout
+ * @param deviceTtl         silence after which a device leaves device state and the fleet's counts
  * @param mode              ENFORCE or SHADOW
  */
 public record DetectionRules(
@@ -36,6 +37,7 @@ public record DetectionRules(
     Duration baselineWindow,
     Duration bakeTime,
     double completeFraction,
+    Duration deviceTtl,
     Mode mode) {
 
   public static final String HEARTBEAT_INTERVAL = "heartbeat-interval";
@@ -50,6 +52,7 @@ public record DetectionRules(
   public static final String BASELINE_WINDOW = "baseline-window";
   public static final String BAKE_TIME = "bake-time";
   public static final String COMPLETE_FRACTION = "complete-fraction";
+  public static final String DEVICE_TTL = "device-ttl";
   public static final String MODE = "mode";
 
   static final Setting<Duration> HEARTBEAT_INTERVAL_SETTING = Setting.duration(HEARTBEAT_INTERVAL, "agents' heartbeat period");
@@ -66,11 +69,13 @@ public record DetectionRules(
   static final Setting<Duration> BAKE_TIME_SETTING = Setting.duration(BAKE_TIME, "how long a version's test runs at least");
   static final Setting<Double> COMPLETE_FRACTION_SETTING = Setting.fraction(COMPLETE_FRACTION,
       "share of the fleet on a version that completes its rollout");
+  static final Setting<Duration> DEVICE_TTL_SETTING = Setting.duration(DEVICE_TTL,
+      "silence after which a device is forgotten");
   static final Setting<Mode> MODE_SETTING = Setting.oneOf(MODE, Mode.class, "ENFORCE or SHADOW");
 
   static final java.util.List<Setting<?>> ALL = java.util.List.of(HEARTBEAT_INTERVAL_SETTING, DARK_AFTER_SETTING, DARK_WINDOW_SETTING,
       MIN_DEVICES_SETTING, TOLERATED_RATIO_SETTING, ALPHA_SETTING, ESCALATE_FLEETS_SETTING, INPUT_SILENCE_SETTING,
-      MAX_CLOCK_SKEW_SETTING, BASELINE_WINDOW_SETTING, BAKE_TIME_SETTING, COMPLETE_FRACTION_SETTING, MODE_SETTING);
+      MAX_CLOCK_SKEW_SETTING, BASELINE_WINDOW_SETTING, BAKE_TIME_SETTING, COMPLETE_FRACTION_SETTING, DEVICE_TTL_SETTING, MODE_SETTING);
 
   public static DetectionRules defaults() {
     return from(Map.of());
@@ -95,6 +100,11 @@ public record DetectionRules(
       throw new org.apache.kafka.common.config.ConfigException(INPUT_SILENCE, Durations.format(inputSilence),
           "must be at least " + HEARTBEAT_INTERVAL + " (" + Durations.format(interval) + ")");
     }
+    Duration deviceTtl = DEVICE_TTL_SETTING.read(values, Duration.ofDays(30));
+    if (deviceTtl.compareTo(darkAfter) <= 0) {
+      throw new org.apache.kafka.common.config.ConfigException(DEVICE_TTL, Durations.format(deviceTtl),
+          "must be longer than " + DARK_AFTER + " (" + Durations.format(darkAfter) + ")");
+    }
     return new DetectionRules(interval, darkAfter, darkWindow,
         MIN_DEVICES_SETTING.read(values, 5),
         TOLERATED_RATIO_SETTING.read(values, 2.0),
@@ -105,6 +115,7 @@ public record DetectionRules(
         BASELINE_WINDOW_SETTING.read(values, Duration.ofDays(7)),
         BAKE_TIME_SETTING.read(values, Duration.ofHours(24)),
         COMPLETE_FRACTION_SETTING.read(values, 0.95),
+        deviceTtl,
         MODE_SETTING.read(values, Mode.ENFORCE));
   }
 
@@ -123,6 +134,7 @@ public record DetectionRules(
     m.put(BASELINE_WINDOW, Durations.format(baselineWindow));
     m.put(BAKE_TIME, Durations.format(bakeTime));
     m.put(COMPLETE_FRACTION, Double.toString(completeFraction));
+    m.put(DEVICE_TTL, Durations.format(deviceTtl));
     m.put(MODE, mode.name());
     return m;
   }

@@ -50,6 +50,8 @@ public final class DeviceState {
   boolean dark;
   /** Sent a SHUTDOWN heartbeat (a clean shutdown or sleep notice) and not heard from since: never dark. */
   boolean asleep;
+  /** While dark or asleep: since when (wall clock). After {@code device-ttl} of it the device is forgotten. */
+  long silentSinceMs;
   final Map<String, Installed> components = new LinkedHashMap<>();
   /** {@code component=version} pairs this device has already failed on. */
   final Set<String> failedOn = new HashSet<>();

@@ -49,6 +49,15 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
    * caught up again, and a device without an entry is compared with device state in full.
    */
   public static final String LAST_SEEN_STORE = "device-last-seen";
+  /**
+   * Devices dark or asleep, keyed by when they are to be forgotten ({@link DarkDeadlines} keys): after
+   * {@code device-ttl} of silence a device leaves device state, the last-seen store and the fleet's
+   * counts, so state stays bounded by the devices alive. Entries of devices heard from since are
+   * skipped when due.
+   */
+  public static final String TTL_STORE = "device-ttl";
+  /** Devices forgotten per scan at most: a fleet retired at once is forgotten over many scans, never in one long stall. */
+  static final int MAX_FORGOTTEN_PER_SCAN = 1_000;
   /** Devices seen for the first time, counted before they go to the fleet level: see {@link Inventory}. */
   public static final String INVENTORY_STORE = "device-inventory";
   static final Duration SCAN_INTERVAL = Duration.ofMillis(500);
@@ -62,6 +71,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private KeyValueStore<String, DeviceState> devices;
   private KeyValueStore<String, String> deadlines;
   private KeyValueStore<String, LastSeen> lastSeen;
+  private KeyValueStore<String, String> forgetAt;
   private Inventory inventory;
   private String task;
   /** Changes forwarded so far: a heartbeat that forwards none and changes nothing else is not written. */
@@ -82,6 +92,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     this.devices = context.getStateStore(STATE_STORE);
     this.deadlines = context.getStateStore(DEADLINE_STORE);
     this.lastSeen = context.getStateStore(LAST_SEEN_STORE);
+    this.forgetAt = context.getStateStore(TTL_STORE);
     this.inventory = new Inventory(context.getStateStore(INVENTORY_STORE));
     this.task = context.taskId().toString();
     activity.open(task, context.currentSystemTimeMs());
@@ -149,6 +160,9 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     boolean released = release(deviceId, state, sentAt);
     boolean woke = state.asleep && !shutdown;
     boolean changed = isNew || !firstSeen.isEmpty() || emitted > emittedBefore || released || state.asleep != shutdown;
+    if (shutdown && !state.asleep) {
+      fallSilent(deviceId, state, now);
+    }
     state.asleep = shutdown; // a clean shutdown or sleep notice: its silence is no failure
     if (!state.indexed || woke) {
       index(deviceId, now + rules.darkAfter().toMillis());
@@ -277,6 +291,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     if (trustSince < 0) {
       return;
     }
+    forgetLongSilent(now);
     long darkAfter = rules.darkAfter().toMillis();
     try (KeyValueIterator<String, String> due = deadlines.range(DarkDeadlines.from(0), DarkDeadlines.upTo(now))) {
       while (due.hasNext()) {
@@ -294,6 +309,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
           index(deviceId, deadline); // heard from since it was indexed: look again later
         } else {
           state.dark = true;
+          fallSilent(deviceId, state, now);
           metrics.darkDevice();
           state.indexed = false;
           lastSeen.delete(deviceId); // its next heartbeat brings it back: compare it in full
@@ -301,6 +317,35 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
           fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.DARK, null, now, specific);
           devices.put(deviceId, state);
         }
+      }
+    }
+  }
+
+  /** A device goes dark or asleep: it is forgotten after {@code device-ttl}, unless heard from before. */
+  private void fallSilent(String deviceId, DeviceState state, long now) {
+    state.silentSinceMs = now;
+    forgetAt.put(DarkDeadlines.key(now + rules.deviceTtl().toMillis(), deviceId), deviceId);
+  }
+
+  /** Devices silent for {@code device-ttl} leave device state and the fleet's counts, a bounded number per scan. */
+  private void forgetLongSilent(long now) {
+    long ttl = rules.deviceTtl().toMillis();
+    int forgotten = 0;
+    try (KeyValueIterator<String, String> due = forgetAt.range(DarkDeadlines.from(0), DarkDeadlines.upTo(now))) {
+      while (due.hasNext() && forgotten < MAX_FORGOTTEN_PER_SCAN) {
+        KeyValue<String, String> entry = due.next();
+        forgetAt.delete(entry.key);
+        String deviceId = entry.value;
+        DeviceState state = devices.get(deviceId);
+        if (state == null || !(state.dark || state.asleep) || state.silentSinceMs + ttl > now) {
+          continue; // heard from since: it fell silent again later, under a later entry, or not at all
+        }
+        state.currentVersions().forEach((component, version) -> emit(DeviceChange.left(state.fleetId, component, version,
+            deviceId, state.dark, state.recentFailures, now)));
+        devices.delete(deviceId);
+        lastSeen.delete(deviceId);
+        metrics.forgottenDevice();
+        forgotten++;
       }
     }
   }

@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code writeUTF} (at most 64 KB) and one-byte counts (at most 255), and one oversized heartbeat
  * stopped the stream thread for good. Format 4 adds the device's latest failure times, which place it
  * in each rollout test's cohorts and strata; format 5 the crash reports held until the device is seen
- * on the version they name, and whether it is asleep. Formats 1 (which also carried a boot id nothing read) to 4 are still read
+ * on the version they name, whether it is asleep, and since when a silent device is silent. Formats 1 (which also carried a boot id nothing read) to 4 are still read
  * (no failure known before 4, none held before 5), so state written before an upgrade survives it.
  */
 public final class DeviceStateSerde implements Serde<DeviceState> {
@@ -83,6 +83,9 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
         }
       }
       out.writeBoolean(s.asleep);
+      if (s.dark || s.asleep) {
+        out.writeLong(s.silentSinceMs); // only then: most devices are heard from, and every byte counts
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -139,6 +142,9 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
           s.held.add(new DeviceState.HeldReport(crashedAt, signature.isEmpty() ? null : signature, versions));
         }
         s.asleep = in.readBoolean();
+        if (s.dark || s.asleep) {
+          s.silentSinceMs = in.readLong();
+        }
       }
       return s;
     } catch (IOException | RuntimeException e) {

@@ -60,6 +60,7 @@ public final class FleetStatistics implements Upgradable {
         }
       }
       case FAILED, WENT_DARK -> failed(change, rules, out);
+      case LEFT -> left(change, rules);
     }
     establishCompleted(rules, out);
   }
@@ -231,6 +232,25 @@ public final class FleetStatistics implements Upgradable {
       next = Math.min(next, nowMs + 1_000);
     }
     return next == Long.MAX_VALUE ? 0 : next;
+  }
+
+  /** A device silent for device-ttl leaves the counts; asleep, it was still at risk: it leaves its test with no evidence. */
+  private void left(DeviceChange change, DetectionRules rules) {
+    long window = rules.baselineWindow().toMillis();
+    VersionStatistics v = versions.get(change.version());
+    if (v != null) {
+      v.remove(RecentFailures.key(change.recentFailuresMs(), FleetHistory.bucketWidthMs(window)), 1);
+      if (change.failure() == DeviceChange.Failure.DARK) {
+        v.darkNow = Math.max(0, v.darkNow - 1);
+      }
+    }
+    forEachActiveTest((name, test) -> {
+      if (test.atRisk(change.lastFailureMs())) {
+        long[] arm = test.arm(name.equals(change.version()));
+        int stratum = test.stratum(change.recentFailuresMs(), window);
+        arm[stratum] = Math.max(0, arm[stratum] - 1);
+      }
+    });
   }
 
   /** Which of a failure's evidence an incident holds back. */

@@ -27,12 +27,16 @@ public final class DetectorMetrics {
   private final Map<String, Counter> halts = new ConcurrentHashMap<>();
   private final Counter darkDevices;
   private final Counter untrustedEvidence;
+  private final Counter forgottenDevices;
   private final Timer decisionLatency;
 
   public DetectorMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.darkDevices = Counter.builder("crashwatch.dark.devices")
         .description("Devices declared dark: silent for dark-after on a caught-up partition").register(registry);
+    this.forgottenDevices = Counter.builder("crashwatch.forgotten.devices")
+        .description("Devices silent (dark or asleep) for device-ttl, removed from device state and the fleet's counts")
+        .register(registry);
     this.untrustedEvidence = Counter.builder("crashwatch.untrusted.evidence")
         .description("Crash reports refused as evidence: their device was never seen heartbeating on the version they name")
         .register(registry);
@@ -80,6 +84,10 @@ public final class DetectorMetrics {
 
   public void darkDevice() {
     darkDevices.increment();
+  }
+
+  public void forgottenDevice() {
+    forgottenDevices.increment();
   }
 
   public void untrustedEvidence() {

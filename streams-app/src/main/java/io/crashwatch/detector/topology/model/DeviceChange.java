@@ -50,7 +50,8 @@ public record DeviceChange(
     recentFailuresMs = recentFailuresMs == null ? List.of() : List.copyOf(recentFailuresMs);
   }
 
-  public enum Kind { APPLIED, FAILED, WENT_DARK, CAME_BACK }
+  /** LEFT: silent for {@code device-ttl}, the device is forgotten (its {@code failure} is DARK if it was dark, else asleep). */
+  public enum Kind { APPLIED, FAILED, WENT_DARK, CAME_BACK, LEFT }
 
   public enum Failure { CRASH, UNCLEAN_REBOOT, DARK }
 
@@ -81,6 +82,13 @@ public record DeviceChange(
     Kind kind = failure == Failure.DARK ? Kind.WENT_DARK : Kind.FAILED;
     return new DeviceChange(kind, fleet, component, version, null, false, device, 1, firstOnVersion, failure, signature,
         at, recentFailuresMs, version.equals(currentVersion) ? null : currentVersion, specific);
+  }
+
+  /** A device silent for {@code device-ttl} leaves the fleet's counts: dark ({@code wasDark}) or asleep. */
+  public static DeviceChange left(String fleet, String component, String version, String device, boolean wasDark,
+                                  List<Long> recentFailuresMs, long at) {
+    return new DeviceChange(Kind.LEFT, fleet, component, version, null, false, device, 1, false,
+        wasDark ? Failure.DARK : null, null, at, recentFailuresMs, null, false);
   }
 
   public static DeviceChange cameBack(String fleet, String component, String version, String device, long at) {

@@ -10,8 +10,10 @@ import io.crashwatch.detector.topology.format.StateFormat;
  * it follows.
  *
  * @param announcedPrevious the version the announced rollout replaces, when the service says
+ *
+ * <p>Format 2 can carry a device that LEFT: a reader of format 1 would fail on the kind, so it refuses the format.
  */
-@StateFormat(1)
+@StateFormat(2)
 public record FleetEvent(DeviceChange change, String resumedVersion, String announcedVersion, long announcedAtMs,
                          String announcedPrevious) {
 

@@ -20,6 +20,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /** Device state sends changes and alerts each to its own child, from records and from its scan. */
@@ -37,6 +38,7 @@ class DeviceStateProcessorTest {
     addStore(context, DeviceStateProcessor.DEADLINE_STORE, Serdes.String(), Serdes.String());
     addStore(context, DeviceStateProcessor.LAST_SEEN_STORE, Serdes.String(), LastSeen.serde());
     addStore(context, DeviceStateProcessor.INVENTORY_STORE, Serdes.String(), Inventory.Pending.serde());
+    addStore(context, DeviceStateProcessor.TTL_STORE, Serdes.String(), Serdes.String());
     context.setCurrentSystemTimeMs(NOW);
     processor.init(context);
   }
@@ -165,29 +167,16 @@ class DeviceStateProcessorTest {
   /** A clean shutdown or sleep notice: the silence after it is no failure, until the device is heard from again. */
   @Test
   void shouldNeverDeclareADeviceDarkAfterItsShutdownNoticeUntilItWakes() {
-    long interval = rules.heartbeatInterval().toMillis();
     heartbeat("sleeper", NOW);
     heartbeat("sleeper", NOW + 1_000, "r40", HeartbeatReason.SHUTDOWN);
     long end = NOW + 3 * rules.darkAfter().toMillis();
-    for (long t = NOW; t <= end; t += 500) { // another device keeps the partition caught up
-      if ((t - NOW) % interval == 0) {
-        context.setCurrentSystemTimeMs(t);
-        heartbeat("awake", t);
-      }
-      scan(t);
-    }
+    scanWhileAnotherDeviceHeartbeats(NOW, end);
     assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).extracting(r -> r.value().kind() + " " + r.value().deviceId())
         .as("asleep: not dark").doesNotContain("WENT_DARK sleeper");
 
     context.setCurrentSystemTimeMs(end);
     heartbeat("sleeper", end); // wakes: same boot, same versions, and yet read in full
-    for (long t = end + 500; t <= end + 2 * rules.darkAfter().toMillis(); t += 500) {
-      if ((t - end) % interval == 0) {
-        context.setCurrentSystemTimeMs(t);
-        heartbeat("awake", t);
-      }
-      scan(t);
-    }
+    scanWhileAnotherDeviceHeartbeats(end + 500, end + 2 * rules.darkAfter().toMillis());
     assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).extracting(r -> r.value().kind() + " " + r.value().deviceId())
         .as("silent after waking, without a notice: dark").contains("WENT_DARK sleeper");
   }
@@ -212,18 +201,40 @@ class DeviceStateProcessorTest {
       scan(t);
     }
     heartbeat("switches-now", t0 + 1_000, "r41"); // then both fall silent
-    for (long t = t0 + 1_000; t <= t0 + 2 * rules.darkAfter().toMillis(); t += 500) {
-      if ((t - t0) % interval == 0) {
-        context.setCurrentSystemTimeMs(t);
-        heartbeat("awake", t);
-      }
-      scan(t);
-    }
+    scanWhileAnotherDeviceHeartbeats(t0 + 1_000, t0 + 2 * rules.darkAfter().toMillis());
 
     assertThat(forwarded(context, DeviceStateProcessor.CHANGES))
         .filteredOn(r -> r.value().kind() == DeviceChange.Kind.WENT_DARK && r.value().component().equals("channel-291"))
         .extracting(r -> r.value().deviceId() + " " + r.value().specific())
         .containsExactlyInAnyOrder("switches-now true", "switched-long-ago false");
+  }
+
+  /** Silent for device-ttl, dark or asleep, a device is forgotten: state stays bounded by the devices alive. */
+  @Test
+  void shouldForgetDevicesSilentForDeviceTtlAndTakeThemOutOfTheFleetsCounts() {
+    heartbeat("gone-dark", NOW);
+    heartbeat("asleep", NOW);
+    heartbeat("asleep", NOW + 1_000, "r40", HeartbeatReason.SHUTDOWN);
+    heartbeat("back", NOW);
+    scanWhileAnotherDeviceHeartbeats(NOW, NOW + 2 * rules.darkAfter().toMillis()); // gone-dark and back go dark
+    long later = NOW + 2 * rules.darkAfter().toMillis() + 60_000;
+    context.setCurrentSystemTimeMs(later);
+    heartbeat("back", later); // heard from again: never forgotten
+    context.resetForwards();
+
+    long ttl = rules.deviceTtl().toMillis();
+    scanWhileAnotherDeviceHeartbeats(NOW + ttl + 2 * rules.darkAfter().toMillis(), NOW + ttl + 2 * rules.darkAfter().toMillis()
+        + 2 * rules.heartbeatInterval().toMillis());
+
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).filteredOn(r -> r.value().kind() == DeviceChange.Kind.LEFT)
+        .extracting(r -> r.value().deviceId() + " " + r.value().component() + " " + r.value().failure())
+        .containsExactlyInAnyOrder("gone-dark channel-291 DARK", "gone-dark sensor DARK", "asleep channel-291 null",
+            "asleep sensor null");
+    KeyValueStore<String, DeviceState> devices = context.getStateStore(DeviceStateProcessor.STATE_STORE);
+    assertThat(devices.get("gone-dark")).isNull();
+    assertThat(devices.get("asleep")).isNull();
+    assertThat(devices.get("back")).isNotNull();
+    assertThat(metrics.registry().get("crashwatch.forgotten.devices").counter().count()).isEqualTo(2);
   }
 
   private static CrashReport crashReport(String deviceId, String reportId, long crashedAt, String channelVersion) {
@@ -250,6 +261,18 @@ class DeviceStateProcessorTest {
 
   private void heartbeat(String deviceId, long sentAt) {
     heartbeat(deviceId, sentAt, "r40");
+  }
+
+  /** Scans every 500 ms from {@code fromMs} to {@code toMs} while another device keeps the partition caught up. */
+  private void scanWhileAnotherDeviceHeartbeats(long fromMs, long toMs) {
+    long interval = rules.heartbeatInterval().toMillis();
+    for (long t = fromMs; t <= toMs; t += 500) {
+      if ((t - fromMs) % interval == 0) {
+        context.setCurrentSystemTimeMs(t);
+        heartbeat("awake", t);
+      }
+      scan(t);
+    }
   }
 
   /** Fires the wall-clock scan by hand, as Kafka Streams would every 500 ms. */

@@ -109,6 +109,22 @@ class LifecycleTest {
     assertThat(decisions.cannotJudge).extracting(c -> c.over()).containsExactly(false, true);
   }
 
+  /** A device forgotten after device-ttl leaves the version's count; asleep, it leaves its arm too, with no evidence. */
+  @Test
+  void shouldTakeADeviceThatLeftOutOfItsVersionAndItsArm() {
+    switchDevices(0, 10, "r40", "r41", T0 + HOUR);
+    RolloutTest test = stats.versions.get("r41").test;
+
+    stats.apply(DeviceChange.left(FLEET, COMPONENT, "r41", "d0", false, List.of(), T0 + 2 * HOUR), rules, decisions);
+    stats.apply(DeviceChange.left(FLEET, COMPONENT, "r40", "d50", false, List.of(), T0 + 2 * HOUR), rules, decisions);
+
+    assertThat(stats.versions.get("r41").exposed).isEqualTo(9);
+    assertThat(stats.versions.get("r40").exposed).isEqualTo(89);
+    assertThat(test.candidateTotal()).isEqualTo(9);
+    assertThat(test.controlTotal()).isEqualTo(89);
+    assertThat(test.failedDevices).isZero();
+  }
+
   private void switchDevices(int from, int to, String previous, String version, long at) {
     for (int i = from; i < to; i++) {
       stats.apply(DeviceChange.applied(FLEET, COMPONENT, version, previous, false, "d" + i, List.of(), at), rules,

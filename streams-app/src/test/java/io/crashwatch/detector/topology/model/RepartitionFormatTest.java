@@ -23,12 +23,25 @@ class RepartitionFormatTest {
 
   @Test
   void shouldWriteFleetEventsAsBefore() {
-    assertThat(json(FleetEvent.class, FleetEvent.of(CRASH))).isEqualTo("{\"format\":1,\"change\":" + CRASH_JSON
+    assertThat(json(FleetEvent.class, FleetEvent.of(CRASH))).isEqualTo("{\"format\":2,\"change\":" + CRASH_JSON
         + ",\"resumedVersion\":null,\"announcedVersion\":null,\"announcedAtMs\":0,\"announcedPrevious\":null}");
     assertThat(json(FleetEvent.class, FleetEvent.resume("v2")))
-        .isEqualTo("{\"format\":1,\"change\":null,\"resumedVersion\":\"v2\",\"announcedVersion\":null,\"announcedAtMs\":0,\"announcedPrevious\":null}");
+        .isEqualTo("{\"format\":2,\"change\":null,\"resumedVersion\":\"v2\",\"announcedVersion\":null,\"announcedAtMs\":0,\"announcedPrevious\":null}");
     assertThat(json(FleetEvent.class, FleetEvent.announce("v3", 7, "v2")))
-        .isEqualTo("{\"format\":1,\"change\":null,\"resumedVersion\":null,\"announcedVersion\":\"v3\",\"announcedAtMs\":7,\"announcedPrevious\":\"v2\"}");
+        .isEqualTo("{\"format\":2,\"change\":null,\"resumedVersion\":null,\"announcedVersion\":\"v3\",\"announcedAtMs\":7,\"announcedPrevious\":\"v2\"}");
+  }
+
+  /** Format 2 can carry a device that LEFT; a fleet event written in format 1 is read as it was. */
+  @Test
+  void shouldReadFleetEventsOfTheFormatBefore() {
+    String before = "{\"format\":1,\"change\":" + CRASH_JSON.replace(",\"specific\":true", "")
+        + ",\"resumedVersion\":null,\"announcedVersion\":null,\"announcedAtMs\":0}";
+
+    FleetEvent read = new JsonSerde<>(FleetEvent.class).deserializer().deserialize("t", before.getBytes(StandardCharsets.UTF_8));
+
+    assertThat(read.change().kind()).isEqualTo(DeviceChange.Kind.FAILED);
+    assertThat(read.change().recentFailuresMs()).containsExactly(40L, 30L);
+    assertThat(read.announcedPrevious()).isNull();
   }
 
   @Test
