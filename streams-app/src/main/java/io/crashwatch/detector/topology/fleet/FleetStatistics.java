@@ -308,11 +308,14 @@ public final class FleetStatistics implements Upgradable {
 
   /**
    * Unspecific dark devices within the window that make an incident: at least {@code min-devices},
-   * {@link #INCIDENT_SHARE} of the fleet, and ten times what the fleet's history would expect.
+   * {@link #INCIDENT_SHARE} of the fleet, and ten times what the fleet's history before the current
+   * bucket would expect.
    */
   private long incidentThreshold(DetectionRules rules) {
     long devices = devices();
-    FleetHistory.Window past = history.window(clockMs, rules.baselineWindow().toMillis());
+    long window = rules.baselineWindow().toMillis();
+    // The fleet's past up to the bucket before this one: the burst under way must not raise its own bar.
+    FleetHistory.Window past = history.window(clockMs - FleetHistory.bucketWidthMs(window), window);
     double windowHours = incidentWindow(rules) / 3_600_000.0;
     double expected = past.deviceHours() > 0 ? past.failures() / past.deviceHours() * devices * windowHours : 0;
     return Math.max(rules.minDevices(), (long) Math.ceil(Math.max(INCIDENT_SHARE * devices, 10 * expected)));

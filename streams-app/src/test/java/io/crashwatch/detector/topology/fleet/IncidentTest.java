@@ -56,6 +56,23 @@ class IncidentTest {
     assertThat(stats.dueMs(wall + HOUR, rules)).as("nothing waits any more").isZero();
   }
 
+  /**
+   * In a noisy fleet the incident's own dark, most of it from devices that had just switched, must
+   * not raise the bar it is measured against: the history is the fleet's past, not this burst.
+   */
+  @Test
+  void shouldMeasureAnIncidentAgainstTheFleetsPastNotAgainstItself() {
+    for (int i = 0; i < 100; i++) { // a noisy fleet: failures all along
+      crash(30 + i, T0 + HOUR + 60_000 + i * 60_000L);
+    }
+    long wall = T0 + 3 * HOUR;
+    for (int i = 0; i < 60; i++) { // the outage darkens devices that just switched and devices that did not
+      dark(140 + i, wall + i * 100, i % 4 == 0 ? false : true);
+    }
+
+    assertThat(decisions.incidents).extracting(i -> i.firing()).containsExactly(true);
+  }
+
   /** The same number of canary devices going dark right after the update: a boot loop, never an incident. */
   @Test
   void shouldNotTakeABootLoopRightAfterAnUpdateForAnIncident() {
@@ -83,6 +100,11 @@ class IncidentTest {
 
     stats.onWallClock(wall + delay, rules, decisions);
     assertThat(decisions.verdicts).hasSize(1);
+  }
+
+  private void crash(int device, long atMs) {
+    stats.apply(DeviceChange.failed(FLEET, COMPONENT, "r40", "r40", "d" + device, Failure.CRASH, true, "0x50/m",
+        List.of(), atMs, true), rules, decisions);
   }
 
   private void dark(int device, long wallMs, boolean specific) {
