@@ -146,12 +146,26 @@ public final class Simulation {
     if (d.bootLooping) {
       return;
     }
-    if (reason != HeartbeatReason.PERIODIC || nowMs >= d.darkUntilMs) {
-      telemetry.heartbeat(d, fleetId(d), reason, unclean, nowMs);
-    }
     if (reason == HeartbeatReason.PERIODIC) {
+      if (nowMs >= d.darkUntilMs) {
+        telemetry.heartbeat(d, fleetId(d), reason, unclean, nowMs); // cut off: the periodic one is simply missed
+      }
       long jitter = intervalMs / 10;
       at(nowMs + intervalMs - jitter + random.nextLong(2 * jitter + 1), () -> heartbeat(d, HeartbeatReason.PERIODIC, false));
+    } else {
+      whenReachable(d, () -> telemetry.heartbeat(d, fleetId(d), reason, unclean, nowMs));
+    }
+  }
+
+  /**
+   * Sends now, or, while an incident cuts the device off, once it is reachable again: an agent queues
+   * what it could not send (an update applied, a boot, a crash report) and nothing gets through meanwhile.
+   */
+  private void whenReachable(Device d, Runnable send) {
+    if (nowMs < d.darkUntilMs) {
+      at(d.darkUntilMs, () -> whenReachable(d, send));
+    } else {
+      send.run();
     }
   }
 
@@ -248,7 +262,7 @@ public final class Simulation {
     }
     if (random.nextDouble() < reportProbability) {
       long delay = REBOOT_MS + (reportDelayMs == 0 ? 0 : (long) (-Math.log(1 - random.nextDouble()) * reportDelayMs));
-      at(nowMs + delay, () -> telemetry.crashReport(d, fleetId(d), crashedAt, bugcheck, module));
+      at(nowMs + delay, () -> whenReachable(d, () -> telemetry.crashReport(d, fleetId(d), crashedAt, bugcheck, module)));
     }
   }
 
