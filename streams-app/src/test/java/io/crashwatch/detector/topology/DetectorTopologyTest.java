@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Properties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;

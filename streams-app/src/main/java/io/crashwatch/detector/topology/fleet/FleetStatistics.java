@@ -9,8 +9,6 @@ import io.crashwatch.detector.topology.format.Upgradable;
 import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.FleetIncident;
-import io.crashwatch.detector.topology.model.PooledEvidence;
-import io.crashwatch.detector.topology.model.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -8,7 +8,6 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.HealthReport;
-import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.CrashReport;
