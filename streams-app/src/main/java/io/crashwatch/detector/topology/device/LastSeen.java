@@ -69,16 +69,20 @@ public record LastSeen(long atMs, long fingerprint, long changedAtMs) {
   /**
    * A format byte and three longs. Format 1 had two (no change time) and format 0 the two longs
    * alone: both are still read, as settled devices, so a local store written before the upgrade
-   * survives it.
+   * survives it. A settled device, most of them, is still written in format 1: the change time
+   * would only cost every device 8 bytes.
    */
   private static final class Codec {
     private static final byte FORMAT = 2;
+    private static final byte FORMAT_SETTLED = 1;
     private static final int FORMAT_0_LENGTH = 16;
     private static final int FORMAT_1_LENGTH = 17;
     private static final int LENGTH = 25;
 
     static final Serializer<LastSeen> WRITER = (topic, v) -> v == null ? null
-        : ByteBuffer.allocate(LENGTH).put(FORMAT).putLong(v.atMs).putLong(v.fingerprint).putLong(v.changedAtMs).array();
+        : v.changedAtMs == SETTLED
+            ? ByteBuffer.allocate(FORMAT_1_LENGTH).put(FORMAT_SETTLED).putLong(v.atMs).putLong(v.fingerprint).array()
+            : ByteBuffer.allocate(LENGTH).put(FORMAT).putLong(v.atMs).putLong(v.fingerprint).putLong(v.changedAtMs).array();
 
     static final Deserializer<LastSeen> READER = (topic, bytes) -> {
       if (bytes == null) {
@@ -92,7 +96,7 @@ public record LastSeen(long atMs, long fingerprint, long changedAtMs) {
         throw new SerializationException("Corrupt last-seen record of " + bytes.length + " bytes in " + topic);
       }
       byte format = b.get();
-      if (format != (bytes.length == LENGTH ? FORMAT : 1)) {
+      if (format != (bytes.length == LENGTH ? FORMAT : FORMAT_SETTLED)) {
         throw new StateFormatException("A last-seen record in " + topic + " was written in format " + format
             + "; this detector reads formats 0 to " + FORMAT);
       }

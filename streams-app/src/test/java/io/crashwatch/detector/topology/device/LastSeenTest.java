@@ -43,6 +43,18 @@ class LastSeenTest {
     assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", seen))).isEqualTo(seen);
   }
 
+  /** A settled device costs no change time: written in 17 bytes, read back as settled. */
+  @Test
+  void shouldWriteASettledDeviceWithoutItsChangeTime() {
+    var serde = LastSeen.serde();
+    LastSeen settled = new LastSeen(1_721_367_000_000L, 42L, LastSeen.SETTLED);
+
+    byte[] bytes = serde.serializer().serialize("t", settled);
+
+    assertThat(bytes).hasSize(17);
+    assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(settled);
+  }
+
   /** Formats 0 (two longs) and 1 (a byte and two longs) knew no change time: read as settled. */
   @Test
   void shouldReadTheFormerFormatsAsSettledAndRefuseANewerOne() {
