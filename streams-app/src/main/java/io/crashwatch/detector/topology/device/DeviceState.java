@@ -94,6 +94,20 @@ public final class DeviceState {
     return true;
   }
 
+  /**
+   * Whether the device switched a version at or after {@code sinceMs} (by its clock). What says whether
+   * its silence is specific once the local last-seen store is lost — a restart, a move to another
+   * instance — so that a boot loop right after a push still counts where no control is left.
+   */
+  boolean switchedSince(long sinceMs) {
+    for (Installed installed : components.values()) {
+      if (installed.previous() != null && installed.switchedAtMs() >= sinceMs) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Records a first failure on a version; false when this device already failed on it. */
   boolean markFailed(String component, String version) {
     return failedOn.add(component + "=" + version);

@@ -313,7 +313,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
           metrics.darkDevice();
           state.indexed = false;
           lastSeen.delete(deviceId); // its next heartbeat brings it back: compare it in full
-          boolean specific = seen != null && seen.silentSoonAfterAChange(); // unknown after a restart: not specific
+          boolean specific = seen != null ? seen.silentSoonAfterAChange()
+              : state.switchedSince(now - darkAfter - rules.darkWindow().toMillis()); // last-seen lost in a restart
           fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.DARK, null, now, specific);
           devices.put(deviceId, state);
         }

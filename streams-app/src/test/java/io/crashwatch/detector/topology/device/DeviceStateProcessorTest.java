@@ -208,6 +208,38 @@ class DeviceStateProcessorTest {
         .containsExactlyInAnyOrder("switches-now true", "switched-long-ago false");
   }
 
+  /**
+   * After a restart or a move to another instance the local last-seen store is empty: whether silence
+   * is specific then comes from device state's switch times, so a boot loop right after a push still
+   * counts where no control is left.
+   */
+  @Test
+  void shouldStillTellSilenceSoonAfterASwitchWhenTheLastSeenStoreWasLost() {
+    long interval = rules.heartbeatInterval().toMillis();
+    heartbeat("old-switch", NOW, "r40");
+    heartbeat("old-switch", NOW + interval, "r41");
+    heartbeat("new-switch", NOW, "r40");
+    long t = NOW + interval + rules.darkWindow().toMillis() + 2 * rules.darkAfter().toMillis();
+    for (long at = NOW + interval; at <= t; at += interval) {
+      context.setCurrentSystemTimeMs(at);
+      heartbeat("old-switch", at, "r41");
+      heartbeat("new-switch", at, "r40");
+      scan(at);
+    }
+    heartbeat("new-switch", t + 1_000, "r41");
+    KeyValueStore<String, LastSeen> lastSeen = context.getStateStore(DeviceStateProcessor.LAST_SEEN_STORE);
+    lastSeen.delete("old-switch"); // the instance restarts: its local store is gone
+    lastSeen.delete("new-switch");
+    context.resetForwards();
+
+    scanWhileAnotherDeviceHeartbeats(t + 1_000, t + 1_000 + 2 * rules.darkAfter().toMillis());
+
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES))
+        .filteredOn(r -> r.value().kind() == DeviceChange.Kind.WENT_DARK && r.value().component().equals("channel-291"))
+        .extracting(r -> r.value().deviceId() + " " + r.value().specific())
+        .containsExactlyInAnyOrder("new-switch true", "old-switch false");
+  }
+
   /** Silent for device-ttl, dark or asleep, a device is forgotten: state stays bounded by the devices alive. */
   @Test
   void shouldForgetDevicesSilentForDeviceTtlAndTakeThemOutOfTheFleetsCounts() {
