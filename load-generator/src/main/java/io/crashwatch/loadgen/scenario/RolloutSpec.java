@@ -12,9 +12,13 @@ import java.util.List;
  * @param fleet one fleet id, or {@code "*"}: every fleet, one rollout each
  * @param effect what the version does to the devices that install it; null for a healthy rollout
  * @param expectAlerts alert kinds that must fire during the run, for this rollout's fleet (or naming no fleet)
+ * @param waveOrder which devices go first: at random, or the flaky ones (a canary ring of the flakiest)
  */
 public record RolloutSpec(String fleet, String component, String version, Duration start, List<Double> waves,
-    Duration waveInterval, Expect expect, EffectSpec effect, List<AlertKind> expectAlerts) {
+    Duration waveInterval, Expect expect, EffectSpec effect, List<AlertKind> expectAlerts, WaveOrder waveOrder) {
+
+  /** Which devices a rollout's waves take first. */
+  public enum WaveOrder { RANDOM, FLAKY_FIRST }
 
   /** The {@code fleet} of a rollout to every fleet. */
   public static final String EVERY_FLEET = "*";

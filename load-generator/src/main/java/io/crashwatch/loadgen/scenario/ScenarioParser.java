@@ -40,9 +40,13 @@ public final class ScenarioParser {
 
   private static final Set<String> SCENARIO_KEYS =
       keys("name", "seed", "duration", "heartbeat-interval", "fleets", "rollouts", "incidents");
-  private static final Set<String> FLEET_KEYS = keys("id", "devices", "crash-rate-per-device-hour", "components");
+  /** How many times as often flaky devices crash when the file says {@code flaky-fraction} alone. */
+  static final double DEFAULT_FLAKY_MULTIPLIER = 10;
+  private static final Set<String> FLEET_KEYS = keys("id", "devices", "crash-rate-per-device-hour", "components",
+      "flaky-fraction", "flaky-multiplier", "offline-fraction");
   private static final Set<String> ROLLOUT_KEYS =
-      keys("fleet", "component", "version", "start", "waves", "wave-interval", "expect", "expect-alerts", "effect");
+      keys("fleet", "component", "version", "start", "waves", "wave-interval", "wave-order", "expect", "expect-alerts",
+          "effect");
   private static final Set<String> EFFECT_KEYS = keys("crash-probability", "crash-delay", "crash-rate-multiplier",
       "boot-loop", "report-probability", "report-delay", "bugcheck", "faulting-module");
   private static final Set<String> INCIDENT_KEYS = keys("fleet", "at", "for", "dark-fraction", "crash-fraction");
@@ -132,7 +136,19 @@ public final class ScenarioParser {
         components.put(e.getKey(), identifier(version, "version"));
       }
     }
-    return new FleetSpec(id, (int) devices, rate, components);
+    double flaky = f.has("flaky-fraction") ? fraction(f.get("flaky-fraction")) : 0;
+    double multiplier = 1;
+    if (f.has("flaky-multiplier")) {
+      Node m = f.get("flaky-multiplier");
+      multiplier = number(m);
+      if (multiplier < 1) {
+        throw error(m, m.text() + " is below 1 (how many times as often flaky devices crash)");
+      }
+    } else if (flaky > 0) {
+      multiplier = DEFAULT_FLAKY_MULTIPLIER;
+    }
+    double offline = f.has("offline-fraction") ? fraction(f.get("offline-fraction")) : 0;
+    return new FleetSpec(id, (int) devices, rate, components, flaky, multiplier, offline);
   }
 
   private RolloutSpec rollout(Node node, Map<String, FleetSpec> fleets, Duration scenarioDuration,
@@ -173,7 +189,16 @@ public final class ScenarioParser {
     for (Node item : f.has("expect-alerts") ? items(f.get("expect-alerts")) : List.<Node>of()) {
       expectAlerts.add(alertKind(item));
     }
-    return new RolloutSpec(fleet, component, version, start, waves, waveInterval, expect, effect, expectAlerts);
+    RolloutSpec.WaveOrder waveOrder = f.has("wave-order") ? waveOrder(f.get("wave-order")) : RolloutSpec.WaveOrder.RANDOM;
+    return new RolloutSpec(fleet, component, version, start, waves, waveInterval, expect, effect, expectAlerts, waveOrder);
+  }
+
+  private RolloutSpec.WaveOrder waveOrder(Node node) {
+    return switch (text(node)) {
+      case "random" -> RolloutSpec.WaveOrder.RANDOM;
+      case "flaky-first" -> RolloutSpec.WaveOrder.FLAKY_FIRST;
+      default -> throw error(node, "expected random or flaky-first, got '" + node.text() + "'");
+    };
   }
 
   private AlertKind alertKind(Node node) {

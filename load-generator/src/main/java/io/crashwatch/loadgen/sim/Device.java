@@ -17,6 +17,10 @@ final class Device {
   int crashEpoch;
   /** Extra crash-rate factor of the bad version it runs, 1 when none. */
   double rateMultiplier = 1;
+  /** Crashes this many times as often as the fleet's rate, always, whatever it runs: 1 unless flaky. */
+  double flakiness = 1;
+  /** Offline for the whole run: never heard from, never installs. */
+  boolean offline;
 
   Device(String id, int fleet, Map<String, String> components) {
     this.id = id;

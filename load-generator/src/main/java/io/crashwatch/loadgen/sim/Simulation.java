@@ -13,6 +13,7 @@ import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.Scope;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
@@ -58,6 +59,8 @@ public final class Simulation {
       List<Device> fleet = new ArrayList<>();
       for (int i = 0; i < spec.devices(); i++) {
         Device d = new Device(String.format("%s-%05d", sentFleetId.apply(spec.id()), i), f, spec.components());
+        d.flakiness = random.nextDouble() < spec.flakyFraction() ? spec.flakyMultiplier() : 1;
+        d.offline = random.nextDouble() < spec.offlineFraction();
         fleet.add(d);
         devices.add(d);
       }
@@ -130,6 +133,9 @@ public final class Simulation {
 
   private void schedule() {
     for (Device d : devices) {
+      if (d.offline) {
+        continue;
+      }
       // Agents check in at random moments of their interval, then keep their rhythm with some jitter.
       at(random.nextLong(intervalMs), () -> heartbeat(d, HeartbeatReason.PERIODIC, false));
       scheduleBackgroundCrash(d);
@@ -169,8 +175,23 @@ public final class Simulation {
     }
   }
 
+  /** The fleet in the order its rollout's waves take it: shuffled, then the flaky devices first if asked. */
+  static List<Device> waveOrder(List<Device> fleet, RolloutSpec.WaveOrder waveOrder, SplittableRandom random) {
+    List<Device> order = new ArrayList<>(fleet);
+    for (int i = order.size() - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      Device t = order.get(i);
+      order.set(i, order.get(j));
+      order.set(j, t);
+    }
+    if (waveOrder == RolloutSpec.WaveOrder.FLAKY_FIRST) {
+      order.sort(Comparator.comparingDouble((Device d) -> d.flakiness).reversed()); // stable: random within each kind
+    }
+    return order;
+  }
+
   private void scheduleBackgroundCrash(Device d) {
-    double rate = scenario.fleets().get(d.fleet).crashRatePerDeviceHour() * d.rateMultiplier;
+    double rate = scenario.fleets().get(d.fleet).crashRatePerDeviceHour() * d.flakiness * d.rateMultiplier;
     if (rate <= 0) {
       return;
     }
@@ -192,13 +213,7 @@ public final class Simulation {
     List<Device> fleet = fleets.get(fleetIndex);
     telemetry.deployment(r.sentFleet, r.component(), r.version(),
         scenario.fleets().get(fleetIndex).components().get(r.component()));
-    List<Device> order = new ArrayList<>(fleet);
-    for (int i = order.size() - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      Device t = order.get(i);
-      order.set(i, order.get(j));
-      order.set(j, t);
-    }
+    List<Device> order = waveOrder(fleet, r.spec.waveOrder(), random);
     long waveStart = r.spec.start().toMillis();
     long waveMs = r.spec.waveInterval().toMillis();
     int from = 0;
@@ -213,8 +228,8 @@ public final class Simulation {
   }
 
   private void install(RolloutProgress r, Device d) {
-    if (r.halted() || d.bootLooping) {
-      return; // a halted rollout installs on no further device
+    if (r.halted() || d.bootLooping || d.offline) {
+      return; // a halted rollout installs on no further device; an offline one cannot be reached
     }
     d.components.put(r.component(), r.version());
     r.installed++;

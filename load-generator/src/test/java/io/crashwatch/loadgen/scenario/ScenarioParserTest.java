@@ -99,7 +99,8 @@ class ScenarioParserTest {
     assertThat(s.fleets().get(0).components().keySet()).containsExactly("sensor", "channel-291");
     assertThat(s.rollouts()).containsExactly(new RolloutSpec("*", "channel-291", "r41", Duration.ofSeconds(20),
         List.of(0.01, 0.05, 0.25, 1.0), Duration.ofSeconds(10), Expect.HALT,
-        new EffectSpec(0.95, Duration.ofSeconds(3), 1.0, true, 0.3, Duration.ZERO, 0x50, "csagent.sys"), List.of()));
+        new EffectSpec(0.95, Duration.ofSeconds(3), 1.0, true, 0.3, Duration.ZERO, 0x50, "csagent.sys"), List.of(),
+        RolloutSpec.WaveOrder.RANDOM));
     assertThat(s.incidents()).containsExactly(new IncidentSpec("airline-ops", Duration.ofSeconds(45),
         Duration.ofSeconds(20), 0.3, 0.0));
     assertThat(s.fleetsOf(s.rollouts().get(0))).extracting(FleetSpec::id).containsExactly("airline-ops");
@@ -256,7 +257,29 @@ class ScenarioParserTest {
     assertThatThrownBy(() -> ScenarioParser.parse(yaml, "july-19.yaml"))
         .isInstanceOf(ScenarioException.class)
         .hasMessage("july-19.yaml:19: rollouts[0].wave-intervall: unknown key (expected one of: fleet, component,"
-            + " version, start, waves, wave-interval, expect, expect-alerts, effect)");
+            + " version, start, waves, wave-interval, wave-order, expect, expect-alerts, effect)");
+  }
+
+  /** Devices that differ, hosts offline for the whole run, and canary rings of the flakiest first. */
+  @Test
+  void shouldReadRealFleetsAndWaveOrder() {
+    String yaml = BASE.replace("crash-rate-per-device-hour: 0.01", "crash-rate-per-device-hour: 0.01\n    flaky-fraction: 0.1\n"
+            + "    flaky-multiplier: 100\n    offline-fraction: 0.05")
+        .replace("wave-interval: 10s", "wave-interval: 10s\n    wave-order: flaky-first");
+
+    Scenario s = ScenarioParser.parse(yaml, "s.yaml");
+
+    assertThat(s.fleets().get(0)).extracting(FleetSpec::flakyFraction, FleetSpec::flakyMultiplier, FleetSpec::offlineFraction)
+        .containsExactly(0.1, 100.0, 0.05);
+    assertThat(s.fleets().get(1)).extracting(FleetSpec::flakyFraction, FleetSpec::flakyMultiplier, FleetSpec::offlineFraction)
+        .containsExactly(0.0, 1.0, 0.0);
+    assertThat(s.rollouts().get(0).waveOrder()).isEqualTo(RolloutSpec.WaveOrder.FLAKY_FIRST);
+    assertThat(ScenarioParser.parse(yaml.replace("    flaky-multiplier: 100\n", ""), "s.yaml").fleets().get(0).flakyMultiplier())
+        .as("flaky-fraction alone").isEqualTo(10.0);
+    assertThatThrownBy(() -> ScenarioParser.parse(yaml.replace("flaky-first", "flakiest"), "s.yaml"))
+        .isInstanceOf(ScenarioException.class).hasMessageContaining("expected random or flaky-first, got 'flakiest'");
+    assertThatThrownBy(() -> ScenarioParser.parse(yaml.replace("flaky-multiplier: 100", "flaky-multiplier: 0.5"), "s.yaml"))
+        .isInstanceOf(ScenarioException.class).hasMessageContaining("0.5 is below 1");
   }
 
   @Test

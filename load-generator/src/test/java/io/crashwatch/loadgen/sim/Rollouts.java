@@ -24,7 +24,8 @@ public final class Rollouts {
   public static RolloutProgress rollout(String fleet, String version, boolean bad, boolean halted,
                                         List<AlertKind> expectAlerts) {
     RolloutSpec spec = new RolloutSpec(fleet, "channel-291", version, Duration.ofSeconds(20), List.of(1.0),
-        Duration.ofSeconds(10), bad ? Expect.HALT : Expect.NO_HALT, bad ? CRASHES : null, expectAlerts);
+        Duration.ofSeconds(10), bad ? Expect.HALT : Expect.NO_HALT, bad ? CRASHES : null, expectAlerts,
+        RolloutSpec.WaveOrder.RANDOM);
     RolloutProgress r = new RolloutProgress(spec, fleet, fleet);
     if (halted) {
       r.haltedAtMs = 1_000;
