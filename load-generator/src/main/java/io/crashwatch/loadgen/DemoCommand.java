@@ -32,8 +32,7 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Scenario scenario = ScenarioParser.parse(resource(SCENARIO), SCENARIO);
     out.println("crashwatch demo: starting an embedded Kafka broker, schema registry and detector...");
-    try (EmbeddedStack stack = EmbeddedStack.start(
-        Map.of("heartbeat-interval", Durations.format(scenario.heartbeatInterval())))) {
+    try (EmbeddedStack stack = EmbeddedStack.start(scenario.detectorSettings())) {
       Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "crashwatch-demo-stop")); // Ctrl-C
       out.printf("  Kafka broker     %s   (watch the crashwatch.* topics with your own tools)%n", stack.bootstrapServers());
       out.printf("  schema registry  %s%n", stack.schemaRegistryUrl());

@@ -1,6 +1,5 @@
 package io.crashwatch.loadgen;
 
-import io.crashwatch.detector.config.Durations;
 import io.crashwatch.detector.config.TopicNames;
 import io.crashwatch.loadgen.scenario.Scenario;
 import io.crashwatch.loadgen.scenario.ScenarioException;
@@ -75,8 +74,7 @@ final class ScenarioCommand implements Callable<Integer> {
 
   private ScenarioReport embedded(Scenario scenario) throws Exception {
     System.out.println("crashwatch: starting an embedded Kafka broker, schema registry and detector...");
-    try (EmbeddedStack stack = EmbeddedStack.start(
-        Map.of("heartbeat-interval", Durations.format(scenario.heartbeatInterval())))) {
+    try (EmbeddedStack stack = EmbeddedStack.start(scenario.detectorSettings())) {
       System.out.printf("  Kafka broker %s, schema registry %s%n", stack.bootstrapServers(), stack.schemaRegistryUrl());
       Map<String, Object> client = Map.of("bootstrap.servers", stack.bootstrapServers(),
           "schema.registry.url", stack.schemaRegistryUrl());
@@ -85,6 +83,10 @@ final class ScenarioCommand implements Callable<Integer> {
   }
 
   private ScenarioReport external(Scenario scenario) throws Exception {
+    if (!scenario.detector().isEmpty()) {
+      System.err.println("crashwatch: the running detector's own settings apply, not the scenario's detector block "
+          + scenario.detector());
+    }
     Map<String, Object> client = new HashMap<>();
     if (commandConfig != null) {
       Properties p = new Properties();

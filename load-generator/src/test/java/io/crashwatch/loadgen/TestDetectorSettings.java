@@ -1,10 +1,8 @@
 package io.crashwatch.loadgen;
 
 import io.crashwatch.detector.config.DetectorSettings;
-import io.crashwatch.detector.config.Durations;
 import io.crashwatch.embedded.TestKafkaCluster;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +12,19 @@ public final class TestDetectorSettings {
   private TestDetectorSettings() {
   }
 
-  /** Every topic is named {@code run.<name>}, so runs sharing the broker never see each other. */
-  public static DetectorSettings forRun(TestKafkaCluster cluster, String run, Path stateDir, Duration heartbeatInterval) {
-    Map<String, String> values = new HashMap<>();
+  /**
+   * Every topic is named {@code run.<name>}, so runs sharing the broker never see each other.
+   *
+   * @param detection detection settings, e.g. a scenario's {@link io.crashwatch.loadgen.scenario.Scenario#detectorSettings()}
+   */
+  public static DetectorSettings forRun(TestKafkaCluster cluster, String run, Path stateDir, Map<String, String> detection) {
+    Map<String, String> values = new HashMap<>(detection);
     values.put("bootstrap.servers", cluster.bootstrapServers());
     values.put("schema.registry.url", cluster.schemaRegistryUrl());
     values.put("application.id", run);
     values.put("state.dir", stateDir.toString());
     values.put("http-port", "0");
     values.put("topic-partitions", "2");
-    values.put("heartbeat-interval", Durations.format(heartbeatInterval));
     for (String topic : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
         "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
       values.put(topic + "-topic", run + "." + topic);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Durations;
 import io.crashwatch.schemas.AlertKind;
 import java.io.IOException;
@@ -39,7 +40,7 @@ public final class ScenarioParser {
   private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F_]+");
 
   private static final Set<String> SCENARIO_KEYS =
-      keys("name", "seed", "duration", "heartbeat-interval", "fleets", "rollouts", "incidents");
+      keys("name", "seed", "duration", "heartbeat-interval", "detector", "fleets", "rollouts", "incidents");
   /** How many times as often flaky devices crash when the file says {@code flaky-fraction} alone. */
   static final double DEFAULT_FLAKY_MULTIPLIER = 10;
   private static final Set<String> FLEET_KEYS = keys("id", "devices", "crash-rate-per-device-hour", "components",
@@ -106,7 +107,9 @@ public final class ScenarioParser {
     for (Node item : top.has("incidents") ? items(top.get("incidents")) : List.<Node>of()) {
       incidents.add(incident(item, fleets, duration));
     }
-    return new Scenario(name, seed, duration, heartbeatInterval, List.copyOf(fleets.values()), rollouts, incidents);
+    Map<String, String> detector = top.has("detector") ? detector(top.get("detector"), heartbeatInterval) : Map.of();
+    return new Scenario(name, seed, duration, heartbeatInterval, List.copyOf(fleets.values()), rollouts, incidents,
+        detector);
   }
 
   private FleetSpec fleet(Node node, Map<String, FleetSpec> earlier) {
@@ -191,6 +194,34 @@ public final class ScenarioParser {
     }
     RolloutSpec.WaveOrder waveOrder = f.has("wave-order") ? waveOrder(f.get("wave-order")) : RolloutSpec.WaveOrder.RANDOM;
     return new RolloutSpec(fleet, component, version, start, waves, waveInterval, expect, effect, expectAlerts, waveOrder);
+  }
+
+  /**
+   * Detection settings scaled to the scenario, e.g. {@code bake-time: 10m}: only the detection rules
+   * ({@code heartbeat-interval} is the scenario's own key), each checked as the detector checks it.
+   */
+  private Map<String, String> detector(Node node, Duration heartbeatInterval) {
+    java.util.Set<String> allowed = new java.util.TreeSet<>(DetectionRules.defaults().asSettings().keySet());
+    allowed.remove(DetectionRules.HEARTBEAT_INTERVAL);
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (Map.Entry<String, Node> e : mapping(node).entrySet()) {
+      if (!allowed.contains(e.getKey())) {
+        throw error(e.getValue(), "unknown detector setting '" + e.getKey() + "' (one of: " + String.join(", ", allowed)
+            + (e.getKey().equals(DetectionRules.HEARTBEAT_INTERVAL) ? "; heartbeat-interval is the scenario's own key" : "")
+            + ")");
+      }
+      String value = text(e.getValue());
+      Map<String, String> check = new java.util.HashMap<>(settings);
+      check.put(e.getKey(), value);
+      check.put(DetectionRules.HEARTBEAT_INTERVAL, Durations.format(heartbeatInterval));
+      try {
+        DetectionRules.from(check);
+      } catch (RuntimeException invalid) {
+        throw error(e.getValue(), "invalid detector setting: " + invalid.getMessage());
+      }
+      settings.put(e.getKey(), value);
+    }
+    return settings;
   }
 
   private RolloutSpec.WaveOrder waveOrder(Node node) {

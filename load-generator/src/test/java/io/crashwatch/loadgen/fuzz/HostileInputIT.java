@@ -110,7 +110,7 @@ class HostileInputIT {
 
   private Run run(Scenario scenario, int hostile) throws Exception {
     String run = "hostile-" + hostile + "-" + UUID.randomUUID().toString().substring(0, 8);
-    DetectorSettings settings = TestDetectorSettings.forRun(CLUSTER, run, stateDir.resolve(run), scenario.heartbeatInterval());
+    DetectorSettings settings = TestDetectorSettings.forRun(CLUSTER, run, stateDir.resolve(run), scenario.detectorSettings());
     Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
     Map<Integer, ProducerRecord<byte[], byte[]>> sent = new HashMap<>();
     try (Detector detector = Detector.start(settings)) {

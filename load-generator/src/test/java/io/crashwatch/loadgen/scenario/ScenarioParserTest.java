@@ -260,6 +260,21 @@ class ScenarioParserTest {
             + " version, start, waves, wave-interval, wave-order, expect, expect-alerts, effect)");
   }
 
+  /** Detection settings scaled to the scenario, checked as the detector checks them. */
+  @Test
+  void shouldReadTheDetectorBlockAndRejectWhatTheDetectorWouldRefuse() {
+    String yaml = BASE.replace("heartbeat-interval: 2s", "heartbeat-interval: 2s\ndetector: {bake-time: 10m, baseline-window: 1h}");
+
+    Scenario s = ScenarioParser.parse(yaml, "s.yaml");
+
+    assertThat(s.detector()).containsExactlyInAnyOrderEntriesOf(Map.of("bake-time", "10m", "baseline-window", "1h"));
+    assertThat(s.detectorSettings()).containsEntry("heartbeat-interval", "2s").containsEntry("bake-time", "10m");
+    assertThatThrownBy(() -> ScenarioParser.parse(yaml.replace("bake-time", "bake-tme"), "s.yaml"))
+        .isInstanceOf(ScenarioException.class).hasMessageContaining("unknown detector setting 'bake-tme' (one of: ");
+    assertThatThrownBy(() -> ScenarioParser.parse(yaml.replace("10m", "soon"), "s.yaml"))
+        .isInstanceOf(ScenarioException.class).hasMessageContaining("invalid detector setting").hasMessageContaining("bake-time");
+  }
+
   /** Devices that differ, hosts offline for the whole run, and canary rings of the flakiest first. */
   @Test
   void shouldReadRealFleetsAndWaveOrder() {

@@ -36,7 +36,7 @@ class ScenariosIT {
   void shouldMatchTheScenariosExpectations(String name) throws Exception {
     Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-short", name + ".yaml"));
     String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    DetectorSettings settings = TestDetectorSettings.forRun(CLUSTER, run, stateDir, scenario.heartbeatInterval());
+    DetectorSettings settings = TestDetectorSettings.forRun(CLUSTER, run, stateDir, scenario.detectorSettings());
 
     ScenarioReport report;
     try (Detector detector = Detector.start(settings)) {
