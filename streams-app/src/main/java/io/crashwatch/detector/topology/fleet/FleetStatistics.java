@@ -68,11 +68,10 @@ public final class FleetStatistics implements Upgradable {
    * on the version) and {@code bake-time} passed since its start: the version is established.
    */
   private void establishCompleted(DetectionRules rules, FleetDecisions out) {
-    long devices = devices();
     versions.forEach((name, v) -> {
       RolloutTest test = v.test;
       if (test != null && !test.tripped && clockMs - test.startMs >= rules.bakeTime().toMillis()
-          && v.exposed >= rules.completeFraction() * devices) {
+          && v.exposed >= rules.completeFraction() * devices()) { // the fleet's size only for a test that baked
         establish(name, v, out);
       }
     });
@@ -176,8 +175,7 @@ public final class FleetStatistics implements Upgradable {
     long window = rules.baselineWindow().toMillis();
     long width = FleetHistory.bucketWidthMs(window);
     long at = change.atMs();
-    String runs = change.currentVersion() != null ? change.currentVersion() : change.version();
-    VersionStatistics on = versions.get(runs);
+    VersionStatistics on = versions.get(change.runningVersion());
     if (on != null) {
       on.remove(RecentFailures.key(change.recentFailuresMs(), width), 1);
       on.add(RecentFailures.key(DeviceChange.withFailure(change.recentFailuresMs(), at), width), 1);
@@ -199,28 +197,21 @@ public final class FleetStatistics implements Upgradable {
 
   /**
    * On the wall clock: dark that waited {@link #darkDelay} enters the tests, or not when it belongs to
-   * an incident; an incident may end. Returns when this is due again, 0 when nothing waits.
+   * an incident; an incident may end. {@link #dueMs} says when this is due again.
    */
-  long onWallClock(long nowMs, DetectionRules rules, FleetDecisions out) {
+  void onWallClock(long nowMs, DetectionRules rules, FleetDecisions out) {
     long delay = darkDelay(rules);
     long window = incidentWindow(rules);
-    long next = 0;
     for (var it = pendingDark.iterator(); it.hasNext(); ) {
       DeviceChange dark = it.next();
       if (dark.atMs() + delay <= nowMs) {
         it.remove();
         evidence(dark, rules, out, incident.pauses(dark.atMs(), window) ? Pause.ALL : Pause.NONE);
-      } else {
-        next = next == 0 ? dark.atMs() + delay : Math.min(next, dark.atMs() + delay);
       }
     }
     if (incident.ended(nowMs, window)) {
       out.incident(new FleetIncident(fleetId, component, false, 0, incident.lastSinceMs, nowMs));
     }
-    if (incident.active()) {
-      next = next == 0 ? nowMs + 1_000 : Math.min(next, nowMs + 1_000);
-    }
-    return next;
   }
 
   /** When {@link #onWallClock} is first due; 0 when nothing waits. */
@@ -259,8 +250,7 @@ public final class FleetStatistics implements Upgradable {
     long window = rules.baselineWindow().toMillis();
     long lastFailure = change.lastFailureMs();
     long at = change.atMs();
-    List<Long> after = DeviceChange.withFailure(change.recentFailuresMs(), at);
-    String runs = change.currentVersion() != null ? change.currentVersion() : change.version();
+    String runs = change.runningVersion();
     forEachActiveTest((name, test) -> {
       if (!test.atRisk(lastFailure)) {
         return; // a device counts once per test
@@ -268,7 +258,8 @@ public final class FleetStatistics implements Upgradable {
       boolean inCandidate = name.equals(runs);
       int stratum = test.stratum(change.recentFailuresMs(), window);
       if (at < test.startMs) { // a late report of a failure before the start: it can only change the stratum
-        move(test.arm(inCandidate), test.arm(inCandidate), stratum, test.stratum(after, window));
+        move(test.arm(inCandidate), test.arm(inCandidate), stratum,
+            test.stratum(DeviceChange.withFailure(change.recentFailuresMs(), at), window));
         return;
       }
       long[] arm = test.arm(inCandidate);

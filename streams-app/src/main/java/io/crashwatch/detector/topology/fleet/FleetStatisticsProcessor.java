@@ -87,7 +87,10 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
       }
     }
     store.put(record.key(), stats);
-    schedule(record.key(), stats);
+    long due = stats.dueMs(context.currentSystemTimeMs(), rules);
+    if (due != 0) { // a change only adds what waits (dark, an incident): most changes touch no timer
+      timers.put(record.key(), due);
+    }
   }
 
   /** Lets dark that waited long enough enter the tests, fleet by fleet, and ends incidents. */
@@ -109,17 +112,12 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
       }
       stats.onWallClock(now, rules, this);
       store.put(key, stats);
-      schedule(key, stats);
-    }
-  }
-
-  private void schedule(String key, FleetStatistics stats) {
-    long due = stats.dueMs(context.currentSystemTimeMs(), rules);
-    Long known = timers.get(key);
-    if (due == 0 && known != null) {
-      timers.delete(key);
-    } else if (due != 0 && (known == null || known != due)) {
-      timers.put(key, due);
+      long next = stats.dueMs(now, rules);
+      if (next == 0) {
+        timers.delete(key);
+      } else {
+        timers.put(key, next);
+      }
     }
   }
 

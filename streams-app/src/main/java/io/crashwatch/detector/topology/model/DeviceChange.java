@@ -104,6 +104,11 @@ public record DeviceChange(
     return List.copyOf(all.subList(0, Math.min(RECENT_FAILURES, all.size())));
   }
 
+  /** The version the device runs now: {@code version}, or the one it moved on to for a late report. */
+  public String runningVersion() {
+    return currentVersion != null ? currentVersion : version;
+  }
+
   /** The device's latest failure before this change; 0 when none is known. */
   public long lastFailureMs() {
     return recentFailuresMs.isEmpty() ? 0 : recentFailuresMs.get(0);
