@@ -11,13 +11,16 @@ import java.util.Map;
  * them and the incidents that no rollout caused. Times ({@code start}, {@code at}) are offsets from the
  * start of the run; {@link ScenarioParser} has validated every value.
  *
+ * @param operator a person's commands at given times (its {@code operator:} list)
  * @param detector detection settings scaled to the scenario (its {@code detector:} block), e.g. {@code bake-time}
  */
 public record Scenario(String name, long seed, Duration duration, Duration heartbeatInterval,
-    List<FleetSpec> fleets, List<RolloutSpec> rollouts, List<IncidentSpec> incidents, Map<String, String> detector) {
+    List<FleetSpec> fleets, List<RolloutSpec> rollouts, List<IncidentSpec> incidents, List<OperatorStep> operator,
+    Map<String, String> detector) {
 
   public Scenario {
     fleets = List.copyOf(fleets);
+    operator = List.copyOf(operator);
     rollouts = List.copyOf(rollouts);
     incidents = List.copyOf(incidents);
     detector = Map.copyOf(detector);

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Durations;
+import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.schemas.AlertKind;
+import io.crashwatch.schemas.OperatorAction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -40,11 +42,16 @@ public final class ScenarioParser {
   private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F_]+");
 
   private static final Set<String> SCENARIO_KEYS =
-      keys("name", "seed", "duration", "heartbeat-interval", "detector", "fleets", "rollouts", "incidents");
+      keys("name", "seed", "duration", "heartbeat-interval", "detector", "fleets", "rollouts", "incidents", "operator");
   /** How many times as often flaky devices crash when the file says {@code flaky-fraction} alone. */
   static final double DEFAULT_FLAKY_MULTIPLIER = 10;
   private static final Set<String> FLEET_KEYS = keys("id", "devices", "crash-rate-per-device-hour", "components",
-      "flaky-fraction", "flaky-multiplier", "offline-fraction");
+      "flaky-fraction", "flaky-multiplier", "offline-fraction", "sleep", "clock-skew");
+  private static final Set<String> SLEEP_KEYS = keys("fraction", "every", "for", "shutdown-first");
+  private static final Set<String> CLOCK_SKEW_KEYS = keys("fraction", "amount");
+  private static final Set<String> OPERATOR_KEYS = keys("at", "action", "target", "reason");
+  /** The reason of an operator step that gives none. */
+  static final String DEFAULT_OPERATOR_REASON = "operator step of the scenario";
   private static final Set<String> ROLLOUT_KEYS =
       keys("fleet", "component", "version", "start", "waves", "wave-interval", "wave-order", "expect", "expect-alerts",
           "effect");
@@ -99,17 +106,22 @@ public final class ScenarioParser {
     }
 
     List<RolloutSpec> rollouts = new ArrayList<>();
-    Map<String, String> rolledOut = new LinkedHashMap<>(); // fleet/component/version -> rollout's path
-    for (Node item : top.has("rollouts") ? items(top.get("rollouts")) : List.<Node>of()) {
-      rollouts.add(rollout(item, fleets, duration, rolledOut));
+    List<Node> rolloutNodes = top.has("rollouts") ? items(top.get("rollouts")) : List.of();
+    for (Node item : rolloutNodes) {
+      rollouts.add(rollout(item, fleets, duration));
     }
+    checkSequence(rollouts, rolloutNodes, fleets);
     List<IncidentSpec> incidents = new ArrayList<>();
     for (Node item : top.has("incidents") ? items(top.get("incidents")) : List.<Node>of()) {
       incidents.add(incident(item, fleets, duration));
     }
+    List<OperatorStep> operator = new ArrayList<>();
+    for (Node item : top.has("operator") ? items(top.get("operator")) : List.<Node>of()) {
+      operator.add(operatorStep(item, fleets, duration));
+    }
     Map<String, String> detector = top.has("detector") ? detector(top.get("detector"), heartbeatInterval) : Map.of();
     return new Scenario(name, seed, duration, heartbeatInterval, List.copyOf(fleets.values()), rollouts, incidents,
-        detector);
+        operator, detector);
   }
 
   private FleetSpec fleet(Node node, Map<String, FleetSpec> earlier) {
@@ -151,11 +163,66 @@ public final class ScenarioParser {
       multiplier = DEFAULT_FLAKY_MULTIPLIER;
     }
     double offline = f.has("offline-fraction") ? fraction(f.get("offline-fraction")) : 0;
-    return new FleetSpec(id, (int) devices, rate, components, flaky, multiplier, offline);
+    SleepSpec sleep = f.has("sleep") ? sleep(f.get("sleep")) : null;
+    ClockSkewSpec clockSkew = f.has("clock-skew") ? clockSkew(f.get("clock-skew")) : null;
+    return new FleetSpec(id, (int) devices, rate, components, flaky, multiplier, offline, sleep, clockSkew);
   }
 
-  private RolloutSpec rollout(Node node, Map<String, FleetSpec> fleets, Duration scenarioDuration,
-                              Map<String, String> rolledOut) {
+  private SleepSpec sleep(Node node) {
+    Fields f = new Fields(node, SLEEP_KEYS);
+    double fraction = fraction(f.required("fraction"));
+    Duration every = positive(f.required("every"));
+    Node forNode = f.required("for");
+    Duration duration = positive(forNode);
+    if (duration.compareTo(every) >= 0) {
+      throw error(forNode, forNode.text() + " is not shorter than every: " + Durations.format(every)
+          + " (a device sleeps once per period and wakes before the next)");
+    }
+    return new SleepSpec(fraction, every, duration, f.has("shutdown-first") && bool(f.get("shutdown-first")));
+  }
+
+  private ClockSkewSpec clockSkew(Node node) {
+    Fields f = new Fields(node, CLOCK_SKEW_KEYS);
+    return new ClockSkewSpec(fraction(f.required("fraction")), positive(f.required("amount")));
+  }
+
+  /**
+   * A person's command: {@code action} RESUME or FORCE_HALT of a {@code target} whose fleet is one of
+   * the scenario's (or {@code *}) and has the component.
+   */
+  private OperatorStep operatorStep(Node node, Map<String, FleetSpec> fleets, Duration scenarioDuration) {
+    Fields f = new Fields(node, OPERATOR_KEYS);
+    Duration at = beforeEnd(f.required("at"), scenarioDuration);
+    Node actionNode = f.required("action");
+    OperatorAction action = switch (text(actionNode)) {
+      case "RESUME" -> OperatorAction.RESUME;
+      case "FORCE_HALT" -> OperatorAction.FORCE_HALT;
+      default -> throw error(actionNode, "expected RESUME or FORCE_HALT, got '" + actionNode.text() + "'");
+    };
+    Node targetNode = f.required("target");
+    Target target;
+    try {
+      target = Target.parse(text(targetNode));
+    } catch (IllegalArgumentException e) {
+      throw error(targetNode, e.getMessage());
+    }
+    List<FleetSpec> targets = target.isGlobal() ? List.copyOf(fleets.values()) : new ArrayList<>();
+    if (!target.isGlobal()) {
+      FleetSpec fleet = fleets.get(target.fleetId());
+      if (fleet == null) {
+        throw error(targetNode, "unknown fleet '" + target.fleetId() + "' (fleets: " + String.join(", ", fleets.keySet())
+            + ", or * for every fleet)");
+      }
+      targets.add(fleet);
+    }
+    if (targets.stream().noneMatch(fleet -> fleet.components().containsKey(target.component()))) {
+      throw error(targetNode, "no fleet of the target has component " + target.component());
+    }
+    String reason = f.has("reason") ? text(f.get("reason")) : DEFAULT_OPERATOR_REASON;
+    return new OperatorStep(at, action, target.toString(), reason);
+  }
+
+  private RolloutSpec rollout(Node node, Map<String, FleetSpec> fleets, Duration scenarioDuration) {
     Fields f = new Fields(node, ROLLOUT_KEYS);
     Node fleetNode = f.required("fleet");
     String fleet = text(fleetNode);
@@ -175,13 +242,6 @@ public final class ScenarioParser {
         throw error(componentNode, "fleet " + target.id() + " has no component " + component
             + " (it has: " + listOrNone(target.components().keySet()) + ")");
       }
-      if (installed.equals(version)) {
-        throw error(versionNode, "fleet " + target.id() + " already runs " + component + " " + version);
-      }
-      String previous = rolledOut.putIfAbsent(target.id() + "/" + component + "/" + version, node.path());
-      if (previous != null) {
-        throw error(versionNode, target.id() + "/" + component + "/" + version + " is already rolled out by " + previous);
-      }
     }
     Duration start = beforeEnd(f.required("start"), scenarioDuration);
     List<Double> waves = waves(f.required("waves"));
@@ -194,6 +254,47 @@ public final class ScenarioParser {
     }
     RolloutSpec.WaveOrder waveOrder = f.has("wave-order") ? waveOrder(f.get("wave-order")) : RolloutSpec.WaveOrder.RANDOM;
     return new RolloutSpec(fleet, component, version, start, waves, waveInterval, expect, effect, expectAlerts, waveOrder);
+  }
+
+  /**
+   * Rollouts of one component to one fleet follow each other in order of their start: each moves the
+   * fleet away from the version the one before it rolled out (at first: the installed version). A
+   * version may come back later, as a rollback or a re-roll, but never twice in a row, and two rollouts
+   * of one component to one fleet never start together.
+   */
+  private void checkSequence(List<RolloutSpec> rollouts, List<Node> nodes, Map<String, FleetSpec> fleets) {
+    List<Integer> byStart = new ArrayList<>();
+    for (int i = 0; i < rollouts.size(); i++) {
+      byStart.add(i);
+    }
+    byStart.sort(java.util.Comparator.comparing(i -> rollouts.get(i).start())); // stable: file order at equal starts
+    Map<String, Integer> latest = new LinkedHashMap<>(); // fleet/component -> index of the latest rollout so far
+    for (int i : byStart) {
+      RolloutSpec r = rollouts.get(i);
+      Node versionNode = ((Mapping) nodes.get(i)).entries().get("version");
+      for (FleetSpec fleet : fleets.values()) {
+        if (!r.fleet().equals(RolloutSpec.EVERY_FLEET) && !r.fleet().equals(fleet.id())) {
+          continue;
+        }
+        String key = fleet.id() + "/" + r.component();
+        Integer before = latest.put(key, i);
+        if (before == null) {
+          if (fleet.components().get(r.component()).equals(r.version())) {
+            throw error(versionNode, "fleet " + fleet.id() + " already runs " + r.component() + " " + r.version());
+          }
+          continue;
+        }
+        RolloutSpec previous = rollouts.get(before);
+        if (previous.start().equals(r.start())) {
+          throw error(versionNode, key + " is also rolled out at " + Durations.format(r.start()) + " by "
+              + nodes.get(before).path() + " (rollouts of one component to one fleet follow each other)");
+        }
+        if (previous.version().equals(r.version())) {
+          throw error(versionNode, key + "/" + r.version() + " is already rolled out by " + nodes.get(before).path()
+              + " (a version may come back only after another one)");
+        }
+      }
+    }
   }
 
   /**

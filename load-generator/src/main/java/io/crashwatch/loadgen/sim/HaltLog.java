@@ -1,5 +1,6 @@
 package io.crashwatch.loadgen.sim;
 
+import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.KillSwitchAction;
 import io.crashwatch.schemas.KillSwitchCommand;
 import java.time.Instant;
@@ -11,7 +12,8 @@ import java.util.Set;
 /**
  * Every target the kill switch HALTed during a run, fleet ids as the scenario names them: the report
  * counts a HALT of anything that is not one of the scenario's rollouts as false. Shadow commands are
- * ignored, as the rollouts ignore them.
+ * ignored, as the rollouts ignore them, and so are a person's FORCE_HALTs: they are no decision of the
+ * detector's.
  */
 final class HaltLog {
   private final Map<String, String> fleetBySentId;
@@ -39,7 +41,8 @@ final class HaltLog {
 
   /** Called on the kill-switch listener's thread for each record; {@code command} null is a tombstone. */
   synchronized void record(String target, KillSwitchCommand command) {
-    if (command == null || command.getShadow() || command.getAction() != KillSwitchAction.HALT) {
+    if (command == null || command.getShadow() || command.getAction() != KillSwitchAction.HALT
+        || command.getReason() == HaltReason.OPERATOR) {
       return;
     }
     int slash = target.indexOf('/');

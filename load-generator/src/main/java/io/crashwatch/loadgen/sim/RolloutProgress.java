@@ -2,8 +2,13 @@ package io.crashwatch.loadgen.sim;
 
 import io.crashwatch.loadgen.scenario.Expect;
 import io.crashwatch.loadgen.scenario.RolloutSpec;
+import java.util.ArrayList;
+import java.util.List;
 
-/** One rollout in one fleet: what it installed and crashed until a halt took effect, and that halt. */
+/**
+ * One rollout in one fleet: what it installed and crashed until its first halt took effect, that halt,
+ * and whether it is stopped now (an operator's RESUME lets it go on; a later HALT stops it again).
+ */
 public final class RolloutProgress {
   final RolloutSpec spec;
   /** The fleet id as the scenario names it, and as sent (with a run suffix against a shared cluster). */
@@ -13,9 +18,17 @@ public final class RolloutProgress {
   int crashed;
   /** Simulation time of the first failure of a device on this version in this fleet; -1: none yet. */
   long firstFailureMs = -1;
-  /** Simulation time the runner read the HALT; -1: not halted. */
+  /** Simulation time the runner read the first HALT; -1: not halted. */
   volatile long haltedAtMs = -1;
   volatile String haltedBy;
+  /** What halted it each time (FLEET, GLOBAL, OPERATOR), in order: more than one after a RESUME. */
+  final List<String> halts = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The kill switch halts it now: it installs on no further device. */
+  volatile boolean stopped;
+  /** A RESUME lifted its halt: the simulation's thread sends the devices it kept waiting on their way. */
+  volatile boolean resumeDue;
+  /** Devices a halt kept from installing, in order; touched by the simulation's thread only. */
+  final List<Device> waiting = new ArrayList<>();
 
   RolloutProgress(RolloutSpec spec, String fleet, String sentFleet) {
     this.spec = spec;
@@ -25,6 +38,31 @@ public final class RolloutProgress {
 
   boolean halted() {
     return haltedAtMs >= 0;
+  }
+
+  /** Called on the kill-switch listener's thread when a HALT of this rollout takes effect. */
+  void halt(String by, long atMs) {
+    if (haltedAtMs < 0) {
+      haltedBy = by;
+      haltedAtMs = atMs;
+    }
+    halts.add(by);
+    stopped = true;
+  }
+
+  /** Called on the kill-switch listener's thread when a RESUME lifts its halt. */
+  void resume() {
+    stopped = false;
+    resumeDue = true;
+  }
+
+  public List<String> halts() {
+    return List.copyOf(halts);
+  }
+
+  /** Whether the detector (not a person's FORCE_HALT) halted it at any time. */
+  public boolean haltedByDetector() {
+    return halts.stream().anyMatch(by -> !by.equals(ScenarioReport.OPERATOR));
   }
 
   public String fleet() {

@@ -21,6 +21,9 @@ import java.util.Map;
 public record ScenarioReport(String scenario, String runId, long eventsProduced, double eventsPerSecond,
                              List<RolloutProgress> rollouts, List<String> haltedTargets, List<AlertLog.Fired> alerts) {
 
+  /** The {@code haltedBy} of a person's FORCE_HALT. */
+  static final String OPERATOR = "OPERATOR";
+
   public ScenarioReport {
     rollouts = List.copyOf(rollouts);
     haltedTargets = List.copyOf(haltedTargets);
@@ -49,10 +52,12 @@ public record ScenarioReport(String scenario, String runId, long eventsProduced,
    * Halted rollouts that were expected to run to the end, plus HALTs of targets that stop none of
    * the scenario's rollouts ({@link #otherHalts()}). A HALT that does stop one of them is judged by
    * that rollout's entry alone, so a global halt of a healthy version counts once per fleet it
-   * stopped, not once more itself.
+   * stopped, not once more itself. Only the detector's HALTs count, at any time of the run: a person's
+   * FORCE_HALT (an {@code operator:} step) is never false, and the detector's HALT after a RESUME is.
    */
   public long falseHalts() {
-    return rollouts.stream().filter(r -> r.isHalted() && r.expect() == Expect.NO_HALT).count() + otherHalts().size();
+    return rollouts.stream().filter(r -> r.haltedByDetector() && r.expect() == Expect.NO_HALT).count()
+        + otherHalts().size();
   }
 
   /**
@@ -69,9 +74,9 @@ public record ScenarioReport(String scenario, String runId, long eventsProduced,
     return target.equals(r.fleet() + componentVersion) || target.equals("*" + componentVersion);
   }
 
-  /** Rollouts expected to be halted that never were. */
+  /** Rollouts expected to be halted that the detector never halted (a person's FORCE_HALT is not its catch). */
   public long missedHalts() {
-    return rollouts.stream().filter(r -> !r.isHalted() && r.expect() == Expect.HALT).count();
+    return rollouts.stream().filter(r -> !r.haltedByDetector() && r.expect() == Expect.HALT).count();
   }
 
   /** The report as JSON, fields in the contract's order. */
@@ -93,6 +98,7 @@ public record ScenarioReport(String scenario, String runId, long eventsProduced,
       e.put("haltLatencyMs", r.haltLatencyMs());
       e.put("devicesInstalled", r.installed());
       e.put("devicesCrashed", r.crashed());
+      e.put("halts", r.halts());
       return e;
     }).toList());
     json.put("falseHalts", falseHalts());

@@ -1,30 +1,36 @@
 package io.crashwatch.loadgen.sim;
 
 import io.crashwatch.loadgen.rollout.KillSwitchView;
+import io.crashwatch.loadgen.scenario.ClockSkewSpec;
 import io.crashwatch.loadgen.scenario.EffectSpec;
 import io.crashwatch.loadgen.scenario.FleetSpec;
 import io.crashwatch.loadgen.scenario.IncidentSpec;
+import io.crashwatch.loadgen.scenario.OperatorStep;
 import io.crashwatch.loadgen.scenario.RolloutSpec;
 import io.crashwatch.loadgen.scenario.Scenario;
+import io.crashwatch.loadgen.scenario.SleepSpec;
 import io.crashwatch.schemas.HeartbeatReason;
-import io.crashwatch.schemas.KillSwitchAction;
 import io.crashwatch.schemas.KillSwitchCommand;
 import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.Scope;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.Function;
 
 /**
- * A scenario played in real time: fleets of simulated agents heartbeating and crashing, rollouts
- * installing wave by wave, incidents, all deterministic from the scenario's seed — and rollouts that
- * stop installing the moment the kill switch halts them.
+ * A scenario played in real time: fleets of simulated agents heartbeating, crashing, sleeping and
+ * running wrong clocks, rollouts installing wave by wave, incidents and a person's commands, all
+ * deterministic from the scenario's seed — and rollouts that stop installing the moment the kill
+ * switch halts them, and go on when it resumes them.
  *
- * <p>One thread runs the event queue; the kill-switch listener's thread only marks rollouts halted.
+ * <p>One thread runs the event queue; the kill-switch listener's thread only marks rollouts halted
+ * or resumed.
  */
 public final class Simulation {
   /** Time from a crash to the BOOT heartbeat of a machine that comes back. */
@@ -34,7 +40,7 @@ public final class Simulation {
   }
 
   private final Scenario scenario;
-  private final Telemetry telemetry;
+  private final Outbox telemetry;
   private final Function<String, String> sentFleetId;
   private final SplittableRandom random;
   private final PriorityQueue<Event> queue = new PriorityQueue<>((a, b) ->
@@ -42,13 +48,17 @@ public final class Simulation {
   private final List<Device> devices = new ArrayList<>();
   private final List<List<Device>> fleets = new ArrayList<>();
   private final List<RolloutProgress> rollouts = new ArrayList<>();
+  /** Per fleet index and component, the version its latest rollout moves it to: a rollout's previous version. */
+  private final Map<String, String> rolledOut = new HashMap<>();
   private final long intervalMs;
   private long seq;
   private long nowMs;
   private long startNanos;
+  /** True time at simulation time 0. */
+  private Instant start;
 
   /** @param sentFleetId the fleet id as sent to Kafka, e.g. with a run suffix against a shared cluster */
-  Simulation(Scenario scenario, Telemetry telemetry, Function<String, String> sentFleetId) {
+  Simulation(Scenario scenario, Outbox telemetry, Function<String, String> sentFleetId) {
     this.scenario = scenario;
     this.telemetry = telemetry;
     this.sentFleetId = sentFleetId;
@@ -61,6 +71,11 @@ public final class Simulation {
         Device d = new Device(String.format("%s-%05d", sentFleetId.apply(spec.id()), i), f, spec.components());
         d.flakiness = random.nextDouble() < spec.flakyFraction() ? spec.flakyMultiplier() : 1;
         d.offline = random.nextDouble() < spec.offlineFraction();
+        ClockSkewSpec skew = spec.clockSkew();
+        if (skew != null && random.nextDouble() < skew.fraction()) {
+          long amount = skew.amount().toMillis();
+          d.clockOffsetMs = random.nextLong(-amount, amount + 1);
+        }
         fleet.add(d);
         devices.add(d);
       }
@@ -84,18 +99,22 @@ public final class Simulation {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
-  /** Called on the kill-switch listener's thread: marks the rollouts the kill switch now halts, and by what. */
+  /**
+   * Called on the kill-switch listener's thread after each record: marks the rollouts the kill switch
+   * now halts, and by what, and those it no longer halts (an operator's RESUME).
+   */
   void onKillSwitch(KillSwitchView view, KillSwitchCommand command) {
-    if (command == null || command.getShadow() || command.getAction() != KillSwitchAction.HALT) {
+    if (command != null && command.getShadow()) {
       return;
     }
     long at = elapsedMs();
     for (RolloutProgress r : rollouts) {
-      KillSwitchCommand halt = r.halted() ? null : view.haltOf(r.sentFleet, r.component(), r.version());
-      if (halt != null) {
-        r.haltedBy = halt.getReason() == HaltReason.OPERATOR ? "OPERATOR"
-            : halt.getScope() == Scope.GLOBAL ? "GLOBAL" : "FLEET";
-        r.haltedAtMs = at;
+      KillSwitchCommand halt = view.haltOf(r.sentFleet, r.component(), r.version());
+      if (halt != null && !r.stopped) {
+        r.halt(halt.getReason() == HaltReason.OPERATOR ? ScenarioReport.OPERATOR
+            : halt.getScope() == Scope.GLOBAL ? "GLOBAL" : "FLEET", at);
+      } else if (halt == null && r.stopped) {
+        r.resume();
       }
     }
   }
@@ -103,6 +122,7 @@ public final class Simulation {
   /** Plays the scenario to its end; {@code progress} is called about twice a second. */
   void run(Runnable progress) throws InterruptedException {
     startNanos = System.nanoTime();
+    start = Instant.now();
     schedule();
     long end = scenario.duration().toMillis();
     long nextProgress = 0;
@@ -111,6 +131,7 @@ public final class Simulation {
       if (nowMs >= end) {
         break;
       }
+      resumeRollouts();
       while (!queue.isEmpty() && queue.peek().atMs <= nowMs) {
         queue.poll().action.run();
       }
@@ -127,8 +148,43 @@ public final class Simulation {
     progress.run();
   }
 
+  /**
+   * Plays the whole scenario at once, in simulation time, as if it had started at {@code start}: for
+   * tests of what the agents send. A kill switch has no time to answer, so nothing is halted.
+   */
+  void playInstantly(Instant start) {
+    this.start = start;
+    schedule();
+    long end = scenario.duration().toMillis();
+    while (!queue.isEmpty() && queue.peek().atMs < end) {
+      resumeRollouts();
+      Event next = queue.poll();
+      nowMs = next.atMs;
+      next.action.run();
+    }
+  }
+
   private void at(long atMs, Runnable action) {
     queue.add(new Event(atMs, seq++, action));
+  }
+
+  /** The time on a device's clock now: true time, plus its skew. */
+  private Instant deviceClock(Device d) {
+    return start.plusMillis(nowMs + d.clockOffsetMs);
+  }
+
+  /** Sends the devices a halt kept waiting, spread over a wave interval, once a RESUME lifted it. */
+  private void resumeRollouts() {
+    for (RolloutProgress r : rollouts) {
+      if (r.resumeDue) {
+        r.resumeDue = false;
+        long spreadMs = Math.max(1, r.spec.waveInterval().toMillis());
+        for (Device d : r.waiting) {
+          at(nowMs + random.nextLong(spreadMs), () -> install(r, d));
+        }
+        r.waiting.clear();
+      }
+    }
   }
 
   private void schedule() {
@@ -139,6 +195,10 @@ public final class Simulation {
       // Agents check in at random moments of their interval, then keep their rhythm with some jitter.
       at(random.nextLong(intervalMs), () -> heartbeat(d, HeartbeatReason.PERIODIC, false));
       scheduleBackgroundCrash(d);
+      SleepSpec sleep = scenario.fleets().get(d.fleet).sleep();
+      if (sleep != null && random.nextDouble() < sleep.fraction()) {
+        at(random.nextLong(sleep.every().toMillis()), () -> sleep(d, sleep));
+      }
     }
     for (RolloutProgress r : rollouts) {
       at(r.spec.start().toMillis(), () -> startRollout(r));
@@ -146,6 +206,41 @@ public final class Simulation {
     for (IncidentSpec incident : scenario.incidents()) {
       at(incident.at().toMillis(), () -> incident(incident));
     }
+    for (OperatorStep step : scenario.operator()) {
+      at(step.at().toMillis(), () -> telemetry.operatorCommand(sentTarget(step.target()), step.action(), step.reason()));
+    }
+  }
+
+  /** An operator's target with the fleet id as sent ({@code *} stays {@code *}). */
+  private String sentTarget(String target) {
+    int slash = target.indexOf('/');
+    String fleet = target.substring(0, slash);
+    return (fleet.equals(RolloutSpec.EVERY_FLEET) ? fleet : sentFleetId.apply(fleet)) + target.substring(slash);
+  }
+
+  /**
+   * A device falls asleep for the spec's {@code for}, saying so first with a SHUTDOWN heartbeat if the
+   * spec says it does, and sleeps again one period later. A device that says it shut down boots when it wakes.
+   */
+  private void sleep(Device d, SleepSpec spec) {
+    if (d.bootLooping) {
+      return;
+    }
+    if (spec.shutdownFirst() && nowMs >= d.darkUntilMs) {
+      heartbeat(d, HeartbeatReason.SHUTDOWN, false);
+    }
+    long wake = nowMs + spec.duration().toMillis();
+    d.asleepUntilMs = wake;
+    if (spec.shutdownFirst()) {
+      at(wake, () -> {
+        if (!d.bootLooping) {
+          d.boots++;
+          d.bootedAtMs = nowMs;
+          heartbeat(d, HeartbeatReason.BOOT, false);
+        }
+      });
+    }
+    at(nowMs + spec.every().toMillis(), () -> sleep(d, spec));
   }
 
   private void heartbeat(Device d, HeartbeatReason reason, boolean unclean) {
@@ -153,23 +248,28 @@ public final class Simulation {
       return;
     }
     if (reason == HeartbeatReason.PERIODIC) {
-      if (nowMs >= d.darkUntilMs) {
-        telemetry.heartbeat(d, fleetId(d), reason, unclean, nowMs); // cut off: the periodic one is simply missed
+      if (nowMs >= d.unreachableUntilMs()) {
+        send(d, reason, unclean); // cut off or asleep: the periodic one is simply missed
       }
       long jitter = intervalMs / 10;
       at(nowMs + intervalMs - jitter + random.nextLong(2 * jitter + 1), () -> heartbeat(d, HeartbeatReason.PERIODIC, false));
     } else {
-      whenReachable(d, () -> telemetry.heartbeat(d, fleetId(d), reason, unclean, nowMs));
+      whenReachable(d, () -> send(d, reason, unclean));
     }
   }
 
+  private void send(Device d, HeartbeatReason reason, boolean unclean) {
+    telemetry.heartbeat(d, fleetId(d), reason, unclean, deviceClock(d), nowMs - d.bootedAtMs);
+  }
+
   /**
-   * Sends now, or, while an incident cuts the device off, once it is reachable again: an agent queues
-   * what it could not send (an update applied, a boot, a crash report) and nothing gets through meanwhile.
+   * Sends now, or, while an incident cuts the device off or it sleeps, once it is reachable again: an
+   * agent queues what it could not send (an update applied, a boot, a crash report) and nothing gets
+   * through meanwhile.
    */
   private void whenReachable(Device d, Runnable send) {
-    if (nowMs < d.darkUntilMs) {
-      at(d.darkUntilMs, () -> whenReachable(d, send));
+    if (nowMs < d.unreachableUntilMs()) {
+      at(d.unreachableUntilMs(), () -> whenReachable(d, send));
     } else {
       send.run();
     }
@@ -199,7 +299,9 @@ public final class Simulation {
     long in = (long) (-Math.log(1 - random.nextDouble()) / rate * 3_600_000);
     at(nowMs + in, () -> {
       if (d.crashEpoch == epoch && !d.bootLooping) {
-        crash(d, 0x1E, null, false, 1.0, 0);
+        if (!d.asleep(nowMs)) {
+          crash(d, 0x1E, null, false, 1.0, 0); // a sleeping machine runs nothing that could crash it
+        }
         scheduleBackgroundCrash(d);
       }
     });
@@ -211,8 +313,9 @@ public final class Simulation {
     }
     int fleetIndex = indexOf(r.fleet);
     List<Device> fleet = fleets.get(fleetIndex);
+    String previous = rolledOut.put(fleetIndex + "/" + r.component(), r.version());
     telemetry.deployment(r.sentFleet, r.component(), r.version(),
-        scenario.fleets().get(fleetIndex).components().get(r.component()));
+        previous != null ? previous : scenario.fleets().get(fleetIndex).components().get(r.component()));
     List<Device> order = waveOrder(fleet, r.spec.waveOrder(), random);
     long waveStart = r.spec.start().toMillis();
     long waveMs = r.spec.waveInterval().toMillis();
@@ -228,19 +331,34 @@ public final class Simulation {
   }
 
   private void install(RolloutProgress r, Device d) {
-    if (r.halted() || d.bootLooping || d.offline) {
-      return; // a halted rollout installs on no further device; an offline one cannot be reached
+    if (r.stopped) {
+      r.waiting.add(d); // a halted rollout installs on no further device, until a RESUME
+      return;
+    }
+    if (d.bootLooping || d.offline || r.version().equals(d.components.get(r.component()))) {
+      return; // an offline device cannot be reached; one that runs the version already needs nothing
+    }
+    if (d.asleep(nowMs)) {
+      at(d.asleepUntilMs, () -> install(r, d)); // the rollout service reaches it when it wakes
+      return;
     }
     d.components.put(r.component(), r.version());
-    r.installed++;
+    d.installedBy.put(r.component(), r);
+    if (!r.halted()) {
+      r.installed++; // the report's figures stop at the first halt
+    }
     heartbeat(d, HeartbeatReason.UPDATE_APPLIED, false);
+    double multiplier = 1; // what its versions do to its crash rate, together: a rollback undoes a bad one's
+    for (RolloutProgress installer : d.installedBy.values()) {
+      multiplier *= installer.bad() ? installer.spec.effect().crashRateMultiplier() : 1;
+    }
+    if (multiplier != d.rateMultiplier) {
+      d.rateMultiplier = multiplier;
+      scheduleBackgroundCrash(d);
+    }
     EffectSpec effect = r.spec.effect();
     if (effect == null) {
       return;
-    }
-    if (effect.crashRateMultiplier() != 1.0) {
-      d.rateMultiplier = effect.crashRateMultiplier();
-      scheduleBackgroundCrash(d);
     }
     if (random.nextDouble() < effect.crashProbability()) {
       long delay = (long) (-Math.log(1 - random.nextDouble()) * effect.crashDelay().toMillis());
@@ -257,27 +375,31 @@ public final class Simulation {
     if (d.bootLooping) {
       return;
     }
-    Instant crashedAt = Instant.now();
-    for (RolloutProgress r : rollouts) {
-      if (r.fleet.equals(scenario.fleets().get(d.fleet).id()) && r.version().equals(d.components.get(r.component()))) {
-        if (!r.halted()) {
-          r.crashed++;
-        }
-        if (r.firstFailureMs < 0) {
-          r.firstFailureMs = elapsedMs();
-        }
+    if (d.asleep(nowMs)) {
+      at(d.asleepUntilMs, () -> crash(d, bugcheck, module, bootLoop, reportProbability, reportDelayMs)); // on waking
+      return;
+    }
+    Instant crashedAt = deviceClock(d);
+    for (RolloutProgress r : d.installedBy.values()) {
+      if (!r.halted()) {
+        r.crashed++;
+      }
+      if (r.firstFailureMs < 0) {
+        r.firstFailureMs = nowMs;
       }
     }
     d.bootLooping = bootLoop;
     if (!bootLoop) {
       at(nowMs + REBOOT_MS, () -> {
         d.boots++;
+        d.bootedAtMs = nowMs;
         heartbeat(d, HeartbeatReason.BOOT, true);
       });
     }
     if (random.nextDouble() < reportProbability) {
       long delay = REBOOT_MS + (reportDelayMs == 0 ? 0 : (long) (-Math.log(1 - random.nextDouble()) * reportDelayMs));
-      at(nowMs + delay, () -> whenReachable(d, () -> telemetry.crashReport(d, fleetId(d), crashedAt, bugcheck, module)));
+      at(nowMs + delay, () -> whenReachable(d,
+          () -> telemetry.crashReport(d, fleetId(d), crashedAt, deviceClock(d), bugcheck, module)));
     }
   }
 
@@ -316,7 +438,7 @@ public final class Simulation {
     }
     int dark = 0;
     for (Device d : devices) {
-      if (d.bootLooping || nowMs < d.darkUntilMs) {
+      if (d.bootLooping || nowMs < d.unreachableUntilMs()) {
         dark++;
       }
     }

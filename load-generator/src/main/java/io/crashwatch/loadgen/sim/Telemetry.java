@@ -5,6 +5,8 @@ import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Deployment;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
+import io.crashwatch.schemas.OperatorAction;
+import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.serde.AvroSerializer;
 import java.time.Instant;
 import java.util.HashMap;
@@ -17,8 +19,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** What the simulated agents and rollout services send, as Avro with the project's serde. */
-final class Telemetry implements AutoCloseable {
+/** What the simulated agents, rollout services and operator send, as Avro with the project's serde. */
+final class Telemetry implements Outbox, AutoCloseable {
+  /** Who the scenario's operator steps say they are. */
+  static final String SCENARIO_ACTOR = "scenario";
   private final KafkaProducer<String, SpecificRecord> producer;
   private final TopicNames topics;
   private final AtomicLong events = new AtomicLong();
@@ -36,24 +40,36 @@ final class Telemetry implements AutoCloseable {
     this.topics = topics;
   }
 
-  void heartbeat(Device d, String fleetId, HeartbeatReason reason, boolean unclean, long uptimeMs) {
+  @Override
+  public void heartbeat(Device d, String fleetId, HeartbeatReason reason, boolean unclean, Instant sentAt,
+                        long uptimeMs) {
     send(topics.heartbeats(), d.id, Heartbeat.newBuilder()
-        .setDeviceId(d.id).setFleetId(fleetId).setSentAt(Instant.now()).setBootId(d.bootId())
+        .setDeviceId(d.id).setFleetId(fleetId).setSentAt(sentAt).setBootId(d.bootId())
         .setUptimeMs(uptimeMs).setOsBuild("10.0.19045").setComponents(Map.copyOf(d.components))
         .setReason(reason).setPreviousShutdownUnclean(unclean).build());
   }
 
-  void crashReport(Device d, String fleetId, Instant crashedAt, int bugcheck, String faultingModule) {
+  @Override
+  public void crashReport(Device d, String fleetId, Instant crashedAt, Instant uploadedAt, int bugcheck,
+                          String faultingModule) {
     send(topics.crashReports(), d.id, CrashReport.newBuilder()
         .setReportId(UUID.randomUUID().toString()).setDeviceId(d.id).setFleetId(fleetId).setCrashedAt(crashedAt)
         .setBugcheckCode(bugcheck).setFaultingModule(faultingModule).setOsBuild("10.0.19045")
-        .setUploadedAt(Instant.now()).build());
+        .setUploadedAt(uploadedAt).build());
   }
 
-  void deployment(String fleetId, String component, String version, String previous) {
+  @Override
+  public void deployment(String fleetId, String component, String version, String previous) {
     send(topics.deployments(), fleetId, Deployment.newBuilder()
         .setRolloutId(UUID.randomUUID().toString()).setFleetId(fleetId).setComponent(component)
         .setVersion(version).setPreviousVersion(previous).setStartedAt(Instant.now()).build());
+  }
+
+  @Override
+  public void operatorCommand(String target, OperatorAction action, String reason) {
+    send(topics.operatorCommands(), target, OperatorCommand.newBuilder()
+        .setCommandId(UUID.randomUUID().toString()).setAction(action).setTarget(target).setActor(SCENARIO_ACTOR)
+        .setReason(reason).setIssuedAt(Instant.now()).build());
   }
 
   long events() {

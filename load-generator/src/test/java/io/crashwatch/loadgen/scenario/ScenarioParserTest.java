@@ -3,6 +3,7 @@ package io.crashwatch.loadgen.scenario;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crashwatch.schemas.OperatorAction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +23,16 @@ class ScenarioParserTest {
       seed: 19072024
       duration: 90s
       heartbeat-interval: 2s
+      detector: {bake-time: 10m}                # optional: detector settings scaled to the scenario
       fleets:
         - id: airline-ops
           devices: 5000
           crash-rate-per-device-hour: 0.01      # background crashes, any version
           components: {sensor: "7.11.18110", channel-291: "r40"}
+          # realism (names may be refined; documented and validated like the rest):
+          # flaky-fraction + flaky-multiplier (devices that fail far more often, always),
+          # sleep (a share of devices silent on a schedule, SHUTDOWN first or not),
+          # offline-fraction (hosts offline for the whole rollout), clock-skew (share + amount)
       rollouts:
         - fleet: "*"                            # one fleet id, or every fleet (one rollout each)
           component: channel-291
@@ -35,7 +41,9 @@ class ScenarioParserTest {
           waves: [0.01, 0.05, 0.25, 1.0]        # cumulative fraction of the fleet
           wave-interval: 10s                    # each wave's devices install at random moments
                                                 # within its interval; a halt stops the rest
+          wave-order: random                    # random | flaky-first: which devices go first
           expect: halt                          # halt | no-halt; default: halt when effect is set
+          expect-alerts: []                     # alert kinds that must fire, e.g. [FLEET_INCIDENT]
           effect:                               # absent: a healthy rollout
             crash-probability: 0.95             # one-shot, per device that installs it
             crash-delay: 3s                     # mean time from install to that crash
@@ -45,6 +53,8 @@ class ScenarioParserTest {
             report-delay: 0s                    # mean time from crash to upload (after reboot)
             bugcheck: 0x50
             faulting-module: csagent.sys
+      operator:                                 # optional: a person's commands at given times
+        - {at: 70s, action: RESUME, target: airline-ops/channel-291/r41}
       incidents:                                # not caused by any rollout: must not halt one
         - fleet: airline-ops
           at: 45s
@@ -96,6 +106,9 @@ class ScenarioParserTest {
     assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(2));
     assertThat(s.fleets()).containsExactly(new FleetSpec("airline-ops", 5000, 0.01,
         Map.of("sensor", "7.11.18110", "channel-291", "r40")));
+    assertThat(s.detector()).isEqualTo(Map.of("bake-time", "10m"));
+    assertThat(s.operator()).containsExactly(new OperatorStep(Duration.ofSeconds(70), OperatorAction.RESUME,
+        "airline-ops/channel-291/r41", ScenarioParser.DEFAULT_OPERATOR_REASON));
     assertThat(s.fleets().get(0).components().keySet()).containsExactly("sensor", "channel-291");
     assertThat(s.rollouts()).containsExactly(new RolloutSpec("*", "channel-291", "r41", Duration.ofSeconds(20),
         List.of(0.01, 0.05, 0.25, 1.0), Duration.ofSeconds(10), Expect.HALT,
@@ -117,7 +130,7 @@ class ScenarioParserTest {
             components: {c: v1}
         rollouts:
           - {fleet: f, component: c, version: v2, start: 0s, waves: [1.0], wave-interval: 5s}
-          - {fleet: f, component: c, version: v3, start: 0s, waves: [1.0], wave-interval: 5s, effect: {}}
+          - {fleet: f, component: c, version: v3, start: 30s, waves: [1.0], wave-interval: 5s, effect: {}}
         incidents:
           - {fleet: f, at: 0s, for: 5s}
         """, "defaults.yaml");
@@ -189,7 +202,8 @@ class ScenarioParserTest {
     assertThat(files).extracting(p -> p.getFileName().toString()).containsExactlyInAnyOrder(
         "july-19.yaml", "july-19-unstaged.yaml", "healthy-rollout.yaml", "slow-burn.yaml", "noisy-fleet.yaml",
         "network-incident.yaml", "two-fleets.yaml", "late-reports.yaml", "slow-burn-stragglers.yaml",
-        "outage-after-push.yaml", "incident-as-wave-lands.yaml");
+        "outage-after-push.yaml", "incident-as-wave-lands.yaml", "july-19-resumed.yaml", "sleeping-laptops.yaml",
+        "skewed-clocks.yaml", "rollback-and-reroll.yaml");
     for (Path file : files) {
       Scenario s = ScenarioParser.parse(file);
       String name = file.getFileName().toString().replace(".yaml", "");
@@ -207,8 +221,16 @@ class ScenarioParserTest {
 
   @Test
   void shouldShipScenariosThatExpectWhatTheyShow() {
-    assertThat(ScenarioParser.parse(SCENARIOS.resolve("july-19.yaml")))
-        .isEqualTo(ScenarioParser.parse(CONTRACT_EXAMPLE, "july-19.yaml"));
+    Scenario contract = ScenarioParser.parse(CONTRACT_EXAMPLE, "july-19.yaml");
+    // The demo's july-19 is the contract's example without its operator's RESUME and its detector block
+    // (the production bake-time); july-19-resumed is the example in full.
+    assertThat(ScenarioParser.parse(SCENARIOS.resolve("july-19.yaml"))).isEqualTo(new Scenario(contract.name(),
+        contract.seed(), contract.duration(), contract.heartbeatInterval(), contract.fleets(), contract.rollouts(),
+        contract.incidents(), List.of(), Map.of()));
+    Scenario resumed = ScenarioParser.parse(SCENARIOS.resolve("july-19-resumed.yaml"));
+    assertThat(resumed).isEqualTo(new Scenario("july-19-resumed", contract.seed(), contract.duration(),
+        contract.heartbeatInterval(), contract.fleets(), contract.rollouts(), contract.incidents(), contract.operator(),
+        contract.detector()));
     assertThat(expects("july-19-unstaged.yaml")).containsOnly(Expect.HALT);
     assertThat(expects("healthy-rollout.yaml")).containsOnly(Expect.NO_HALT);
     assertThat(expects("slow-burn.yaml")).containsOnly(Expect.HALT);
@@ -471,7 +493,82 @@ class ScenarioParserTest {
         incidents:""");
 
     assertThatThrownBy(() -> ScenarioParser.parse(yaml, "s.yaml"))
-        .hasMessage("s.yaml:25: rollouts[1].version: airline-ops/channel-291/r41 is already rolled out by rollouts[0]");
+        .hasMessage("s.yaml:25: rollouts[1].version: airline-ops/channel-291/r41 is already rolled out by rollouts[0]"
+            + " (a version may come back only after another one)");
+  }
+
+  @Test
+  void shouldAllowARollbackAndAReRollOfAVersionAfterAnotherOne() {
+    String yaml = BASE.replace("incidents:", """
+          - {fleet: airline-ops, component: channel-291, version: r40, start: 40s, waves: [1.0], wave-interval: 5s}
+          - {fleet: airline-ops, component: channel-291, version: r41, start: 60s, waves: [1.0], wave-interval: 5s}
+        incidents:""");
+
+    Scenario s = ScenarioParser.parse(yaml, "s.yaml");
+
+    assertThat(s.rollouts()).extracting(RolloutSpec::version).containsExactly("r41", "r40", "r41");
+  }
+
+  @Test
+  void shouldRejectTwoRolloutsOfOneComponentToOneFleetStartingTogether() {
+    String yaml = BASE.replace("incidents:", """
+          - {fleet: "*", component: channel-291, version: r42, start: 20s, waves: [1.0], wave-interval: 5s}
+        incidents:""");
+
+    assertThatThrownBy(() -> ScenarioParser.parse(yaml, "s.yaml"))
+        .hasMessage("s.yaml:23: rollouts[1].version: airline-ops/channel-291 is also rolled out at 20s by rollouts[0]"
+            + " (rollouts of one component to one fleet follow each other)");
+  }
+
+  @Test
+  void shouldReadSleepClockSkewAndOperatorSteps() {
+    String yaml = BASE.replace("    devices: 50\n", "    devices: 50\n"
+        + "    sleep: {fraction: 0.6, every: 40s, for: 20s, shutdown-first: true}\n"
+        + "    clock-skew: {fraction: 0.1, amount: 10m}\n")
+        + "operator:\n"
+        + "  - {at: 50s, action: FORCE_HALT, target: \"hospital/channel-291/r9\", reason: by hand}\n"
+        + "  - {at: 70s, action: RESUME, target: \"*/channel-291/r41\"}\n";
+
+    Scenario s = ScenarioParser.parse(yaml, "s.yaml");
+
+    FleetSpec hospital = s.fleets().get(1);
+    assertThat(hospital.sleep()).isEqualTo(new SleepSpec(0.6, Duration.ofSeconds(40), Duration.ofSeconds(20), true));
+    assertThat(hospital.clockSkew()).isEqualTo(new ClockSkewSpec(0.1, Duration.ofMinutes(10)));
+    assertThat(s.fleets().get(0).sleep()).isNull();
+    assertThat(s.operator()).containsExactly(
+        new OperatorStep(Duration.ofSeconds(50), OperatorAction.FORCE_HALT, "hospital/channel-291/r9", "by hand"),
+        new OperatorStep(Duration.ofSeconds(70), OperatorAction.RESUME, "*/channel-291/r41",
+            ScenarioParser.DEFAULT_OPERATOR_REASON));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(delimiter = '|', textBlock = """
+      sleep: {fraction: 1.5, every: 40s, for: 20s}       | s.yaml:11: fleets[1].sleep.fraction: 1.5 is outside [0, 1]
+      sleep: {fraction: 0.5, every: 40s, for: 40s}       | s.yaml:11: fleets[1].sleep.for: 40s is not shorter than every: 40s
+      sleep: {fraction: 0.5, for: 20s}                   | s.yaml:11: fleets[1].sleep.every: is required
+      sleep: {fraction: 0.5, every: 40s, for: 5s, shutdown: true} | s.yaml:11: fleets[1].sleep.shutdown: unknown key
+      clock-skew: {fraction: 0.1}                        | s.yaml:11: fleets[1].clock-skew.amount: is required
+      clock-skew: {fraction: 0.1, amount: 0s}            | s.yaml:11: fleets[1].clock-skew.amount: 0s is not longer than 0
+      """)
+  void shouldRejectABadSleepOrClockSkew(String line, String expectedStart) {
+    String yaml = BASE.replace("    devices: 50\n", "    devices: 50\n    " + line + "\n");
+
+    assertThatThrownBy(() -> ScenarioParser.parse(yaml, "s.yaml")).message().startsWith(expectedStart);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      {at: 50s, action: PAUSE, target: airline-ops/channel-291/r41}  | s.yaml:29: operator[0].action: expected RESUME or FORCE_HALT, got 'PAUSE'
+      {at: 90s, action: RESUME, target: airline-ops/channel-291/r41} | s.yaml:29: operator[0].at: 90s is not before the scenario ends
+      {at: 50s, action: RESUME, target: airline-ops/channel-291}     | s.yaml:29: operator[0].target: target 'airline-ops/channel-291' is not
+      {at: 50s, action: RESUME, target: airlines/channel-291/r41}    | s.yaml:29: operator[0].target: unknown fleet 'airlines'
+      {at: 50s, action: RESUME, target: hospital/sensor/r41}         | s.yaml:29: operator[0].target: no fleet of the target has component sensor
+      {at: 50s, action: RESUME, target: x/y/z, actor: me}            | s.yaml:29: operator[0].actor: unknown key
+      """)
+  void shouldRejectABadOperatorStep(String step, String expectedStart) {
+    String yaml = BASE + "operator:\n  - " + step + "\n";
+
+    assertThatThrownBy(() -> ScenarioParser.parse(yaml, "s.yaml")).message().startsWith(expectedStart);
   }
 
   @Test

@@ -28,8 +28,7 @@ public final class Rollouts {
         RolloutSpec.WaveOrder.RANDOM);
     RolloutProgress r = new RolloutProgress(spec, fleet, fleet);
     if (halted) {
-      r.haltedAtMs = 1_000;
-      r.haltedBy = "FLEET";
+      r.halt("FLEET", 1_000);
     }
     return r;
   }

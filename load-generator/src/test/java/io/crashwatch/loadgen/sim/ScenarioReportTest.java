@@ -74,6 +74,32 @@ class ScenarioReportTest {
   }
 
   @Test
+  void shouldJudgeOnlyTheDetectorsHaltsNotAPersonsForceHalt() {
+    RolloutProgress forced = rollout("airline-ops", "r41", false, false);
+    forced.halt(ScenarioReport.OPERATOR, 1_000);
+    RolloutProgress badForced = rollout("hospital", "r41", true, false);
+    badForced.halt(ScenarioReport.OPERATOR, 1_000);
+
+    ScenarioReport report = report(List.of(forced, badForced), List.of());
+
+    assertThat(report.falseHalts()).as("a person's halt of a healthy rollout").isZero();
+    assertThat(report.missedHalts()).as("a bad rollout only a person halted").isEqualTo(1);
+    assertThat(report.toJson().get("rollouts").toString()).contains("haltedBy=OPERATOR", "halts=[OPERATOR]");
+  }
+
+  @Test
+  void shouldCountTheDetectorsHaltAfterAResumeOfAHealthyRolloutAsFalse() {
+    RolloutProgress r = rollout("airline-ops", "r41", false, false);
+    r.halt(ScenarioReport.OPERATOR, 1_000);
+    r.resume();
+    r.halt("FLEET", 9_000);
+
+    assertThat(report(List.of(r), List.of("airline-ops/channel-291/r41")).falseHalts()).isEqualTo(1);
+    assertThat(r.haltedBy()).isEqualTo("OPERATOR");
+    assertThat(r.halts()).containsExactly("OPERATOR", "FLEET");
+  }
+
+  @Test
   void shouldMissAnExpectedAlertThatFiredOnlyForAnotherFleet() {
     RolloutProgress rollout = Rollouts.rollout("airline-ops", "r41", false, false,
         List.of(io.crashwatch.schemas.AlertKind.FLEET_INCIDENT));
