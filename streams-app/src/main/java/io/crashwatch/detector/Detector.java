@@ -49,6 +49,7 @@ public final class Detector implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final ConsumerFetchLag lag;
   private HealthServer health;
   private final RegistryGate registryGate;
   private final SchemaRegistryClient registry;
@@ -62,8 +63,9 @@ public final class Detector implements AutoCloseable {
   private boolean closing; // guarded by lifecycle
 
   private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, RegistryGate registryGate,
-                   SchemaRegistryClient registry) {
+                   SchemaRegistryClient registry, ConsumerFetchLag lag) {
     this.streams = streams;
+    this.lag = lag;
     this.registry = registry;
     this.streamsMetrics = streamsMetrics;
     this.registryGate = registryGate;
@@ -85,8 +87,10 @@ public final class Detector implements AutoCloseable {
     Topics topics = Topics.create(settings.topics(), settings.serdeConfig(), registry);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DetectorMetrics metrics = new DetectorMetrics(meters);
-    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics),
+    ConsumerFetchLag lag = new ConsumerFetchLag(settings.topics().heartbeats());
+    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics, lag),
         DetectorTopology.streamsConfig(settings, metrics));
+    lag.start(streams::metrics);
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(meters);
     new JvmMemoryMetrics().bindTo(meters);
@@ -94,11 +98,12 @@ public final class Detector implements AutoCloseable {
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
     RegistryGate gate = new RegistryGate(registry, serdeConfig.retryBackoffMs(), MAX_REGISTRY_WAIT_MS, Thread::sleep);
-    Detector detector = new Detector(streams, streamsMetrics, gate, registry);
+    Detector detector = new Detector(streams, streamsMetrics, gate, registry, lag);
     try {
       detector.health = new HealthServer(settings.httpPort(), streams::state, detector::problems, meters::scrape);
     } catch (IOException e) {
       streams.close();
+      lag.close();
       throw new UncheckedIOException("Cannot serve /health on port " + settings.httpPort() + ": " + e.getMessage(), e);
     }
     streams.setStateListener((now, before) -> {
@@ -204,6 +209,7 @@ public final class Detector implements AutoCloseable {
     }
     starter.interrupt(); // stops waiting for the registry, if it still is
     streams.close(CLOSE_TIMEOUT);
+    lag.close();
     streamsMetrics.close();
     health.close();
     stopped.countDown();

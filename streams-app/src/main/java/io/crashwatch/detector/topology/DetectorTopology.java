@@ -4,6 +4,7 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.topology.device.DeviceStateProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateSerde;
+import io.crashwatch.detector.topology.device.FetchLag;
 import io.crashwatch.detector.topology.device.InputActivity;
 import io.crashwatch.detector.topology.device.Inventory;
 import io.crashwatch.detector.topology.device.LastSeen;
@@ -68,15 +69,16 @@ public final class DetectorTopology {
     return p;
   }
 
-  public static Topology build(DetectorSettings settings, DetectorMetrics metrics) {
-    return build(settings, Topics.create(settings.topics(), settings.serdeConfig()), metrics);
-  }
-
+  /** The topology driven record by record, without a consumer: every partition counts as read to its end. */
   public static Topology build(DetectorSettings settings, Topics topics) {
-    return build(settings, topics, DetectorMetrics.unserved());
+    return build(settings, topics, DetectorMetrics.unserved(), FetchLag.NONE);
   }
 
-  public static Topology build(DetectorSettings settings, Topics topics, DetectorMetrics metrics) {
+  /**
+   * @param lag whether each heartbeat partition is read to its end, as the consumer that runs the
+   *            topology sees it: dark detection trusts silence only there
+   */
+  public static Topology build(DetectorSettings settings, Topics topics, DetectorMetrics metrics, FetchLag lag) {
     DetectionRules rules = settings.rules();
     StreamsBuilder builder = new StreamsBuilder();
     addStores(builder);
@@ -101,7 +103,7 @@ public final class DetectorTopology {
         .processValues(() -> new OperatorValidation(settings.limits(), metrics), Named.as("validate-operator-commands"));
 
     // Device state: heartbeats and crash reports are co-partitioned by deviceId.
-    InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(), rules.inputSilence().toMillis());
+    InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(), rules.inputSilence().toMillis(), lag);
     KStream<String, Object> device = heartbeats
         .merge(crashReports, Named.as("device-inputs"))
         .process(() -> new DeviceStateProcessor(rules, settings.limits().maxComponents(), activity, metrics), Named.as("device-state-processor"),
@@ -137,7 +139,6 @@ public final class DetectorTopology {
 
     // The detector's health: every device-state task reports to one key, so its alerts fire once per application.
     KStream<String, SreAlert> health = DeviceStateProcessor.HEALTH.of(device)
-        .mapValues(HealthReport::of, Named.as("untrusted-to-health"))
         .merge(FleetStatisticsProcessor.INCIDENTS.of(fleet)
             .selectKey((key, incident) -> HealthReport.KEY, Named.as("incidents-keyed"))
             .mapValues(HealthReport::of, Named.as("incidents-to-health")), Named.as("health-inputs"))
@@ -147,7 +148,6 @@ public final class DetectorTopology {
 
     KillSwitchProcessor.COMMANDS.of(decisions).to(topics.killSwitch.name(), topics.killSwitch.produced());
     KillSwitchProcessor.ALERTS.of(decisions)
-        .merge(DeviceStateProcessor.ALERTS.of(device), Named.as("alerts-merge"))
         .merge(DetectorHealthProcessor.ALERTS.of(health), Named.as("health-alerts-merge"))
         .to(topics.alerts.name(), topics.alerts.produced());
 

@@ -53,6 +53,8 @@ final class DetectorDriver implements AutoCloseable {
   private final Map<String, Map<String, String>> installed = new HashMap<>();
   private final Map<String, String> fleets = new HashMap<>();
   private int reports;
+  /** What the consumer's fetches say: the detector is behind on every heartbeat partition. */
+  private volatile boolean behind;
 
   DetectorDriver(Map<String, String> overrides) {
     Map<String, String> values = new HashMap<>(overrides);
@@ -64,7 +66,8 @@ final class DetectorDriver implements AutoCloseable {
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     DetectorMetrics metrics = new DetectorMetrics(meters);
     Properties properties = DetectorTopology.streamsConfig(settings, metrics);
-    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics), properties, START);
+    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics, (partition, wallMs) -> !behind),
+        properties, START);
     heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(), topics.heartbeats.valueSerde().serializer());
     crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(), topics.crashReports.valueSerde().serializer());
     operator = driver.createInputTopic(topics.operatorCommands.name(), new StringSerializer(), topics.operatorCommands.valueSerde().serializer());
@@ -158,6 +161,11 @@ final class DetectorDriver implements AutoCloseable {
   }
 
   /** Wall-clock time passes; punctuations run as they would. */
+  /** From now on the consumer's fetches show the detector behind on every heartbeat partition, or not. */
+  void behind(boolean behind) {
+    this.behind = behind;
+  }
+
   void advance(Duration d) {
     now = now.plus(d);
     driver.advanceWallClockTime(d);

@@ -3,6 +3,7 @@ package io.crashwatch.detector.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.topology.device.FetchLag;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Deployment;
@@ -58,7 +59,7 @@ class DetectorTopologyTest {
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     DetectorMetrics metrics = new DetectorMetrics(meters);
     Properties properties = DetectorTopology.streamsConfig(settings, metrics);
-    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics), properties, NOW);
+    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics, FetchLag.NONE), properties, NOW);
     heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(),
         topics.heartbeats.valueSerde().serializer());
     crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(),
@@ -85,11 +86,11 @@ class DetectorTopologyTest {
         "crashwatch.operator-commands-source", "validate-operator-commands",
         "device-inputs", "device-state-processor", "device-state", "dark-deadlines", "device-last-seen", "device-inventory",
         "device-ttl",
-        "device-changes", "device-alerts", "device-health",
+        "device-changes", "device-health",
         "detector-health-repartition", "detector-health-processor", "stores: [detector-health]", "detector-health-alerts",
         "health-alerts-merge",
         "fleet-events-repartition", "fleet-statistics-processor", "stores: [fleet-statistics, fleet-timers]",
-        "fleet-incidents", "incidents-keyed", "incidents-to-health", "untrusted-to-health", "health-inputs",
+        "fleet-incidents", "incidents-keyed", "incidents-to-health", "health-inputs",
         "fleet-evidence", "evidence-to-kill-switch", "fleet-to-kill-switch",
         "fleet-cannot-judge", "cannot-judge-to-kill-switch", "cannot-judge-merge",
         "kill-switch-inputs-repartition", "kill-switch-processor", "stores: [kill-switch-state]",

@@ -21,6 +21,7 @@ public final class Alerts {
   static final String OUTAGE_ID = "telemetry-outage";
   static final String UNTRUSTED_ID = "untrusted-evidence";
   static final String INCIDENT_ID = "fleet-incident/";
+  static final String LAGGING_ID = "detector-lagging";
 
   private Alerts() {
   }
@@ -100,7 +101,7 @@ public final class Alerts {
 
   public static SreAlert telemetryOutage(long silentSinceMs, DetectionRules rules) {
     String summary = "No heartbeats for " + Durations.format(rules.inputSilence())
-        + " on any partition this detector owns: check the agents' pipeline to Kafka. Nobody is declared dark meanwhile.";
+        + " on any partition: check the agents' pipeline to Kafka. Nobody is declared dark meanwhile.";
     return alert(OUTAGE_ID, AlertKind.TELEMETRY_OUTAGE, Severity.CRITICAL, AlertStatus.FIRING, null, summary,
         null, silentSinceMs, null);
   }
@@ -108,6 +109,20 @@ public final class Alerts {
   public static SreAlert telemetryRestored(long silentSinceMs, long nowMs) {
     return alert(OUTAGE_ID, AlertKind.TELEMETRY_OUTAGE, Severity.INFO, AlertStatus.RESOLVED, null,
         "Heartbeats flow again; dark detection resumes after one dark-after period.", null, silentSinceMs, nowMs);
+  }
+
+  /** Heartbeat partitions not read to their end, or not heard of, for longer than {@code input-silence}. */
+  public static SreAlert detectorLagging(java.util.Collection<Integer> partitions, long sinceMs, DetectionRules rules) {
+    String summary = "The detector is behind on heartbeat partition(s) " + partitions + " for more than "
+        + Durations.format(rules.inputSilence()) + " (or nobody reads them): nobody there is declared dark and its"
+        + " halts come late. Check consumer lag, the detector's instances and their CPU.";
+    return alert(LAGGING_ID, AlertKind.DETECTOR_LAGGING, Severity.CRITICAL, AlertStatus.FIRING, null, summary,
+        null, sinceMs, null, Map.of("partitions", partitions.toString()));
+  }
+
+  public static SreAlert detectorCaughtUp(long sinceMs, long nowMs) {
+    return alert(LAGGING_ID, AlertKind.DETECTOR_LAGGING, Severity.INFO, AlertStatus.RESOLVED, null,
+        "The detector reads every heartbeat partition to its end again.", null, sinceMs, nowMs);
   }
 
   /** "7 of 50 devices failed (5 crashed, 0 unclean reboots, 2 dark), top signature 0x50/csagent.sys, 120× the control's rate." */

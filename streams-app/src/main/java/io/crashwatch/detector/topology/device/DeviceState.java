@@ -52,6 +52,12 @@ public final class DeviceState {
   boolean asleep;
   /** While dark or asleep: since when (wall clock). After {@code device-ttl} of it the device is forgotten. */
   long silentSinceMs;
+  /**
+   * When it last went dark (wall clock), 0 for never. A device that has gone silent unannounced before
+   * — a laptop that sleeps without notice, a site that loses its network — says nothing new about a
+   * version by going silent again.
+   */
+  long lastDarkMs;
   final Map<String, Installed> components = new LinkedHashMap<>();
   /** {@code component=version} pairs this device has already failed on. */
   final Set<String> failedOn = new HashSet<>();
@@ -106,6 +112,11 @@ public final class DeviceState {
       }
     }
     return false;
+  }
+
+  /** Whether it went dark at or after {@code sinceMs}: see {@link #lastDarkMs}. */
+  boolean wentDarkSince(long sinceMs) {
+    return lastDarkMs > 0 && lastDarkMs >= sinceMs;
   }
 
   /** Records a first failure on a version; false when this device already failed on it. */

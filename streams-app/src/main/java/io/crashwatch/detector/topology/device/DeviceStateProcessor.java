@@ -1,18 +1,17 @@
 package io.crashwatch.detector.topology.device;
 
 import io.crashwatch.detector.config.DetectionRules;
-import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.CrashSignature;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.HealthReport;
+import io.crashwatch.detector.topology.model.PartitionLiveness;
 import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.detector.topology.rejects.InvalidRecordException;
 import io.crashwatch.detector.topology.routing.Child;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
-import io.crashwatch.schemas.SreAlert;
 import java.time.Duration;
 import java.util.Map;
 import java.util.SortedMap;
@@ -31,15 +30,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * fleet level needs (version applied, failed, went dark, came back), and finds devices that went
  * silent by scanning only those whose deadline is due.
  *
- * <p>Forwards to three children: {@link #CHANGES}, {@link #ALERTS} and {@link #HEALTH}.
+ * <p>Forwards to two children: {@link #CHANGES} and {@link #HEALTH}.
  */
 public final class DeviceStateProcessor implements Processor<String, SpecificRecord, String, Object> {
   /** Changes for the fleet level, keyed by {@link DeviceChange#key()}. */
   public static final Child<DeviceChange> CHANGES = new Child<>("device-changes", DeviceChange.class);
-  /** Telemetry outages, keyed by alert id. */
-  public static final Child<SreAlert> ALERTS = new Child<>("device-alerts", SreAlert.class);
-  /** This task's tally of crash reports refused as evidence, keyed {@link UntrustedReports#KEY}. */
-  public static final Child<UntrustedReports> HEALTH = new Child<>("device-health", UntrustedReports.class);
+  /**
+   * What this task tells the detector's health, keyed {@link HealthReport#KEY}: its tally of crash
+   * reports refused as evidence, and its partition's liveness.
+   */
+  public static final Child<HealthReport> HEALTH = new Child<>("device-health", HealthReport.class);
   public static final String STATE_STORE = "device-state";
   public static final String DEADLINE_STORE = "dark-deadlines";
   /**
@@ -74,6 +74,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private KeyValueStore<String, String> forgetAt;
   private Inventory inventory;
   private String task;
+  /** The heartbeat partition this task reads (device inputs are co-partitioned with it). */
+  private int partition;
   /** Changes forwarded so far: a heartbeat that forwards none and changes nothing else is not written. */
   private long emitted;
   /** Reports refused as evidence since the last scan. */
@@ -95,6 +97,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     this.forgetAt = context.getStateStore(TTL_STORE);
     this.inventory = new Inventory(context.getStateStore(INVENTORY_STORE));
     this.task = context.taskId().toString();
+    this.partition = context.taskId().partition();
     activity.open(task, context.currentSystemTimeMs());
     context.schedule(SCAN_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::scan);
   }
@@ -111,7 +114,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private void heartbeat(String deviceId, Heartbeat hb) {
     long now = context.currentSystemTimeMs();
     long sentAt = hb.getSentAt().toEpochMilli();
-    activity.heartbeat(task, sentAt, now);
+    activity.heartbeat(task, now);
     long fingerprint = LastSeen.fingerprint(hb.getBootId(), hb.getComponents());
     LastSeen seen = lastSeen.get(deviceId);
     boolean boot = hb.getReason() == HeartbeatReason.BOOT;
@@ -272,20 +275,15 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
 
   /** Wall-clock scan of the devices whose deadline is due; a skipped punctuation is caught up here. */
   private void scan(long now) {
-    activity.scanned(task, now);
+    activity.scanned(task, partition, now);
     inventory.drainAll(this::forward);
     if (untrusted.reports() > 0) {
-      HEALTH.forward(context, new Record<>(HealthReport.KEY, untrusted, now));
+      HEALTH.forward(context, new Record<>(HealthReport.KEY, HealthReport.of(untrusted), now));
       untrusted = UntrustedReports.none();
     }
-    if (activity.inputSilent(now)) {
-      if (activity.startOutage(now)) {
-        forwardAlert(Alerts.telemetryOutage(now - rules.inputSilence().toMillis(), rules));
-      }
-      return;
-    }
-    if (activity.outageFiring() && activity.endOutage()) {
-      forwardAlert(Alerts.telemetryRestored(activity.outageSinceMs(), now));
+    PartitionLiveness liveness = activity.liveness(task, partition, now);
+    if (liveness != null) {
+      HEALTH.forward(context, new Record<>(HealthReport.KEY, HealthReport.of(liveness), now));
     }
     long trustSince = activity.trustSilenceSince(task, now);
     if (trustSince < 0) {
@@ -308,13 +306,15 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
         if (deadline > now) {
           index(deviceId, deadline); // heard from since it was indexed: look again later
         } else {
+          boolean soonAfterAChange = seen != null ? seen.silentSoonAfterAChange()
+              : state.switchedSince(now - darkAfter - rules.darkWindow().toMillis()); // last-seen lost in a restart
+          boolean specific = soonAfterAChange && !state.wentDarkSince(now - rules.baselineWindow().toMillis());
           state.dark = true;
+          state.lastDarkMs = now;
           fallSilent(deviceId, state, now);
           metrics.darkDevice();
           state.indexed = false;
           lastSeen.delete(deviceId); // its next heartbeat brings it back: compare it in full
-          boolean specific = seen != null ? seen.silentSoonAfterAChange()
-              : state.switchedSince(now - darkAfter - rules.darkWindow().toMillis()); // last-seen lost in a restart
           fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.DARK, null, now, specific);
           devices.put(deviceId, state);
         }
@@ -364,10 +364,6 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
 
   private void forward(DeviceChange change) {
     CHANGES.forward(context, new Record<>(change.key().toString(), change, change.atMs()));
-  }
-
-  private void forwardAlert(SreAlert alert) {
-    ALERTS.forward(context, new Record<>(alert.getAlertId(), alert, context.currentSystemTimeMs()));
   }
 
   @Override

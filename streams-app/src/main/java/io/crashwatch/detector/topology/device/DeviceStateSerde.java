@@ -26,11 +26,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code writeUTF} (at most 64 KB) and one-byte counts (at most 255), and one oversized heartbeat
  * stopped the stream thread for good. Format 4 adds the device's latest failure times, which place it
  * in each rollout test's cohorts and strata; format 5 the crash reports held until the device is seen
- * on the version they name, whether it is asleep, and since when a silent device is silent. Formats 1 (which also carried a boot id nothing read) to 4 are still read
- * (no failure known before 4, none held before 5), so state written before an upgrade survives it.
+ * on the version they name, whether it is asleep, and since when a silent device is silent; format 6 when it
+ * last went dark. Formats 1 (which also carried a boot id nothing read) to 5 are still read (no failure
+ * known before 4, none held before 5, never dark before 6), so state written before an upgrade survives it.
  */
 public final class DeviceStateSerde implements Serde<DeviceState> {
-  private static final byte FORMAT = 5;
+  private static final byte FORMAT = 6;
+  private static final byte FORMAT_HELD = 5;
   private static final byte FORMAT_FAILURE_TIMES = 4;
   private static final byte FORMAT_VARINT = 3;
   private static final byte FORMAT_BOUNDED = 2;
@@ -86,6 +88,10 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
       if (s.dark || s.asleep) {
         out.writeLong(s.silentSinceMs); // only then: most devices are heard from, and every byte counts
       }
+      out.writeBoolean(s.lastDarkMs > 0);
+      if (s.lastDarkMs > 0) {
+        out.writeLong(s.lastDarkMs); // most devices never went dark: one byte for them
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -129,7 +135,7 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
         }
         s.recentFailures = List.copyOf(times);
       }
-      if (format >= FORMAT) {
+      if (format >= FORMAT_HELD) {
         int held = r.count();
         for (int i = 0; i < held; i++) {
           long crashedAt = in.readLong();
@@ -145,6 +151,9 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
         if (s.dark || s.asleep) {
           s.silentSinceMs = in.readLong();
         }
+      }
+      if (format >= FORMAT && in.readBoolean()) {
+        s.lastDarkMs = in.readLong();
       }
       return s;
     } catch (IOException | RuntimeException e) {

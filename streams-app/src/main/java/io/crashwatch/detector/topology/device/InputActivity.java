@@ -1,45 +1,52 @@
 package io.crashwatch.detector.topology.device;
 
+import io.crashwatch.detector.topology.model.PartitionLiveness;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * How fresh the heartbeat input of this instance is, partition by partition (task by task). Dark
- * detection trusts silence only where the detector is caught up, and nowhere during an outage of the
- * whole input: a restarting, restoring or lagging detector declares nobody dark.
+ * How live the heartbeat input of this instance is, partition by partition (task by task). Dark
+ * detection trusts silence only where the detector is caught up — the consumer's latest fetch showed
+ * lag 0 ({@link FetchLag}), never a device's clock — and nowhere while this instance's whole input is
+ * silent: a restarting, restoring or lagging detector declares nobody dark. Each task also reports
+ * its partition's liveness ({@link PartitionLiveness}) to the detector's health, where the alerts
+ * about the input are decided once for the whole application.
  *
  * <p>One per Kafka Streams instance, shared by its tasks (which may run on several threads).
  */
 public final class InputActivity {
 
   /**
-   * Per task: when it last processed a heartbeat, whether it was caught up then, and since when; when
-   * it last scanned for silent devices.
+   * Per task: when it last processed a heartbeat (and whether it ever did), whether it is caught up
+   * and since when it is (or is not); when it last scanned; what it last reported, and when.
    */
   private static final class Partition {
     volatile long lastRecordWallMs;
+    volatile boolean hadInput;
     volatile long lastScanWallMs;
     volatile boolean caughtUp;
-    volatile long caughtUpSinceMs;
+    volatile long stateSinceMs;
+    PartitionLiveness reported;
+    boolean reportedSilent;
   }
 
   private final long heartbeatIntervalMs;
   private final long inputSilenceMs;
+  private final FetchLag lag;
   private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
-  private final AtomicBoolean outageFiring = new AtomicBoolean();
-  private volatile long outageSinceMs;
 
-  public InputActivity(long heartbeatIntervalMs, long inputSilenceMs) {
+  public InputActivity(long heartbeatIntervalMs, long inputSilenceMs, FetchLag lag) {
     this.heartbeatIntervalMs = heartbeatIntervalMs;
     this.inputSilenceMs = inputSilenceMs;
+    this.lag = lag;
   }
 
-  /** A task starts: silence is counted from now, and it is not caught up until a fresh heartbeat. */
+  /** A task starts: silence is counted from now, and it is not caught up until a fetch shows it is. */
   void open(String task, long wallMs) {
     Partition p = new Partition();
     p.lastRecordWallMs = wallMs;
     p.lastScanWallMs = wallMs;
+    p.stateSinceMs = wallMs;
     partitions.put(task, p);
   }
 
@@ -47,31 +54,50 @@ public final class InputActivity {
     partitions.remove(task);
   }
 
-  /**
-   * A heartbeat was processed. It is fresh when it was sent less than one heartbeat interval ago:
-   * a detector reading old records fast is behind, whatever its throughput.
-   */
-  void heartbeat(String task, long eventMs, long wallMs) {
+  /** A heartbeat was processed: the partition has input. When it was sent does not matter here. */
+  void heartbeat(String task, long wallMs) {
     Partition p = partitions.computeIfAbsent(task, t -> new Partition());
     p.lastRecordWallMs = wallMs;
-    boolean fresh = wallMs - eventMs < heartbeatIntervalMs;
-    if (fresh && !p.caughtUp) {
-      p.caughtUpSinceMs = wallMs;
-    }
-    p.caughtUp = fresh;
+    p.hadInput = true;
   }
 
   /**
-   * The task scans for silent devices. When its previous scan is more than a heartbeat interval ago
-   * its thread stood still (a slow commit, a pause): heartbeats sent meanwhile wait unread, so its
-   * devices only look silent, and the partition counts as caught up again only at a fresh heartbeat.
+   * The task scans for silent devices: is its partition caught up now? Only when the consumer's latest
+   * fetch showed lag 0, and this scan is on time. When the previous scan is more than a heartbeat
+   * interval ago the thread stood still (a slow commit, a pause): heartbeats sent meanwhile wait
+   * unread, so its devices only look silent. While this instance's whole input is silent, no partition
+   * is, so silence counts again only from when input resumes.
    */
-  void scanned(String task, long wallMs) {
+  void scanned(String task, int partition, long wallMs) {
     Partition p = partitions.computeIfAbsent(task, t -> new Partition());
-    if (wallMs - p.lastScanWallMs > heartbeatIntervalMs) {
-      p.caughtUp = false;
+    boolean onTime = wallMs - p.lastScanWallMs <= heartbeatIntervalMs;
+    boolean caughtUp = onTime && !inputSilent(wallMs) && lag.caughtUp(partition, wallMs);
+    if (caughtUp != p.caughtUp) {
+      p.stateSinceMs = wallMs;
     }
+    p.caughtUp = caughtUp;
     p.lastScanWallMs = wallMs;
+  }
+
+  /**
+   * What the task should tell the detector's health about its partition now: when it became or
+   * stopped being caught up, started or stopped having input, and at least once a heartbeat interval
+   * (so a partition nobody reports on stands out). Null when nothing is due.
+   */
+  PartitionLiveness liveness(String task, int partition, long wallMs) {
+    Partition p = partitions.get(task);
+    if (p == null) {
+      return null;
+    }
+    boolean silent = !p.hadInput || wallMs - p.lastRecordWallMs >= inputSilenceMs;
+    PartitionLiveness before = p.reported;
+    if (before != null && before.caughtUp() == p.caughtUp && p.reportedSilent == silent
+        && wallMs - before.atMs() < heartbeatIntervalMs) {
+      return null;
+    }
+    p.reportedSilent = silent;
+    p.reported = new PartitionLiveness(partition, p.caughtUp, p.stateSinceMs, p.hadInput, p.lastRecordWallMs, wallMs);
+    return p.reported;
   }
 
   /**
@@ -83,7 +109,7 @@ public final class InputActivity {
     if (p == null || !p.caughtUp || inputSilent(wallMs)) {
       return -1;
     }
-    return p.caughtUpSinceMs;
+    return p.stateSinceMs;
   }
 
   /** Every heartbeat partition this instance owns has been silent for {@code input-silence}. */
@@ -97,30 +123,5 @@ public final class InputActivity {
       }
     }
     return true;
-  }
-
-  /** True once per outage, for the task that should raise the alert. */
-  boolean startOutage(long wallMs) {
-    if (outageFiring.compareAndSet(false, true)) {
-      outageSinceMs = wallMs;
-      for (Partition p : partitions.values()) {
-        p.caughtUp = false; // after the outage, silence counts again only from the resume
-      }
-      return true;
-    }
-    return false;
-  }
-
-  /** True once when input resumes after an outage. */
-  boolean endOutage() {
-    return outageFiring.compareAndSet(true, false);
-  }
-
-  boolean outageFiring() {
-    return outageFiring.get();
-  }
-
-  long outageSinceMs() {
-    return outageSinceMs;
   }
 }

@@ -1,13 +1,17 @@
 package io.crashwatch.detector.topology.health;
 
 import io.crashwatch.detector.topology.format.StateFormat;
+import io.crashwatch.detector.topology.model.PartitionLiveness;
 import io.crashwatch.detector.topology.model.UntrustedReports;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** What the detector knows of its own input as a whole, under the one health key. */
+/**
+ * What the detector knows of its own input as a whole, under the one health key. Format 1: liveness
+ * fields were added to it, which a reader that does not know them skips.
+ */
 @StateFormat(1)
 public final class DetectorHealth {
   /** Reports refused as evidence since they started coming, with the first example. */
@@ -20,6 +24,14 @@ public final class DetectorHealth {
   public long firingSinceMs;
   /** Fleets with an incident under way, by fleet id: one FLEET_INCIDENT alert each. */
   public Map<String, Incident> incidents = new TreeMap<>();
+  /** Each heartbeat partition's latest liveness, by partition, whichever task and instance sent it. */
+  public Map<Integer, PartitionLiveness> partitions = new TreeMap<>();
+  /** Some partition has had input: before that, silence is an empty topic, not an outage. */
+  public boolean inputSeen;
+  /** Since when no partition has had input, while TELEMETRY_OUTAGE fires; 0 while it does not. */
+  public long outageSinceMs;
+  /** Since when a partition has been behind, while DETECTOR_LAGGING fires; 0 while it does not. */
+  public long laggingSinceMs;
 
   /** Refused reports stopped coming: the next ones are counted afresh. */
   void forgetUntrusted() {

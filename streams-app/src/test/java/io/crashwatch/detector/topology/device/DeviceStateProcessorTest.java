@@ -8,8 +8,6 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.HealthReport;
-import io.crashwatch.schemas.AlertKind;
-import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
@@ -28,7 +26,10 @@ class DeviceStateProcessorTest {
 
   private final DetectionRules rules = DetectionRules.defaults();
   private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-  private final InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(), rules.inputSilence().toMillis());
+  /** What the consumer's fetches say: read to the end, unless a test says the detector is behind. */
+  private boolean behind;
+  private final InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(),
+      rules.inputSilence().toMillis(), (partition, wallMs) -> !behind);
   private final DetectorMetrics metrics = DetectorMetrics.unserved();
   private final DeviceStateProcessor processor = new DeviceStateProcessor(rules, 64, activity, metrics);
 
@@ -52,23 +53,47 @@ class DeviceStateProcessorTest {
     assertThat(forwarded(context, DeviceStateProcessor.CHANGES))
         .extracting(r -> r.key() + " " + r.value().version() + " x" + r.value().devices())
         .containsExactlyInAnyOrder("airline-ops/sensor 7.11.18110 x1", "airline-ops/channel-291 r40 x1");
-    assertThat(forwarded(context, DeviceStateProcessor.ALERTS)).isEmpty();
   }
 
+  /**
+   * Each task tells the detector's health how its partition is: when that changes and once a
+   * heartbeat interval, never an alert of its own (one per task and instance, and a false one from an
+   * instance with idle partitions, was what happened before).
+   */
   @Test
-  void shouldSendATelemetryOutageToTheAlertsChild() {
+  void shouldReportItsPartitionsLivenessToTheHealthChildWhenItChangesAndOnceAnInterval() {
     heartbeat("device-1");
     scan(NOW + 500);
-    context.resetForwards();
+    scan(NOW + 1_000);
+    behind = true;
+    scan(NOW + 1_500);
+    behind = false;
+    scan(NOW + 2_000);
+    scan(NOW + 2_000 + rules.heartbeatInterval().toMillis());
 
-    scan(NOW + rules.inputSilence().toMillis() + 500); // nothing heard since
+    assertThat(forwarded(context, DeviceStateProcessor.HEALTH)).extracting(r -> r.value().liveness())
+        .extracting(l -> l.partition() + " " + l.caughtUp() + " since " + (l.sinceMs() - NOW) + " input " + l.hadInput())
+        .containsExactly("0 true since 500 input true", "0 false since 1500 input true", "0 true since 2000 input true",
+            "0 true since 2000 input true");
+  }
 
-    assertThat(forwarded(context, DeviceStateProcessor.ALERTS)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo("telemetry-outage");
-      assertThat(r.value().getKind()).isEqualTo(AlertKind.TELEMETRY_OUTAGE);
-      assertThat(r.value().getStatus()).isEqualTo(AlertStatus.FIRING);
-    });
-    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).isEmpty();
+  /** Unknown lag is not caught up: a device silent meanwhile is not dark, and counts only from when it is known. */
+  @Test
+  void shouldDeclareNobodyDarkWhileTheConsumerShowsTheDetectorBehind() {
+    heartbeat("device-1");
+    heartbeat("device-2");
+    behind = true;
+    scanWhileAnotherDeviceHeartbeats(NOW, NOW + 3 * rules.darkAfter().toMillis());
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).noneMatch(r -> r.value().kind() == DeviceChange.Kind.WENT_DARK);
+
+    behind = false;
+    long known = NOW + 3 * rules.darkAfter().toMillis() + 500;
+    scanWhileAnotherDeviceHeartbeats(known, known + rules.darkAfter().toMillis() - 500);
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).as("silence counts from when the lag is known")
+        .noneMatch(r -> r.value().kind() == DeviceChange.Kind.WENT_DARK);
+    scanWhileAnotherDeviceHeartbeats(known + rules.darkAfter().toMillis(), known + rules.darkAfter().toMillis() + 1_000);
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).filteredOn(r -> r.value().kind() == DeviceChange.Kind.WENT_DARK)
+        .extracting(r -> r.value().deviceId()).contains("device-1", "device-2");
   }
 
   /**
@@ -88,7 +113,7 @@ class DeviceStateProcessorTest {
     // Another task, on another thread, keeps reading its partition: the input as a whole is alive.
     long resumed = NOW + darkAfter + 1_000;
     for (long t = NOW; t <= resumed + 2 * darkAfter; t += interval / 2) {
-      activity.heartbeat("0_9", t, t);
+      activity.heartbeat("0_9", t);
     }
     scan(resumed); // this task: no scan and no record since NOW
     assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).as("changes after the stall").isEmpty();
@@ -114,8 +139,7 @@ class DeviceStateProcessorTest {
 
     assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).isEmpty();
     assertThat(metrics.registry().get("crashwatch.untrusted.evidence").counter().count()).isEqualTo(1);
-    assertThat(forwarded(context, DeviceStateProcessor.HEALTH)).singleElement()
-        .satisfies(r -> assertThat(r.value().reports()).isEqualTo(1));
+    assertThat(untrustedReports()).singleElement().satisfies(r -> assertThat(r.reports()).isEqualTo(1));
   }
 
   /**
@@ -137,7 +161,7 @@ class DeviceStateProcessorTest {
     assertThat(forwarded(context, DeviceStateProcessor.CHANGES))
         .extracting(r -> r.value().kind() + " " + r.value().component() + " " + r.value().version() + " " + r.value().atMs())
         .containsExactly("APPLIED channel-291 r41 " + (NOW + 1_000), "FAILED channel-291 r41 " + (NOW + 2_000));
-    assertThat(forwarded(context, DeviceStateProcessor.HEALTH)).isEmpty();
+    assertThat(untrustedReports()).isEmpty();
   }
 
   /** Exposure first: a report naming a version the device never heartbeated on is no evidence against it. */
@@ -155,11 +179,11 @@ class DeviceStateProcessorTest {
     assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).extracting(r -> r.value().kind().name())
         .containsExactly("APPLIED");
     assertThat(metrics.registry().get("crashwatch.untrusted.evidence").counter().count()).isEqualTo(1);
-    assertThat(forwarded(context, DeviceStateProcessor.HEALTH)).singleElement().satisfies(r -> {
-      assertThat(r.key()).isEqualTo(HealthReport.KEY);
-      assertThat(r.value().reports()).isEqualTo(1);
-      assertThat(r.value().exampleDevice()).isEqualTo("device-1");
-      assertThat(r.value().exampleFleet()).isEqualTo("airline-ops");
+    assertThat(forwarded(context, DeviceStateProcessor.HEALTH)).allSatisfy(r -> assertThat(r.key()).isEqualTo(HealthReport.KEY));
+    assertThat(untrustedReports()).singleElement().satisfies(r -> {
+      assertThat(r.reports()).isEqualTo(1);
+      assertThat(r.exampleDevice()).isEqualTo("device-1");
+      assertThat(r.exampleFleet()).isEqualTo("airline-ops");
     });
   }
 
@@ -240,6 +264,38 @@ class DeviceStateProcessorTest {
         .containsExactlyInAnyOrder("new-switch true", "old-switch false");
   }
 
+  /**
+   * A device that went silent unannounced before (a laptop that sleeps without notice) says nothing
+   * about a version by going silent soon after switching to it: without a control, only a device
+   * that had never gone dark within baseline-window does. A 60 %-sleeping fleet halted its push.
+   */
+  @Test
+  void shouldNotCountSilenceSoonAfterASwitchAsSpecificFromADeviceThatWentDarkBefore() {
+    long interval = rules.heartbeatInterval().toMillis();
+    long darkAfter = rules.darkAfter().toMillis();
+    heartbeat("sleeper", NOW, "r40");
+    heartbeat("always-on", NOW, "r40");
+    scanWhileAnotherDeviceHeartbeats(NOW, NOW + 2 * darkAfter); // both silent: dark
+    long back = NOW + 2 * darkAfter + interval;
+    context.setCurrentSystemTimeMs(back);
+    heartbeat("sleeper", back, "r40"); // the sleeper wakes; the other one's silence is forgotten with it:
+    KeyValueStore<String, DeviceState> devices = context.getStateStore(DeviceStateProcessor.STATE_STORE);
+    DeviceState alwaysOn = devices.get("always-on");
+    alwaysOn.lastDarkMs = 0; // it stands for a device that was never dark
+    devices.put("always-on", alwaysOn);
+    heartbeat("always-on", back, "r40");
+    heartbeat("sleeper", back + 1_000, "r41");
+    heartbeat("always-on", back + 1_000, "r41");
+    context.resetForwards();
+
+    scanWhileAnotherDeviceHeartbeats(back + 1_000, back + 1_000 + 2 * darkAfter); // both fall silent again
+
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES))
+        .filteredOn(r -> r.value().kind() == DeviceChange.Kind.WENT_DARK && r.value().component().equals("channel-291"))
+        .extracting(r -> r.value().deviceId() + " " + r.value().specific())
+        .containsExactlyInAnyOrder("sleeper false", "always-on true");
+  }
+
   /** Silent for device-ttl, dark or asleep, a device is forgotten: state stays bounded by the devices alive. */
   @Test
   void shouldForgetDevicesSilentForDeviceTtlAndTakeThemOutOfTheFleetsCounts() {
@@ -304,6 +360,12 @@ class DeviceStateProcessorTest {
       }
       scan(t);
     }
+  }
+
+  /** The tallies of refused crash reports sent to the detector's health. */
+  private java.util.List<io.crashwatch.detector.topology.model.UntrustedReports> untrustedReports() {
+    return forwarded(context, DeviceStateProcessor.HEALTH).stream().map(r -> r.value().untrusted())
+        .filter(java.util.Objects::nonNull).toList();
   }
 
   /** Fires the wall-clock scan by hand, as Kafka Streams would every 500 ms. */

@@ -22,6 +22,7 @@ class DeviceStateSerdeTest {
     state.markFailed("channel-291", "r41");
     state.rememberReport("report-1");
     state.recentFailures = java.util.List.of(1_721_367_500_000L, 1_721_300_000_000L);
+    state.lastDarkMs = 1_721_000_000_000L;
 
     DeviceState read = DeviceStateSerde.read(DeviceStateSerde.write(state));
 
@@ -32,15 +33,24 @@ class DeviceStateSerdeTest {
     assertThat(read.markFailed("channel-291", "r41")).as("already failed on r41").isFalse();
     assertThat(read.rememberReport("report-1")).as("report-1 already seen").isFalse();
     assertThat(read.recentFailures).containsExactly(1_721_367_500_000L, 1_721_300_000_000L);
+    assertThat(read.lastDarkMs).isEqualTo(1_721_000_000_000L);
   }
 
-  /** Format 4 held no reports, format 3 had no failure times either: read with none, the rest intact. */
+  /**
+   * Format 5 knew nothing of earlier dark, format 4 held no reports, format 3 had no failure times
+   * either: read with none, the rest intact.
+   */
   @Test
   void shouldReadThePreviousFormatsWithoutHeldReportsOrFailureTimes() {
     DeviceState state = new DeviceState("airline-ops");
     state.components.put("channel-291", new DeviceState.Installed("r41", "r40", 1_721_367_000_000L));
     state.recentFailures = java.util.List.of(1_721_367_500_000L);
-    byte[] format5 = DeviceStateSerde.write(state);
+    byte[] format6 = DeviceStateSerde.write(state);
+    byte[] format5 = java.util.Arrays.copyOf(format6, format6.length - 1); // no flag of earlier dark
+    format5[0] = 5;
+    DeviceState read5 = DeviceStateSerde.read(format5);
+    assertThat(read5.components).isEqualTo(state.components);
+    assertThat(read5.lastDarkMs).isZero();
     byte[] format4 = java.util.Arrays.copyOf(format5, format5.length - 1); // no count of held reports
     format4[0] = 4;
     byte[] format3 = java.util.Arrays.copyOf(format4, format4.length - 1 - Long.BYTES); // no count, no time

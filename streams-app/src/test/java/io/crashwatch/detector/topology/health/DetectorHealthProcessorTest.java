@@ -8,6 +8,7 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.model.FleetIncident;
 import io.crashwatch.detector.topology.model.HealthReport;
+import io.crashwatch.detector.topology.model.PartitionLiveness;
 import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
@@ -19,7 +20,10 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
-/** Refused evidence from every task adds up to one UNTRUSTED_EVIDENCE alert: fired once, re-sent as it doubles, resolved once. */
+/**
+ * What every task sees adds up to one alert for the whole application: UNTRUSTED_EVIDENCE (fired once,
+ * re-sent as it doubles, resolved once), FLEET_INCIDENT, TELEMETRY_OUTAGE and DETECTOR_LAGGING.
+ */
 class DetectorHealthProcessorTest {
   private static final long NOW = Instant.parse("2024-07-19T04:09:00Z").toEpochMilli();
 
@@ -90,6 +94,87 @@ class DetectorHealthProcessorTest {
         .containsExactly("fleet-incident/airline-ops FIRING", "fleet-incident/north-stores FIRING");
     assertThat(forwarded(context, DetectorHealthProcessor.ALERTS)).extracting(r -> r.value().getKind() + " " + r.value().getStatus())
         .containsExactly("FLEET_INCIDENT FIRING", "FLEET_INCIDENT FIRING", "FLEET_INCIDENT RESOLVED");
+  }
+
+  /**
+   * Two instances own a partition each: input stops on both, one TELEMETRY_OUTAGE fires — not one per
+   * task or instance — and resolves once when either has input again.
+   */
+  @Test
+  void shouldRaiseOneTelemetryOutageForTheWholeApplication() {
+    long silence = rules.inputSilence().toMillis();
+    liveness(0, true, NOW, true, NOW, NOW);
+    liveness(1, true, NOW, true, NOW, NOW);
+    liveness(0, false, NOW + silence, true, NOW, NOW + silence);
+    liveness(1, false, NOW + silence, true, NOW, NOW + silence);
+    checkLiveness(NOW + silence + 500);
+    checkLiveness(NOW + silence + 1_000);
+    liveness(1, false, NOW + silence, true, NOW + silence + 2_000, NOW + silence + 2_000); // input again
+
+    assertThat(inputAlerts()).containsExactly("telemetry-outage TELEMETRY_OUTAGE FIRING",
+        "telemetry-outage TELEMETRY_OUTAGE RESOLVED");
+  }
+
+  /** An empty topic at the start is neither an outage nor a lag. */
+  @Test
+  void shouldRaiseNoOutageBeforeAnyPartitionHasHadInput() {
+    for (long t = NOW; t <= NOW + 10 * rules.inputSilence().toMillis(); t += rules.heartbeatInterval().toMillis() / 2) {
+      liveness(0, false, NOW, false, NOW, t); // nothing to read: never caught up, never had input
+      liveness(1, false, NOW, false, NOW, t);
+      checkLiveness(t);
+    }
+
+    assertThat(inputAlerts()).isEmpty();
+  }
+
+  /**
+   * A partition with input not read to its end for input-silence is a lag, one alert for every
+   * partition behind; so is a partition nobody reports on any more (its task is gone). Resolved once
+   * every partition is read to its end and reported on again.
+   */
+  @Test
+  void shouldRaiseOneDetectorLaggingWhileAnyPartitionIsBehindOrUnheardOf() {
+    long tolerance = rules.inputSilence().toMillis();
+    long interval = rules.heartbeatInterval().toMillis();
+    liveness(0, true, NOW, true, NOW, NOW);
+    liveness(1, false, NOW, true, NOW, NOW); // behind, catching up on a backlog
+    for (long t = NOW; t < NOW + tolerance; t += interval / 2) {
+      liveness(0, true, NOW, true, t, t);
+      liveness(1, false, NOW, true, t, t);
+      checkLiveness(t);
+    }
+    assertThat(inputAlerts()).as("behind for less than input-silence").isEmpty();
+    liveness(1, false, NOW, true, NOW + tolerance, NOW + tolerance);
+    liveness(1, true, NOW + tolerance + 1_000, true, NOW + tolerance + 1_000, NOW + tolerance + 1_000);
+    for (long t = NOW + tolerance + 1_000; t < NOW + 3 * tolerance; t += interval / 2) {
+      liveness(1, true, NOW + tolerance + 1_000, true, t, t); // partition 0's task says nothing any more
+      checkLiveness(t);
+    }
+    liveness(0, true, NOW + 3 * tolerance, true, NOW + 3 * tolerance, NOW + 3 * tolerance); // its new owner
+
+    assertThat(inputAlerts()).containsExactly("detector-lagging DETECTOR_LAGGING FIRING",
+        "detector-lagging DETECTOR_LAGGING RESOLVED", "detector-lagging DETECTOR_LAGGING FIRING",
+        "detector-lagging DETECTOR_LAGGING RESOLVED");
+    assertThat(forwarded(context, DetectorHealthProcessor.ALERTS).get(0).value().getLabels())
+        .containsEntry("partitions", "[1]");
+    assertThat(forwarded(context, DetectorHealthProcessor.ALERTS).get(2).value().getLabels())
+        .containsEntry("partitions", "[0]");
+  }
+
+  private void liveness(int partition, boolean caughtUp, long sinceMs, boolean hadInput, long lastInputMs, long atMs) {
+    context.setCurrentSystemTimeMs(atMs);
+    processor.process(new Record<>(HealthReport.KEY,
+        HealthReport.of(new PartitionLiveness(partition, caughtUp, sinceMs, hadInput, lastInputMs, atMs)), atMs));
+  }
+
+  private void checkLiveness(long wallMs) {
+    context.setCurrentSystemTimeMs(wallMs);
+    context.scheduledPunctuators().get(1).getPunctuator().punctuate(wallMs);
+  }
+
+  private List<String> inputAlerts() {
+    return forwarded(context, DetectorHealthProcessor.ALERTS).stream().map(Record::value)
+        .map(a -> a.getAlertId() + " " + a.getKind() + " " + a.getStatus()).toList();
   }
 
   private void incident(String fleet, String component, boolean firing) {
