@@ -4,6 +4,7 @@ import io.crashwatch.detector.topology.device.FetchLag;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,32 +16,35 @@ import org.apache.kafka.common.MetricName;
  * Whether each heartbeat partition is read to its end, from the consumer's own fetch metadata: the
  * partition's {@code records-lag} metric, which every fetch that returns records sets to the high
  * watermark minus the position after them. A fetch that finds nothing new leaves it as it was — at 0
- * on an idle partition read to its end. A partition without the metric (not assigned here, or not
- * fetched yet) is unknown, so not caught up. Device clocks play no part.
+ * on an idle partition read to its end. A partition is caught up when a fetch showed lag 0 within a
+ * heartbeat interval: under load the lag touches 0 again and again while the detector keeps up (a
+ * fetch that returns records while more arrive shows a few left), and never while it is behind. A
+ * partition without the metric (not assigned here, or not fetched yet) is unknown, so not caught up.
+ * Device clocks play no part.
  *
- * <p>Sampled on its own thread every {@link #SAMPLE_INTERVAL}; a sample older than two intervals is
- * no answer. A stream thread that stands still does not scan either, and its first scan after the
- * pause is not trusted ({@code InputActivity}), so a stale 0 cannot declare anybody dark.
+ * <p>Sampled on its own thread every {@link #SAMPLE_INTERVAL}. A stream thread that stands still
+ * does not scan either, and its first scan after the pause is not trusted ({@code InputActivity}),
+ * so a 0 left over from before the pause cannot declare anybody dark.
  */
 public final class ConsumerFetchLag implements FetchLag, AutoCloseable {
   static final Duration SAMPLE_INTERVAL = Duration.ofMillis(200);
   static final String GROUP = "consumer-fetch-manager-metrics";
   static final String RECORDS_LAG = "records-lag";
 
-  private record Sample(double lag, long atMs) {
-  }
-
   /** The heartbeat topic as the metric's tag names it: the consumer writes '.' as '_'. */
   private final String topicTag;
+  private final long heartbeatIntervalMs;
   private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "crashwatch-fetch-lag");
     t.setDaemon(true);
     return t;
   });
-  private volatile Map<Integer, Sample> samples = Map.of();
+  /** Per partition with a {@code records-lag} metric, when a sample last found it at 0; absent: never. */
+  private final Map<Integer, Long> lastZeroMs = new ConcurrentHashMap<>();
 
-  public ConsumerFetchLag(String heartbeatTopic) {
+  public ConsumerFetchLag(String heartbeatTopic, Duration heartbeatInterval) {
     this.topicTag = heartbeatTopic.replace('.', '_');
+    this.heartbeatIntervalMs = heartbeatInterval.toMillis();
   }
 
   /** Starts sampling the metrics of the Kafka Streams client that runs the topology. */
@@ -51,21 +55,26 @@ public final class ConsumerFetchLag implements FetchLag, AutoCloseable {
 
   /** Reads every heartbeat partition's {@code records-lag} now; partitions without one are forgotten. */
   void sample(Map<MetricName, ? extends Metric> metrics, long nowMs) {
-    Map<Integer, Sample> next = new HashMap<>();
+    Map<Integer, Double> lags = new HashMap<>();
     metrics.forEach((name, metric) -> {
       String partition = name.tags().get("partition");
       if (name.name().equals(RECORDS_LAG) && name.group().equals(GROUP) && topicTag.equals(name.tags().get("topic"))
           && partition != null && metric.metricValue() instanceof Double lag && !lag.isNaN()) {
-        next.merge(Integer.parseInt(partition), new Sample(lag, nowMs), (a, b) -> a.lag >= b.lag ? a : b);
+        lags.merge(Integer.parseInt(partition), lag, Math::max);
       }
     });
-    samples = next;
+    lastZeroMs.keySet().retainAll(lags.keySet());
+    lags.forEach((partition, lag) -> {
+      if (lag == 0) {
+        lastZeroMs.put(partition, nowMs);
+      }
+    });
   }
 
   @Override
   public boolean caughtUp(int partition, long wallMs) {
-    Sample sample = samples.get(partition);
-    return sample != null && sample.lag == 0 && wallMs - sample.atMs <= 2 * SAMPLE_INTERVAL.toMillis();
+    Long zero = lastZeroMs.get(partition);
+    return zero != null && wallMs - zero <= heartbeatIntervalMs;
   }
 
   @Override

@@ -87,7 +87,7 @@ public final class Detector implements AutoCloseable {
     Topics topics = Topics.create(settings.topics(), settings.serdeConfig(), registry);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DetectorMetrics metrics = new DetectorMetrics(meters);
-    ConsumerFetchLag lag = new ConsumerFetchLag(settings.topics().heartbeats());
+    ConsumerFetchLag lag = new ConsumerFetchLag(settings.topics().heartbeats(), settings.rules().heartbeatInterval());
     KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics, lag),
         DetectorTopology.streamsConfig(settings, metrics));
     lag.start(streams::metrics);

@@ -32,7 +32,7 @@ class ScenariosIT {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"july-19", "july-19-unstaged", "healthy-rollout", "slow-burn", "noisy-fleet",
       "network-incident", "two-fleets", "late-reports", "slow-burn-stragglers", "outage-after-push",
-      "incident-as-wave-lands"})
+      "incident-as-wave-lands", "july-19-resumed", "sleeping-laptops", "skewed-clocks", "rollback-and-reroll"})
   void shouldMatchTheScenariosExpectations(String name) throws Exception {
     Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-short", name + ".yaml"));
     String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -49,6 +49,8 @@ class ScenariosIT {
     assertThat(report.falseHalts()).as("false halts").isZero();
     assertThat(report.missedHalts()).as("missed halts").isZero();
     assertThat(report.missedAlerts()).as("expected alerts that never fired").isEmpty();
+    assertThat(report.alerts()).as("no outage, no lag: telemetry flows and the detector keeps up")
+        .noneMatch(a -> a.kind().equals("TELEMETRY_OUTAGE"));
     assertThat(report.eventsProduced()).isPositive();
     for (RolloutProgress r : report.rollouts()) {
       if (r.expect() == Expect.HALT && r.bad() && r.haltLatencyMs() != null) {
@@ -56,6 +58,10 @@ class ScenariosIT {
         assertThat(r.installed()).as("devices installed before the halt of %s", r.fleet())
             .isLessThan(scenario.fleets().stream().filter(f -> f.id().equals(r.fleet())).findFirst().orElseThrow().devices());
       }
+    }
+    if (name.equals("july-19-resumed")) {
+      assertThat(report.rollouts()).singleElement().satisfies(r ->
+          assertThat(r.halts()).as("halted, resumed by a person, halted again").containsExactly("FLEET", "FLEET"));
     }
     if (name.equals("two-fleets")) {
       assertThat(report.rollouts()).filteredOn(r -> r.fleet().equals("north-stores")).singleElement().satisfies(r -> {

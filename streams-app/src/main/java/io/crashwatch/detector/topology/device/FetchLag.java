@@ -17,8 +17,8 @@ public interface FetchLag {
   FetchLag NONE = (partition, wallMs) -> true;
 
   /**
-   * Whether the latest fetch of heartbeat partition {@code partition} showed lag 0, as seen at most
-   * one sampling period before {@code wallMs}; false when nothing is known of it.
+   * Whether a fetch of heartbeat partition {@code partition} showed lag 0 within a heartbeat interval
+   * before {@code wallMs}; false when nothing is known of it.
    */
   boolean caughtUp(int partition, long wallMs);
 }

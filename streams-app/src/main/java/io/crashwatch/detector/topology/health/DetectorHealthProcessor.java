@@ -30,7 +30,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Every heartbeat partition's task reports its liveness here, so TELEMETRY_OUTAGE (no input on any
  * partition for {@code input-silence}, once input has been seen: an empty topic at the start is no
  * outage) and DETECTOR_LAGGING (a partition with input not read to its end for {@code input-silence},
- * or one nobody has reported on for longer) fire once and resolve once, however many instances run.
+ * or one nobody has reported on for longer while others are) fire once and resolve once, however
+ * many instances run. Both are judged on the times the tasks report, never on this processor's own
+ * clock: when this task falls behind on its input (a stalled thread, a busy machine) it reads old
+ * reports, and old reports must not read as silence.
  */
 public final class DetectorHealthProcessor implements Processor<String, HealthReport, String, SreAlert> {
   public static final String STORE = "detector-health";
@@ -39,8 +42,6 @@ public final class DetectorHealthProcessor implements Processor<String, HealthRe
   /** How long without a refused report before the alert resolves and counting starts over. */
   static final Duration QUIET = Duration.ofHours(1);
   static final Duration CHECK_INTERVAL = Duration.ofMinutes(1);
-  /** How often the input's liveness is judged on the wall clock: a partition nobody reports on says nothing itself. */
-  static final Duration LIVENESS_CHECK = Duration.ofMillis(500);
 
   private final DetectionRules rules;
   private ProcessorContext<String, SreAlert> context;
@@ -55,7 +56,6 @@ public final class DetectorHealthProcessor implements Processor<String, HealthRe
     this.context = context;
     this.store = context.getStateStore(STORE);
     context.schedule(CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::check);
-    context.schedule(LIVENESS_CHECK, PunctuationType.WALL_CLOCK_TIME, this::checkLiveness);
   }
 
   @Override
@@ -69,59 +69,52 @@ public final class DetectorHealthProcessor implements Processor<String, HealthRe
     } else if (report.liveness() != null) {
       health.partitions.put(report.liveness().partition(), report.liveness());
       health.inputSeen |= report.liveness().hadInput();
-      judgeInput(health, context.currentSystemTimeMs());
+      judgeInput(health);
     }
     store.put(HealthReport.KEY, health);
   }
 
-  /** Wall clock: input that stopped, or partitions nobody reports on, say nothing themselves. */
-  private void checkLiveness(long now) {
-    DetectorHealth health = store.get(HealthReport.KEY);
-    if (health != null && !health.partitions.isEmpty() && judgeInput(health, now)) {
-      store.put(HealthReport.KEY, health);
-    }
-  }
-
-  /** Decides TELEMETRY_OUTAGE and DETECTOR_LAGGING from every partition's latest liveness; true when either changed. */
-  private boolean judgeInput(DetectorHealth health, long now) {
+  /**
+   * Decides TELEMETRY_OUTAGE and DETECTOR_LAGGING from every partition's latest liveness, as of the
+   * latest report: the tasks keep reporting at least once a heartbeat interval, so their reports are
+   * the clock.
+   */
+  private void judgeInput(DetectorHealth health) {
     long silence = rules.inputSilence().toMillis();
-    long latestInput = health.partitions.values().stream().mapToLong(PartitionLiveness::lastInputMs).max().orElse(now);
-    boolean outage = health.inputSeen && now - latestInput >= silence;
-    boolean changed = false;
+    long latest = health.partitions.values().stream().mapToLong(PartitionLiveness::atMs).max().orElseThrow();
+    // Every task says it has had no input for input-silence, as of its own latest report.
+    boolean outage = health.inputSeen && health.partitions.values().stream().allMatch(p -> p.atMs() - p.lastInputMs() >= silence);
     if (outage && health.outageSinceMs == 0) {
-      health.outageSinceMs = latestInput;
-      forward(Alerts.telemetryOutage(latestInput, rules));
-      changed = true;
+      health.outageSinceMs = health.partitions.values().stream().mapToLong(PartitionLiveness::lastInputMs).max().orElseThrow();
+      forward(Alerts.telemetryOutage(health.outageSinceMs, rules));
     } else if (!outage && health.outageSinceMs > 0) {
-      forward(Alerts.telemetryRestored(health.outageSinceMs, now));
+      forward(Alerts.telemetryRestored(health.outageSinceMs, latest));
       health.outageSinceMs = 0;
-      changed = true;
     }
-    List<Integer> behind = outage ? List.of() : behind(health, now, silence);
+    List<Integer> behind = outage ? List.of() : behind(health, latest, silence);
     if (!behind.isEmpty() && health.laggingSinceMs == 0) {
-      health.laggingSinceMs = now - silence;
+      health.laggingSinceMs = latest - silence;
       forward(Alerts.detectorLagging(behind, health.laggingSinceMs, rules));
-      changed = true;
     } else if (behind.isEmpty() && health.laggingSinceMs > 0) {
-      forward(Alerts.detectorCaughtUp(health.laggingSinceMs, now));
+      forward(Alerts.detectorCaughtUp(health.laggingSinceMs, latest));
       health.laggingSinceMs = 0;
-      changed = true;
     }
-    return changed;
   }
 
   /**
-   * Partitions the detector is behind on: nobody has reported on them for longer than {@code tolerance}
-   * and a heartbeat interval (their task is gone or stands still: unknown is behind), or they have had
-   * input and not been read to their end for {@code tolerance}. A partition without input of late is
-   * silent, not behind: its task is not caught up because there is nothing to read.
+   * Partitions the detector is behind on, as of the latest report: nobody has reported on them for
+   * {@code tolerance} and a heartbeat interval while others have (their task is gone or stands still:
+   * unknown is behind), or their task says they have had input and have not been read to their end for
+   * {@code tolerance}. A partition without input of late is silent, not behind: its task is not caught
+   * up because there is nothing to read.
    */
-  private List<Integer> behind(DetectorHealth health, long now, long tolerance) {
+  private List<Integer> behind(DetectorHealth health, long latest, long tolerance) {
     List<Integer> behind = new ArrayList<>();
     long stale = tolerance + rules.heartbeatInterval().toMillis();
     for (PartitionLiveness p : health.partitions.values()) {
-      boolean unknown = now - p.atMs() >= stale;
-      boolean lagging = p.hadInput() && !p.caughtUp() && now - p.sinceMs() >= tolerance && now - p.lastInputMs() < tolerance;
+      boolean unknown = latest - p.atMs() >= stale;
+      boolean lagging = p.hadInput() && !p.caughtUp() && p.atMs() - p.sinceMs() >= tolerance
+          && p.atMs() - p.lastInputMs() < tolerance;
       if (unknown || lagging) {
         behind.add(p.partition());
       }
