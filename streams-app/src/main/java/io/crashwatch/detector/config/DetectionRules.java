@@ -21,6 +21,9 @@ import java.util.Map;
  * @param bakeTime          how long a version's test runs at least: after it, and once its rollout completed,
  *                          the version is established
  * @param completeFraction  the share of the fleet's devices on a version that completes its rollout
+ * @param attributionWindow a crash or unclean reboot is evidence against the versions the device switched
+ *                          to within this long before it (short: which versions a failure is blamed on)
+ * @param moduleComponents  which components a faulting module belongs to: a crash in it is blamed on those only
  * @param deviceTtl         silence after which a device leaves device state and the fleet's counts
  * @param mode              ENFORCE or SHADOW
  */
@@ -37,6 +40,8 @@ public record DetectionRules(
     Duration baselineWindow,
     Duration bakeTime,
     double completeFraction,
+    Duration attributionWindow,
+    ModuleComponents moduleComponents,
     Duration deviceTtl,
     Mode mode) {
 
@@ -52,6 +57,8 @@ public record DetectionRules(
   public static final String BASELINE_WINDOW = "baseline-window";
   public static final String BAKE_TIME = "bake-time";
   public static final String COMPLETE_FRACTION = "complete-fraction";
+  public static final String ATTRIBUTION_WINDOW = "attribution-window";
+  public static final String MODULE_COMPONENTS = "module-components";
   public static final String DEVICE_TTL = "device-ttl";
   public static final String MODE = "mode";
 
@@ -69,13 +76,18 @@ public record DetectionRules(
   static final Setting<Duration> BAKE_TIME_SETTING = Setting.duration(BAKE_TIME, "how long a version's test runs at least");
   static final Setting<Double> COMPLETE_FRACTION_SETTING = Setting.fraction(COMPLETE_FRACTION,
       "share of the fleet on a version that completes its rollout");
+  static final Setting<Duration> ATTRIBUTION_WINDOW_SETTING = Setting.duration(ATTRIBUTION_WINDOW,
+      "how soon after a switch a crash is blamed on the version switched to");
+  static final Setting<ModuleComponents> MODULE_COMPONENTS_SETTING = new Setting<>(MODULE_COMPONENTS,
+      ModuleComponents::parse, "module=component|component,... : the components a faulting module belongs to");
   static final Setting<Duration> DEVICE_TTL_SETTING = Setting.duration(DEVICE_TTL,
       "silence after which a device is forgotten");
   static final Setting<Mode> MODE_SETTING = Setting.oneOf(MODE, Mode.class, "ENFORCE or SHADOW");
 
   static final java.util.List<Setting<?>> ALL = java.util.List.of(HEARTBEAT_INTERVAL_SETTING, DARK_AFTER_SETTING, DARK_WINDOW_SETTING,
       MIN_DEVICES_SETTING, TOLERATED_RATIO_SETTING, ALPHA_SETTING, ESCALATE_FLEETS_SETTING, INPUT_SILENCE_SETTING,
-      MAX_CLOCK_SKEW_SETTING, BASELINE_WINDOW_SETTING, BAKE_TIME_SETTING, COMPLETE_FRACTION_SETTING, DEVICE_TTL_SETTING, MODE_SETTING);
+      MAX_CLOCK_SKEW_SETTING, BASELINE_WINDOW_SETTING, BAKE_TIME_SETTING, COMPLETE_FRACTION_SETTING, ATTRIBUTION_WINDOW_SETTING,
+      MODULE_COMPONENTS_SETTING, DEVICE_TTL_SETTING, MODE_SETTING);
 
   public static DetectionRules defaults() {
     return from(Map.of());
@@ -115,6 +127,8 @@ public record DetectionRules(
         BASELINE_WINDOW_SETTING.read(values, Duration.ofDays(7)),
         BAKE_TIME_SETTING.read(values, Duration.ofHours(24)),
         COMPLETE_FRACTION_SETTING.read(values, 0.95),
+        ATTRIBUTION_WINDOW_SETTING.read(values, Duration.ofHours(1)),
+        MODULE_COMPONENTS_SETTING.read(values, ModuleComponents.NONE),
         deviceTtl,
         MODE_SETTING.read(values, Mode.ENFORCE));
   }
@@ -134,6 +148,8 @@ public record DetectionRules(
     m.put(BASELINE_WINDOW, Durations.format(baselineWindow));
     m.put(BAKE_TIME, Durations.format(bakeTime));
     m.put(COMPLETE_FRACTION, Double.toString(completeFraction));
+    m.put(ATTRIBUTION_WINDOW, Durations.format(attributionWindow));
+    m.put(MODULE_COMPONENTS, moduleComponents.format());
     m.put(DEVICE_TTL, Durations.format(deviceTtl));
     m.put(MODE, mode.name());
     return m;

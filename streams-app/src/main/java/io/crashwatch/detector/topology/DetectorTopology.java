@@ -149,6 +149,7 @@ public final class DetectorTopology {
     KillSwitchProcessor.COMMANDS.of(decisions).to(topics.killSwitch.name(), topics.killSwitch.produced());
     KillSwitchProcessor.ALERTS.of(decisions)
         .merge(DetectorHealthProcessor.ALERTS.of(health), Named.as("health-alerts-merge"))
+        .merge(FleetStatisticsProcessor.ALERTS.of(fleet), Named.as("fleet-alerts-merge"))
         .to(topics.alerts.name(), topics.alerts.produced());
 
     CrashSignatures.count(changes, topics.crashSignatures.valueSerde())

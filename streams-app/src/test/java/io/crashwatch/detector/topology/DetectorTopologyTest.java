@@ -88,7 +88,7 @@ class DetectorTopologyTest {
         "device-ttl",
         "device-changes", "device-health",
         "detector-health-repartition", "detector-health-processor", "stores: [detector-health]", "detector-health-alerts",
-        "health-alerts-merge",
+        "health-alerts-merge", "fleet-alerts", "fleet-alerts-merge",
         "fleet-events-repartition", "fleet-statistics-processor", "stores: [fleet-statistics, fleet-timers]",
         "fleet-incidents", "incidents-keyed", "incidents-to-health", "health-inputs",
         "fleet-evidence", "evidence-to-kill-switch", "fleet-to-kill-switch",

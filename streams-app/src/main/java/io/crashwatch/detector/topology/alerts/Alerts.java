@@ -22,6 +22,7 @@ public final class Alerts {
   static final String UNTRUSTED_ID = "untrusted-evidence";
   static final String INCIDENT_ID = "fleet-incident/";
   static final String LAGGING_ID = "detector-lagging";
+  static final String SPIKE_ID = "failure-spike/";
 
   private Alerts() {
   }
@@ -109,6 +110,25 @@ public final class Alerts {
   public static SreAlert telemetryRestored(long silentSinceMs, long nowMs) {
     return alert(OUTAGE_ID, AlertKind.TELEMETRY_OUTAGE, Severity.INFO, AlertStatus.RESOLVED, null,
         "Heartbeats flow again; dark detection resumes after one dark-after period.", null, silentSinceMs, nowMs);
+  }
+
+  /**
+   * Crashes and unclean reboots on versions already established (their test over) at a clearly raised
+   * rate: no version's test can halt for them, so an SRE should look.
+   */
+  public static SreAlert failureSpike(String fleetId, String component, String version, long failures, long windowMs,
+                                      long sinceMs) {
+    String summary = failures + " devices of fleet " + fleetId + " running established " + component + " versions"
+        + " (e.g. " + version + ") crashed or rebooted uncleanly within " + Durations.format(java.time.Duration.ofMillis(windowMs))
+        + ", far above the fleet's history. No test is under way to halt anything: look at what changed.";
+    return alert(SPIKE_ID + fleetId + "/" + component, AlertKind.FLEET_FAILURE_SPIKE, Severity.WARNING,
+        AlertStatus.FIRING, null, summary, null, sinceMs, null, Map.of("fleet", fleetId, "component", component));
+  }
+
+  public static SreAlert failureSpikeOver(String fleetId, String component, long sinceMs, long nowMs) {
+    return alert(SPIKE_ID + fleetId + "/" + component, AlertKind.FLEET_FAILURE_SPIKE, Severity.INFO,
+        AlertStatus.RESOLVED, null, "Failures of fleet " + fleetId + "'s established " + component
+            + " versions are back to their usual rate.", null, sinceMs, nowMs, Map.of("fleet", fleetId, "component", component));
   }
 
   /** Heartbeat partitions not read to their end, or not heard of, for longer than {@code input-silence}. */

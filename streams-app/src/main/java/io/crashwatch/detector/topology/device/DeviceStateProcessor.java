@@ -14,6 +14,7 @@ import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
@@ -259,7 +260,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   /**
    * Every failure travels, so the fleet level knows when each device last failed; a report seen twice
    * does not. {@code specific}: the failure is the version's own (a crash, an unclean reboot, or
-   * silence soon after a switch or boot), not silence that could be anything.
+   * silence soon after a switch or boot), not silence that could be anything. Each carries whether it
+   * is blamed on its version ({@link #blamed}).
    */
   private void fail(String deviceId, DeviceState state, Map<String, String> versions, DeviceChange.Failure failure,
            String signature, long atMs, boolean specific) {
@@ -267,10 +269,28 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       DeviceState.Installed installed = state.components.get(component);
       String current = installed == null ? version : installed.version();
       boolean first = state.markFailed(component, version);
-      emit(DeviceChange.failed(state.fleetId, component, version, current, deviceId, failure, first, signature,
-          state.recentFailures, atMs, specific));
+      DeviceChange change = DeviceChange.failed(state.fleetId, component, version, current, deviceId, failure, first,
+          signature, state.recentFailures, atMs, specific);
+      emit(failure == DeviceChange.Failure.DARK || blamed(installed, component, version, signature, atMs) ? change
+          : change.unblamedOnItsVersion());
     });
     state.recentFailures = DeviceChange.withFailure(state.recentFailures, atMs);
+  }
+
+  /**
+   * Attribution: a crash or unclean reboot is evidence against the versions the device switched to
+   * within {@code attribution-window} before it (both times by the device's own clock), narrowed by
+   * {@code module-components} to the components its faulting module belongs to. A version the device
+   * was found on, or one it left before the failure, has no switch time known here: blamed, so a
+   * failure is never lost for want of one. Silence is blamed by {@code dark-window} instead.
+   */
+  private boolean blamed(DeviceState.Installed installed, String component, String version, String signature, long atMs) {
+    Set<String> narrowed = rules.moduleComponents().componentsOf(signature == null ? null : CrashSignature.faultingModule(signature));
+    if (narrowed != null && !narrowed.contains(component)) {
+      return false;
+    }
+    boolean knownSwitch = installed != null && installed.version().equals(version) && installed.previous() != null;
+    return !knownSwitch || atMs - installed.switchedAtMs() <= rules.attributionWindow().toMillis();
   }
 
   /** Wall-clock scan of the devices whose deadline is due; a skipped punctuation is caught up here. */

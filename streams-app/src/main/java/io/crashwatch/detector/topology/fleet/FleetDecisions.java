@@ -1,5 +1,6 @@
 package io.crashwatch.detector.topology.fleet;
 
+import io.crashwatch.schemas.SreAlert;
 import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.FleetIncident;
 import io.crashwatch.detector.topology.model.PooledEvidence;
@@ -18,4 +19,7 @@ public interface FleetDecisions {
 
   /** A version's new evidence for the pooled global test, at each of its failures, before any verdict. */
   void pooled(PooledEvidence evidence);
+
+  /** An alert for SREs that no other stage decides: a failure spike on established versions. */
+  void alert(SreAlert alert);
 }

@@ -2,6 +2,7 @@ package io.crashwatch.detector.topology.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.decision.BaselineTest;
 import io.crashwatch.detector.topology.decision.ControlTest;
 import io.crashwatch.detector.topology.format.StateFormat;
@@ -33,7 +34,9 @@ public final class FleetStatistics implements Upgradable {
   public Map<String, VersionStatistics> versions = new TreeMap<>();
   /** Dark devices declared, waiting {@link #darkDelay} before they enter the tests. */
   public List<DeviceChange> pendingDark = new ArrayList<>();
-  public IncidentWatch incident = new IncidentWatch();
+  public BurstWatch incident = new BurstWatch();
+  /** Crashes and unclean reboots on established versions: a spike is an SRE alert, never a halt. */
+  public BurstWatch spike = new BurstWatch();
 
   /** The share of a fleet's devices going dark together, without having just changed, that is an incident. */
   static final double INCIDENT_SHARE = 0.02;
@@ -49,6 +52,9 @@ public final class FleetStatistics implements Upgradable {
   /** Applies a change and sends what it decides to {@code out}: verdicts, pooled evidence, cannot-judge. */
   void apply(DeviceChange change, DetectionRules rules, FleetDecisions out) {
     advanceClock(change.atMs(), rules);
+    if (spike.ended(clockMs, spikeWindow(rules))) {
+      out.alert(Alerts.failureSpikeOver(fleetId, component, spike.lastSinceMs, clockMs));
+    }
     switch (change.kind()) {
       case APPLIED -> applied(change, rules);
       case CAME_BACK -> {
@@ -180,12 +186,18 @@ public final class FleetStatistics implements Upgradable {
       on.remove(RecentFailures.key(change.recentFailuresMs(), width), 1);
       on.add(RecentFailures.key(DeviceChange.withFailure(change.recentFailuresMs(), at), width), 1);
     }
-    if (at - change.lastFailureMs() >= rules.darkAfter().toMillis()) {
+    boolean newEpisode = at - change.lastFailureMs() >= rules.darkAfter().toMillis();
+    if (newEpisode) {
       history.failure(at, window); // one per episode: a crash, its report and the unclean reboot after it are one
+    }
+    if (newEpisode && change.kind() != DeviceChange.Kind.WENT_DARK && on != null && on.established
+        && spike.arrived(at, burstThreshold(rules, spikeWindow(rules), 0), spikeWindow(rules))) {
+      out.alert(Alerts.failureSpike(fleetId, component, change.runningVersion(), spike.peak, spikeWindow(rules), spike.sinceMs));
     }
     if (change.kind() == DeviceChange.Kind.WENT_DARK) {
       version(change.version()).darkNow++;
-      if (!change.specific() && incident.dark(at, incidentThreshold(rules), incidentWindow(rules))) {
+      if (!change.specific() && incident.arrived(at, burstThreshold(rules, incidentWindow(rules), INCIDENT_SHARE),
+          incidentWindow(rules))) {
         out.incident(new FleetIncident(fleetId, component, true, incident.peak, incident.sinceMs, at));
       }
       pendingDark.add(change); // tasks declare dark at different times: wait until an incident would show
@@ -263,11 +275,12 @@ public final class FleetStatistics implements Upgradable {
         return;
       }
       long[] arm = test.arm(inCandidate);
-      if (pause == Pause.ALL) {
-        arm[stratum] = Math.max(0, arm[stratum] - 1); // out of the test, no evidence either way
+      boolean onCandidate = name.equals(change.version());
+      if (pause == Pause.ALL || onCandidate && change.unblamed()) {
+        // Out of the test, no evidence either way: an incident's, or a failure not blamed on the candidate.
+        arm[stratum] = Math.max(0, arm[stratum] - 1);
         return;
       }
-      boolean onCandidate = name.equals(change.version());
       ControlTest control = ControlTest.restore(rules.toleratedRatio(), test.logControl);
       control.failure(onCandidate, test.candidate[stratum], test.control[stratum]);
       test.logControl = control.logs();
@@ -296,18 +309,26 @@ public final class FleetStatistics implements Upgradable {
   }
 
   /**
-   * Unspecific dark devices within the window that make an incident: at least {@code min-devices},
-   * {@link #INCIDENT_SHARE} of the fleet, and ten times what the fleet's history before the current
-   * bucket would expect.
+   * The window a spike on established versions is counted in: {@code dark-window}, in which a version's
+   * own failures would show, in event time (crash times).
    */
-  private long incidentThreshold(DetectionRules rules) {
+  static long spikeWindow(DetectionRules rules) {
+    return rules.darkWindow().toMillis();
+  }
+
+  /**
+   * Failures within {@code windowMs} that make a burst (an incident's dark devices, a spike of
+   * crashes): at least {@code min-devices}, {@code share} of the fleet, and ten times what the fleet's
+   * history before the current bucket would expect.
+   */
+  private long burstThreshold(DetectionRules rules, long windowMs, double share) {
     long devices = devices();
     long window = rules.baselineWindow().toMillis();
     // The fleet's past up to the bucket before this one: the burst under way must not raise its own bar.
     FleetHistory.Window past = history.window(clockMs - FleetHistory.bucketWidthMs(window), window);
-    double windowHours = incidentWindow(rules) / 3_600_000.0;
+    double windowHours = windowMs / 3_600_000.0;
     double expected = past.deviceHours() > 0 ? past.failures() / past.deviceHours() * devices * windowHours : 0;
-    return Math.max(rules.minDevices(), (long) Math.ceil(Math.max(INCIDENT_SHARE * devices, 10 * expected)));
+    return Math.max(rules.minDevices(), (long) Math.ceil(Math.max(share * devices, 10 * expected)));
   }
 
   private static void count(RolloutTest test, DeviceChange change) {

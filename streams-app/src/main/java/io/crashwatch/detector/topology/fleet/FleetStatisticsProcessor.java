@@ -12,6 +12,7 @@ import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.detector.topology.model.Verdict;
 import io.crashwatch.detector.topology.model.VersionKey;
 import io.crashwatch.detector.topology.routing.Child;
+import io.crashwatch.schemas.SreAlert;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,8 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
   public static final Child<CannotJudge> CANNOT_JUDGE = new Child<>("fleet-cannot-judge", CannotJudge.class);
   /** Incidents starting and ending, for the detector's health: keyed by fleet/component. */
   public static final Child<FleetIncident> INCIDENTS = new Child<>("fleet-incidents", FleetIncident.class);
+  /** FLEET_FAILURE_SPIKE alerts, keyed by alert id: one fleet/component's statistics decide each. */
+  public static final Child<SreAlert> ALERTS = new Child<>("fleet-alerts", SreAlert.class);
   /** Samples for the crash-rate windows, keyed by {@link RateSample#key()}. */
   public static final Child<RateSample> RATES = new Child<>("fleet-rates", RateSample.class);
 
@@ -129,6 +132,11 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
   @Override
   public void cannotJudge(CannotJudge cannotJudge) {
     CANNOT_JUDGE.forward(context, new Record<>(cannotJudge.target().versionKey().toString(), cannotJudge, timestamp));
+  }
+
+  @Override
+  public void alert(SreAlert alert) {
+    ALERTS.forward(context, new Record<>(alert.getAlertId(), alert, timestamp));
   }
 
   @Override

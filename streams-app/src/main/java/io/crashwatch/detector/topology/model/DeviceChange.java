@@ -24,6 +24,11 @@ import java.util.List;
  * @param specific     for FAILED and WENT_DARK, whether the failure is the version's own: a crash or an
  *                     unclean reboot always; silence only when the device fell silent within
  *                     {@code dark-window} of a switch or a boot. Without a control, only these count.
+ * @param unblamed     for FAILED, the crash or unclean reboot is no evidence against this version in its
+ *                     own test: the device switched to it longer than {@code attribution-window} before,
+ *                     or the crash's faulting module belongs to other components ({@code module-components}).
+ *                     It still counts as control evidence in other versions' tests. Older records lack
+ *                     it: blamed.
  */
 @StateFormat(1)
 public record DeviceChange(
@@ -41,7 +46,8 @@ public record DeviceChange(
     long atMs,
     List<Long> recentFailuresMs,
     String currentVersion,
-    boolean specific) {
+    boolean specific,
+    boolean unblamed) {
 
   /** Failure times a device carries: enough to stratify by 0, 1, 2 or 3 and more failures before a start. */
   public static final int RECENT_FAILURES = 3;
@@ -63,13 +69,13 @@ public record DeviceChange(
   public static DeviceChange applied(String fleet, String component, String version, String previous,
                                       boolean previousFailed, String device, List<Long> recentFailuresMs, long at) {
     return new DeviceChange(Kind.APPLIED, fleet, component, version, previous, previousFailed, device, 1, false, null,
-        null, at, recentFailuresMs, null, false);
+        null, at, recentFailuresMs, null, false, false);
   }
 
   /** {@code devices} devices seen for the first time, on {@code version}: counted, not switched. */
   public static DeviceChange firstSeen(String fleet, String component, String version, long devices, long at) {
     return new DeviceChange(Kind.APPLIED, fleet, component, version, null, false, null, devices, false, null, null, at,
-        List.of(), null, false);
+        List.of(), null, false, false);
   }
 
   /**
@@ -81,19 +87,25 @@ public record DeviceChange(
                                     long at, boolean specific) {
     Kind kind = failure == Failure.DARK ? Kind.WENT_DARK : Kind.FAILED;
     return new DeviceChange(kind, fleet, component, version, null, false, device, 1, firstOnVersion, failure, signature,
-        at, recentFailuresMs, version.equals(currentVersion) ? null : currentVersion, specific);
+        at, recentFailuresMs, version.equals(currentVersion) ? null : currentVersion, specific, false);
   }
 
   /** A device silent for {@code device-ttl} leaves the fleet's counts: dark ({@code wasDark}) or asleep. */
   public static DeviceChange left(String fleet, String component, String version, String device, boolean wasDark,
                                   List<Long> recentFailuresMs, long at) {
     return new DeviceChange(Kind.LEFT, fleet, component, version, null, false, device, 1, false,
-        wasDark ? Failure.DARK : null, null, at, recentFailuresMs, null, false);
+        wasDark ? Failure.DARK : null, null, at, recentFailuresMs, null, false, false);
   }
 
   public static DeviceChange cameBack(String fleet, String component, String version, String device, long at) {
     return new DeviceChange(Kind.CAME_BACK, fleet, component, version, null, false, device, 1, false, null, null, at,
-        List.of(), null, false);
+        List.of(), null, false, false);
+  }
+
+  /** This failure, no evidence against its version in that version's own test: see {@code unblamed}. */
+  public DeviceChange unblamedOnItsVersion() {
+    return new DeviceChange(kind, fleetId, component, version, previous, previousFailed, deviceId, devices, firstFailure,
+        failure, signature, atMs, recentFailuresMs, currentVersion, specific, true);
   }
 
   /** The latest failures after one more at {@code atMs}, newest first, at most {@link #RECENT_FAILURES}. */

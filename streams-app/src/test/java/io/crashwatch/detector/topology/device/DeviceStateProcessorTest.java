@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class DeviceStateProcessorTest {
   private static final long NOW = Instant.parse("2024-07-19T04:09:00Z").toEpochMilli();
 
-  private final DetectionRules rules = DetectionRules.defaults();
+  /** csagent.sys belongs to channel-291: a crash in it is not the sensor's. */
+  private final DetectionRules rules = DetectionRules.from(Map.of("module-components", "CSAgent.sys=channel-291"));
   private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
   /** What the consumer's fetches say: read to the end, unless a test says the detector is behind. */
   private boolean behind;
@@ -294,6 +295,39 @@ class DeviceStateProcessorTest {
         .filteredOn(r -> r.value().kind() == DeviceChange.Kind.WENT_DARK && r.value().component().equals("channel-291"))
         .extracting(r -> r.value().deviceId() + " " + r.value().specific())
         .containsExactlyInAnyOrder("sleeper false", "always-on true");
+  }
+
+  /**
+   * Attribution: a crash is blamed on the versions the device switched to within attribution-window
+   * (by its own clock) and, with module-components, only on the components its faulting module
+   * belongs to. Before, it counted against every component the device ran.
+   */
+  @Test
+  void shouldBlameACrashOnlyOnRecentSwitchesOfTheComponentsItsModuleBelongsTo() {
+    long window = rules.attributionWindow().toMillis();
+    heartbeat("device-1", NOW, "r40");
+    heartbeat("device-1", NOW + 1_000, "r41"); // switched long before the crash
+    heartbeat("device-2", NOW, "r40");
+    heartbeat("device-2", NOW + window, "r41"); // switched just before it
+    heartbeat("device-3", NOW, "r40");
+    heartbeat("device-3", NOW + window, "r41");
+    scan(NOW + 500);
+    context.resetForwards();
+
+    long crashAt = NOW + window + 60_000;
+    processor.process(new Record<>("device-1", crashReport("device-1", "report-1", crashAt, "r41"), crashAt));
+    CrashReport inAgent = crashReport("device-2", "report-2", crashAt, "r41");
+    inAgent.setComponents(null); // every component the device runs, from device state
+    processor.process(new Record<>("device-2", inAgent, crashAt));
+    CrashReport elsewhere = crashReport("device-3", "report-3", crashAt, "r41");
+    elsewhere.setComponents(null);
+    elsewhere.setFaultingModule("ntfs.sys"); // not mapped: narrows nothing
+    processor.process(new Record<>("device-3", elsewhere, crashAt));
+
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).filteredOn(r -> r.value().kind() == DeviceChange.Kind.FAILED)
+        .extracting(r -> r.value().deviceId() + " " + r.value().component() + " " + (r.value().unblamed() ? "not blamed" : "blamed"))
+        .containsExactlyInAnyOrder("device-1 channel-291 not blamed", "device-2 channel-291 blamed",
+            "device-2 sensor not blamed", "device-3 channel-291 blamed", "device-3 sensor blamed");
   }
 
   /** Silent for device-ttl, dark or asleep, a device is forgotten: state stays bounded by the devices alive. */

@@ -4,6 +4,7 @@ import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.FleetIncident;
 import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.Verdict;
+import io.crashwatch.schemas.SreAlert;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,7 @@ final class CollectedDecisions implements FleetDecisions {
   final List<CannotJudge> cannotJudge = new ArrayList<>();
   final List<PooledEvidence> pooled = new ArrayList<>();
   final List<FleetIncident> incidents = new ArrayList<>();
+  final List<SreAlert> alerts = new ArrayList<>();
 
   @Override
   public void verdict(Verdict verdict) {
@@ -32,5 +34,10 @@ final class CollectedDecisions implements FleetDecisions {
   @Override
   public void pooled(PooledEvidence evidence) {
     pooled.add(evidence);
+  }
+
+  @Override
+  public void alert(SreAlert alert) {
+    alerts.add(alert);
   }
 }

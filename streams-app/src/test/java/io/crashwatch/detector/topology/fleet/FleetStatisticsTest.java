@@ -109,6 +109,27 @@ class FleetStatisticsTest {
   }
 
 
+  /**
+   * A failure not blamed on the candidate (it switched longer than attribution-window before, or the
+   * crash's module is another component's) takes the device out of the candidate's test with no
+   * evidence; a control's failure counts as before.
+   */
+  @Test
+  void shouldTakeACandidateFailureNotBlamedOnItOutOfTheTestWithNoEvidence() {
+    apply("d0", "r41", T0 + HOUR);
+    apply("d1", "r41", T0 + HOUR);
+    stats.apply(DeviceChange.failed(FLEET, COMPONENT, "r41", "r41", "d0", Failure.CRASH, true, null, List.of(),
+        T0 + 3 * HOUR, true).unblamedOnItsVersion(), rules, decisions);
+    stats.apply(DeviceChange.failed(FLEET, COMPONENT, "r40", "r40", "d5", Failure.CRASH, true, null, List.of(),
+        T0 + 3 * HOUR, true).unblamedOnItsVersion(), rules, decisions); // r40's: no test of r40 under way
+
+    RolloutTest test = test("r41");
+    assertThat(test.failedDevices).as("no evidence against r41").isZero();
+    assertThat(test.candidateTotal()).as("d0 left the test").isEqualTo(1);
+    assertThat(test.controlFailures).as("a control's failure counts as ever").isEqualTo(1);
+    assertThat(decisions.pooled).isEmpty();
+  }
+
   /** The reports to the pooled global test add up to the fleet's own test, and a RESUME withdraws them. */
   @Test
   void shouldReportEvidenceThatAddsUpToItsTestAndWithdrawItOnResume() {

@@ -45,6 +45,35 @@ class LifecycleTest {
     assertThat(stats.versions.get("r41").test).as("a late switch does not start it over").isNull();
   }
 
+  /**
+   * A spike of crashes on established versions halts nothing — no test is under way — but is an SRE
+   * alert: FLEET_FAILURE_SPIKE fires once and resolves once a whole window has been quiet. A few
+   * crashes, as the fleet's history has them, are no spike.
+   */
+  @Test
+  void shouldRaiseAFailureSpikeOnEstablishedVersionsNotAHalt() {
+    switchDevices(0, 96, "r40", "r41", T0 + HOUR);
+    tick(T0 + 3 * HOUR);
+    assertThat(stats.versions.get("r41").established).isTrue();
+    for (int i = 0; i < rules.minDevices() - 1; i++) {
+      crash(i, "r41", T0 + 4 * HOUR + i * 1_000L);
+    }
+    assertThat(decisions.alerts).as("fewer than min-devices").isEmpty();
+
+    long spikeAt = T0 + 5 * HOUR;
+    for (int i = 10; i < 40; i++) {
+      crash(i, "r41", spikeAt + i);
+    }
+    tick(spikeAt + FleetStatistics.spikeWindow(rules) - 1_000);
+    assertThat(decisions.alerts).extracting(a -> a.getKind() + " " + a.getStatus())
+        .containsExactly("FLEET_FAILURE_SPIKE FIRING");
+    tick(spikeAt + 2 * FleetStatistics.spikeWindow(rules) + 1_000);
+
+    assertThat(decisions.alerts).extracting(a -> a.getAlertId() + " " + a.getStatus())
+        .containsExactly("failure-spike/airline-ops/channel-291 FIRING", "failure-spike/airline-ops/channel-291 RESOLVED");
+    assertThat(decisions.verdicts).isEmpty();
+  }
+
   @Test
   void shouldKeepTestingARolloutThatNeverCompletes() {
     switchDevices(0, 50, "r40", "r41", T0 + HOUR);

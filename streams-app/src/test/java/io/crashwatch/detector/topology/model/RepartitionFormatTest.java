@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
  */
 class RepartitionFormatTest {
   private static final DeviceChange CRASH = new DeviceChange(DeviceChange.Kind.FAILED, "f", "c", "v", "p", true, "d", 3,
-      true, DeviceChange.Failure.CRASH, "0x50/m", 42, java.util.List.of(40L, 30L), "w", true);
+      true, DeviceChange.Failure.CRASH, "0x50/m", 42, java.util.List.of(40L, 30L), "w", true, false);
   private static final String CRASH_JSON = "{\"kind\":\"FAILED\",\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\","
       + "\"previous\":\"p\",\"previousFailed\":true,\"deviceId\":\"d\",\"devices\":3,\"firstFailure\":true,"
-      + "\"failure\":\"CRASH\",\"signature\":\"0x50/m\",\"atMs\":42,\"recentFailuresMs\":[40,30],\"currentVersion\":\"w\",\"specific\":true}";
+      + "\"failure\":\"CRASH\",\"signature\":\"0x50/m\",\"atMs\":42,\"recentFailuresMs\":[40,30],\"currentVersion\":\"w\",\"specific\":true,\"unblamed\":false}";
 
   @Test
   void shouldWriteFleetEventsAsBefore() {
@@ -34,13 +34,14 @@ class RepartitionFormatTest {
   /** Format 2 can carry a device that LEFT; a fleet event written in format 1 is read as it was. */
   @Test
   void shouldReadFleetEventsOfTheFormatBefore() {
-    String before = "{\"format\":1,\"change\":" + CRASH_JSON.replace(",\"specific\":true", "")
+    String before = "{\"format\":1,\"change\":" + CRASH_JSON.replace(",\"specific\":true,\"unblamed\":false", "")
         + ",\"resumedVersion\":null,\"announcedVersion\":null,\"announcedAtMs\":0}";
 
     FleetEvent read = new JsonSerde<>(FleetEvent.class).deserializer().deserialize("t", before.getBytes(StandardCharsets.UTF_8));
 
     assertThat(read.change().kind()).isEqualTo(DeviceChange.Kind.FAILED);
     assertThat(read.change().recentFailuresMs()).containsExactly(40L, 30L);
+    assertThat(read.change().unblamed()).as("before attribution every failure was blamed").isFalse();
     assertThat(read.announcedPrevious()).isNull();
   }
 

@@ -3,31 +3,32 @@ package io.crashwatch.detector.topology.fleet;
 import java.util.ArrayDeque;
 
 /**
- * Watches one fleet for incidents: devices that did not just change — heard from more than
- * {@code dark-window} after their last switch or boot — going dark at a clearly raised rate, as a
- * site losing its network does. A boot loop right after an update darkens devices that did just
- * change, so July-19's signal is never taken for an incident. Times are the detector's wall clock,
- * like the dark they count.
+ * Watches one fleet for failures arriving together at a clearly raised rate. Incidents: devices that
+ * did not just change — heard from more than {@code dark-window} after their last switch or boot —
+ * going dark together, as a site losing its network does (a boot loop right after an update darkens
+ * devices that did just change, so July-19's signal is never taken for an incident); times are the
+ * detector's wall clock, like the dark they count. Spikes: crashes on established versions, in
+ * event time.
  */
-public final class IncidentWatch {
-  /** Arrival times of unspecific dark devices within the trailing window, oldest first. */
+public final class BurstWatch {
+  /** Arrival times of the failures within the trailing window, oldest first. */
   public ArrayDeque<Long> recent = new ArrayDeque<>();
-  /** When the incident under way began; 0 while there is none. */
+  /** When the burst under way began; 0 while there is none. */
   public long sinceMs;
   /** The latest moment the trailing count was at its threshold. */
   public long lastRaisedMs;
-  /** The latest incident that ended: dark that arrived within it stays paused. */
+  /** The latest burst that ended: an incident's dark that arrived within it stays paused. */
   public long lastSinceMs;
   public long lastEndedMs;
-  /** Most dark devices counted in the trailing window during this incident, for the alert. */
+  /** Most failures counted in the trailing window during this burst, for the alert. */
   public long peak;
 
   boolean active() {
     return sinceMs > 0;
   }
 
-  /** An unspecific dark device arrived; true when that starts an incident. */
-  boolean dark(long atMs, long threshold, long windowMs) {
+  /** A failure arrived; true when that starts a burst. */
+  boolean arrived(long atMs, long threshold, long windowMs) {
     recent.addLast(atMs);
     trim(atMs, windowMs);
     if (recent.size() < threshold) {
@@ -42,7 +43,7 @@ public final class IncidentWatch {
     return true;
   }
 
-  /** On the wall clock: true when the incident under way ended (a whole window below its threshold). */
+  /** True when the burst under way ended: a whole window below its threshold. */
   boolean ended(long nowMs, long windowMs) {
     trim(nowMs, windowMs);
     if (!active() || nowMs - lastRaisedMs < windowMs) {
