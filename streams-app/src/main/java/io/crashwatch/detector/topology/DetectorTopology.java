@@ -108,7 +108,7 @@ public final class DetectorTopology {
         .merge(crashReports, Named.as("device-inputs"))
         .process(() -> new DeviceStateProcessor(rules, settings.limits().maxComponents(), activity, metrics), Named.as("device-state-processor"),
             DeviceStateProcessor.STATE_STORE, DeviceStateProcessor.DEADLINE_STORE, DeviceStateProcessor.LAST_SEEN_STORE,
-            DeviceStateProcessor.INVENTORY_STORE, DeviceStateProcessor.TTL_STORE);
+            DeviceStateProcessor.INVENTORY_STORE, DeviceStateProcessor.TTL_STORE, DeviceStateProcessor.HELD_STORE);
     KStream<String, DeviceChange> changes = DeviceStateProcessor.CHANGES.of(device);
 
     // Fleet statistics: changes, and RESUMEs of fleet targets that restart a version's test.
@@ -165,6 +165,8 @@ public final class DetectorTopology {
         Stores.persistentKeyValueStore(DeviceStateProcessor.DEADLINE_STORE), Serdes.String(), Serdes.String()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DeviceStateProcessor.TTL_STORE), Serdes.String(), Serdes.String()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(DeviceStateProcessor.HELD_STORE), Serdes.String(), Serdes.String()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DeviceStateProcessor.LAST_SEEN_STORE), Serdes.String(), LastSeen.serde())
         .withLoggingDisabled());

@@ -85,7 +85,7 @@ class DetectorTopologyTest {
         "crashwatch.crash-reports-source", "validate-crash-reports", "crash-reports-to-devices",
         "crashwatch.operator-commands-source", "validate-operator-commands",
         "device-inputs", "device-state-processor", "device-state", "dark-deadlines", "device-last-seen", "device-inventory",
-        "device-ttl",
+        "device-ttl", "held-report-deadlines",
         "device-changes", "device-health",
         "detector-health-repartition", "detector-health-processor", "stores: [detector-health]", "detector-health-alerts",
         "health-alerts-merge", "fleet-alerts", "fleet-alerts-merge",

@@ -39,6 +39,14 @@ public final class DeviceState {
     HeldReport {
       versions = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(versions)); // one order, so one encoding
     }
+
+    /**
+     * A report that names no versions, held while its device's heartbeat partition lagged: the
+     * versions it ran at the crash are device state's once the heartbeats sent before it are read.
+     */
+    boolean unnamed() {
+      return versions.isEmpty();
+    }
   }
 
   /** Reports held per device at most: a device whose reports keep naming versions it never ran is no evidence. */

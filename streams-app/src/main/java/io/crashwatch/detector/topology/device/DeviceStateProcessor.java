@@ -13,6 +13,8 @@ import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -57,6 +59,11 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
    * skipped when due.
    */
   public static final String TTL_STORE = "device-ttl";
+  /**
+   * Devices holding a crash report that names no versions, keyed by when it is due ({@link DarkDeadlines}
+   * keys): one heartbeat interval after it arrived, whether or not the partition caught up by then.
+   */
+  public static final String HELD_STORE = "held-report-deadlines";
   /** Devices forgotten per scan at most: a fleet retired at once is forgotten over many scans, never in one long stall. */
   static final int MAX_FORGOTTEN_PER_SCAN = 1_000;
   /** Devices seen for the first time, counted before they go to the fleet level: see {@link Inventory}. */
@@ -73,6 +80,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private KeyValueStore<String, String> deadlines;
   private KeyValueStore<String, LastSeen> lastSeen;
   private KeyValueStore<String, String> forgetAt;
+  private KeyValueStore<String, String> heldUntil;
   private Inventory inventory;
   private String task;
   /** The heartbeat partition this task reads (device inputs are co-partitioned with it). */
@@ -96,6 +104,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     this.deadlines = context.getStateStore(DEADLINE_STORE);
     this.lastSeen = context.getStateStore(LAST_SEEN_STORE);
     this.forgetAt = context.getStateStore(TTL_STORE);
+    this.heldUntil = context.getStateStore(HELD_STORE);
     this.inventory = new Inventory(context.getStateStore(INVENTORY_STORE));
     this.task = context.taskId().toString();
     this.partition = context.taskId().partition();
@@ -207,8 +216,15 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     }
     long crashedAt = report.getCrashedAt().toEpochMilli();
     String signature = CrashSignature.of(report.getBugcheckCode(), report.getFaultingModule());
+    boolean named = report.getComponents() != null && !report.getComponents().isEmpty();
+    if (!named && !activity.caughtUp(task)) {
+      // Ordering under lag: the heartbeat announcing what it crashed on may still wait unread.
+      holdUnnamed(deviceId, state, new DeviceState.HeldReport(crashedAt, signature, Map.of()));
+      devices.put(deviceId, state);
+      return;
+    }
     // The agent knows what it ran when it crashed; device state is the fallback when it does not say.
-    Map<String, String> versions = report.getComponents() != null ? report.getComponents() : state.versionsAt(crashedAt);
+    Map<String, String> versions = named ? report.getComponents() : state.versionsAt(crashedAt);
     if (state.exposedTo(versions)) {
       fail(deviceId, state, versions, DeviceChange.Failure.CRASH, signature, crashedAt, true);
     } else {
@@ -234,12 +250,66 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     }
   }
 
-  /** Decides the held reports a heartbeat sent at {@code sentAt} can decide; true when any was. */
+  /**
+   * Ordering under lag: while the heartbeat partition lags, a crash report that names no versions waits
+   * — for a heartbeat of its device sent after the crash, for the partition to catch up, or one
+   * heartbeat interval at most — so device state knows what the device ran when it crashed, as a
+   * caught-up detector would. Never one device's clock against another's: the crash time is compared
+   * with the same device's heartbeats only.
+   */
+  private void holdUnnamed(String deviceId, DeviceState state, DeviceState.HeldReport report) {
+    hold(deviceId, state, report);
+    heldUntil.put(DarkDeadlines.key(context.currentSystemTimeMs() + rules.heartbeatInterval().toMillis(), deviceId), deviceId);
+  }
+
+  /** Releases the unnamed reports held whose time is up, or all of them once the partition is caught up. */
+  private void releaseHeld(long now) {
+    long upTo = activity.caughtUp(task) ? Long.MAX_VALUE : now;
+    List<KeyValue<String, String>> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> entries = heldUntil.range(DarkDeadlines.from(0), DarkDeadlines.upTo(upTo))) {
+      entries.forEachRemaining(due::add);
+    }
+    for (KeyValue<String, String> entry : due) {
+      heldUntil.delete(entry.key);
+      DeviceState state = devices.get(entry.value);
+      if (state == null) {
+        continue;
+      }
+      boolean decided = false;
+      for (var it = state.held.iterator(); it.hasNext(); ) {
+        DeviceState.HeldReport report = it.next();
+        if (report.unnamed()) {
+          failAsDeviceStateSays(entry.value, state, report);
+          it.remove();
+          decided = true;
+        }
+      }
+      if (decided) {
+        devices.put(entry.value, state);
+      }
+    }
+  }
+
+  /** A held report that names no versions fails those device state says the device ran at the crash. */
+  private void failAsDeviceStateSays(String deviceId, DeviceState state, DeviceState.HeldReport report) {
+    fail(deviceId, state, state.versionsAt(report.crashedAtMs()), DeviceChange.Failure.CRASH, report.signature(),
+        report.crashedAtMs(), true);
+  }
+
+  /**
+   * Decides the held reports a heartbeat sent at {@code sentAt} can decide (every heartbeat of this
+   * device sent before it has been read); true when any was.
+   */
   private boolean release(String deviceId, DeviceState state, long sentAt) {
     boolean decided = false;
     for (var it = state.held.iterator(); it.hasNext(); ) {
       DeviceState.HeldReport report = it.next();
-      if (state.exposedTo(report.versions())) {
+      if (report.unnamed()) {
+        if (sentAt < report.crashedAtMs()) {
+          continue; // the heartbeats sent before the crash may not all be read yet
+        }
+        failAsDeviceStateSays(deviceId, state, report);
+      } else if (state.exposedTo(report.versions())) {
         fail(deviceId, state, report.versions(), DeviceChange.Failure.CRASH, report.signature(), report.crashedAtMs(), true);
       } else if (sentAt >= report.crashedAtMs()) {
         untrusted(state.fleetId, deviceId, "named " + report.versions() + ", not seen heartbeating on it");
@@ -297,6 +367,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private void scan(long now) {
     activity.scanned(task, partition, now);
     inventory.drainAll(this::forward);
+    releaseHeld(now);
     if (untrusted.reports() > 0) {
       HEALTH.forward(context, new Record<>(HealthReport.KEY, HealthReport.of(untrusted), now));
       untrusted = UntrustedReports.none();

@@ -112,6 +112,12 @@ public final class InputActivity {
     return p.stateSinceMs;
   }
 
+  /** Whether the task's partition was caught up at its latest scan. */
+  boolean caughtUp(String task) {
+    Partition p = partitions.get(task);
+    return p != null && p.caughtUp;
+  }
+
   /** Every heartbeat partition this instance owns has been silent for {@code input-silence}. */
   boolean inputSilent(long wallMs) {
     if (partitions.isEmpty()) {

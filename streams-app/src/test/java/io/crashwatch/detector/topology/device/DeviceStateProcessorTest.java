@@ -40,6 +40,7 @@ class DeviceStateProcessorTest {
     addStore(context, DeviceStateProcessor.LAST_SEEN_STORE, Serdes.String(), LastSeen.serde());
     addStore(context, DeviceStateProcessor.INVENTORY_STORE, Serdes.String(), Inventory.Pending.serde());
     addStore(context, DeviceStateProcessor.TTL_STORE, Serdes.String(), Serdes.String());
+    addStore(context, DeviceStateProcessor.HELD_STORE, Serdes.String(), Serdes.String());
     context.setCurrentSystemTimeMs(NOW);
     processor.init(context);
   }
@@ -163,6 +164,67 @@ class DeviceStateProcessorTest {
         .extracting(r -> r.value().kind() + " " + r.value().component() + " " + r.value().version() + " " + r.value().atMs())
         .containsExactly("APPLIED channel-291 r41 " + (NOW + 1_000), "FAILED channel-291 r41 " + (NOW + 2_000));
     assertThat(untrustedReports()).isEmpty();
+  }
+
+  /**
+   * Ordering under lag, for reports that name no versions: while the heartbeat partition lags, the
+   * UPDATE_APPLIED heartbeat can come after the report of a crash on r41. The report waits — for a
+   * heartbeat of its device sent after the crash, for the partition to catch up, or one heartbeat
+   * interval — and is blamed on r41, as a caught-up detector would. Before, it was blamed on r40.
+   */
+  @Test
+  void shouldBlameAReportNamingNoVersionsOnWhatTheLaggingHeartbeatsSayItRan() {
+    java.util.List<String> all = java.util.List.of("reboots", "loops", "late", "caught");
+    all.forEach(device -> heartbeat(device, NOW, "r40"));
+    scan(NOW + 500);
+    behind = true;
+    scan(NOW + 1_000);
+    context.resetForwards();
+
+    long crashAt = NOW + 2_000;
+    all.forEach(device -> {
+      CrashReport report = crashReport(device, "report-" + device, crashAt, "r41");
+      report.setComponents(null);
+      processor.process(new Record<>(device, report, NOW + 1_100));
+    });
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).as("held while the partition lags").isEmpty();
+
+    heartbeat("reboots", NOW + 1_500, "r41"); // the lagging switch heartbeats, sent before the crash
+    heartbeat("loops", NOW + 1_500, "r41");
+    heartbeat("caught", NOW + 1_500, "r41");
+    heartbeat("reboots", crashAt + 1_000, "r41", HeartbeatReason.BOOT); // sent after it: all before it is read
+    scan(NOW + 1_500);
+    assertThat(failures()).containsExactly("reboots r41");
+
+    long interval = rules.heartbeatInterval().toMillis();
+    scan(NOW + 1_100 + interval); // still behind: one interval at most, then what device state knows
+    assertThat(failures()).containsExactlyInAnyOrder("reboots r41", "loops r41", "late r40", "caught r41");
+  }
+
+  /** Held reports go as soon as the partition is caught up: a boot-looping partition's lag must not delay July-19. */
+  @Test
+  void shouldReleaseHeldReportsAsSoonAsThePartitionCatchesUp() {
+    heartbeat("loops", NOW, "r40");
+    scan(NOW + 500);
+    behind = true;
+    scan(NOW + 1_000);
+    CrashReport report = crashReport("loops", "report-1", NOW + 2_000, "r41");
+    report.setComponents(null);
+    processor.process(new Record<>("loops", report, NOW + 1_100));
+    heartbeat("loops", NOW + 1_500, "r41");
+    scan(NOW + 1_500);
+    assertThat(failures()).isEmpty();
+
+    behind = false;
+    scan(NOW + 2_000);
+
+    assertThat(failures()).containsExactly("loops r41");
+  }
+
+  private java.util.List<String> failures() {
+    return forwarded(context, DeviceStateProcessor.CHANGES).stream()
+        .filter(r -> r.value().kind() == DeviceChange.Kind.FAILED && r.value().component().equals("channel-291"))
+        .map(r -> r.value().deviceId() + " " + r.value().version()).toList();
   }
 
   /** Exposure first: a report naming a version the device never heartbeated on is no evidence against it. */
