@@ -203,7 +203,7 @@ class ScenarioParserTest {
         "july-19.yaml", "july-19-unstaged.yaml", "healthy-rollout.yaml", "slow-burn.yaml", "noisy-fleet.yaml",
         "network-incident.yaml", "two-fleets.yaml", "late-reports.yaml", "slow-burn-stragglers.yaml",
         "outage-after-push.yaml", "incident-as-wave-lands.yaml", "july-19-resumed.yaml", "sleeping-laptops.yaml",
-        "skewed-clocks.yaml", "rollback-and-reroll.yaml");
+        "skewed-clocks.yaml", "rollback-and-reroll.yaml", "spike-after-bake.yaml", "blame-the-change.yaml");
     for (Path file : files) {
       Scenario s = ScenarioParser.parse(file);
       String name = file.getFileName().toString().replace(".yaml", "");
