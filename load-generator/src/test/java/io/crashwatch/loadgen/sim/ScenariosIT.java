@@ -32,7 +32,8 @@ class ScenariosIT {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"july-19", "july-19-unstaged", "healthy-rollout", "slow-burn", "noisy-fleet",
       "network-incident", "two-fleets", "late-reports", "slow-burn-stragglers", "outage-after-push",
-      "incident-as-wave-lands", "july-19-resumed", "sleeping-laptops", "skewed-clocks", "rollback-and-reroll"})
+      "incident-as-wave-lands", "july-19-resumed", "sleeping-laptops", "skewed-clocks", "rollback-and-reroll",
+      "spike-after-bake", "blame-the-change"})
   void shouldMatchTheScenariosExpectations(String name) throws Exception {
     Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-short", name + ".yaml"));
     String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
