@@ -28,6 +28,7 @@ public final class InputActivity {
     volatile long stateSinceMs;
     PartitionLiveness reported;
     boolean reportedSilent;
+    volatile boolean lastScanOnTime;
   }
 
   private final long heartbeatIntervalMs;
@@ -76,17 +77,20 @@ public final class InputActivity {
       p.stateSinceMs = wallMs;
     }
     p.caughtUp = caughtUp;
+    p.lastScanOnTime = onTime;
     p.lastScanWallMs = wallMs;
   }
 
   /**
    * What the task should tell the detector's health about its partition now: when it became or
    * stopped being caught up, started or stopped having input, and at least once a heartbeat interval
-   * (so a partition nobody reports on stands out). Null when nothing is due.
+   * (so a partition nobody reports on stands out). Null when nothing is due, and after a scan that
+   * came late: the thread stood still, the heartbeats sent meanwhile wait unread, and a partition that
+   * only looks silent must not add up to a TELEMETRY_OUTAGE (one JVM pause would make all of them).
    */
   PartitionLiveness liveness(String task, int partition, long wallMs) {
     Partition p = partitions.get(task);
-    if (p == null) {
+    if (p == null || !p.lastScanOnTime) {
       return null;
     }
     boolean silent = !p.hadInput || wallMs - p.lastRecordWallMs >= inputSilenceMs;

@@ -79,6 +79,25 @@ class DeviceStateProcessorTest {
             "0 true since 2000 input true");
   }
 
+  /**
+   * A scan that comes late (the thread stood still) says nothing of silence: the heartbeats sent
+   * meanwhile wait unread. ScenariosIT saw one JVM pause raise a TELEMETRY_OUTAGE from every task.
+   */
+  @Test
+  void shouldNotReportSilenceFromAScanThatCameLate() {
+    heartbeat("device-1");
+    scan(NOW + 500);
+    context.resetForwards();
+
+    long late = NOW + 500 + rules.inputSilence().toMillis() + rules.heartbeatInterval().toMillis();
+    scan(late);
+    assertThat(forwarded(context, DeviceStateProcessor.HEALTH)).as("after the pause").isEmpty();
+
+    scan(late + 500); // on time, and still nothing heard: silent indeed
+    assertThat(forwarded(context, DeviceStateProcessor.HEALTH)).extracting(r -> r.value().liveness())
+        .singleElement().satisfies(l -> assertThat(l.atMs() - l.lastInputMs()).isGreaterThanOrEqualTo(rules.inputSilence().toMillis()));
+  }
+
   /** Unknown lag is not caught up: a device silent meanwhile is not dark, and counts only from when it is known. */
   @Test
   void shouldDeclareNobodyDarkWhileTheConsumerShowsTheDetectorBehind() {
