@@ -2,7 +2,7 @@ package io.crashwatch.detector.topology.device;
 
 /**
  * Whether the detector has read a heartbeat partition to its end: what Kafka's consumer saw at its
- * latest fetch, never what a device's clock says. Silence means something only on a partition read
+ * fetches, never what a device's clock says. Silence means something only on a partition read
  * to its end; unknown means not.
  *
  * <p>The topology asks; the process that runs it answers (from the consumer's {@code records-lag}),

@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How live the heartbeat input of this instance is, partition by partition (task by task). Dark
- * detection trusts silence only where the detector is caught up — the consumer's latest fetch showed
- * lag 0 ({@link FetchLag}), never a device's clock — and nowhere while this instance's whole input is
+ * detection trusts silence only where the detector is caught up — a fetch showed lag 0 within a
+ * heartbeat interval ({@link FetchLag}), never a device's clock — and nowhere while this instance's whole input is
  * silent: a restarting, restoring or lagging detector declares nobody dark. Each task also reports
  * its partition's liveness ({@link PartitionLiveness}) to the detector's health, where the alerts
  * about the input are decided once for the whole application.
@@ -63,8 +63,8 @@ public final class InputActivity {
   }
 
   /**
-   * The task scans for silent devices: is its partition caught up now? Only when the consumer's latest
-   * fetch showed lag 0, and this scan is on time. When the previous scan is more than a heartbeat
+   * The task scans for silent devices: is its partition caught up now? Only when a fetch showed lag 0
+   * within a heartbeat interval, and this scan is on time. When the previous scan is more than a heartbeat
    * interval ago the thread stood still (a slow commit, a pause): heartbeats sent meanwhile wait
    * unread, so its devices only look silent. While this instance's whole input is silent, no partition
    * is, so silence counts again only from when input resumes.

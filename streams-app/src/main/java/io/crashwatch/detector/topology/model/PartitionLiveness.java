@@ -2,7 +2,7 @@ package io.crashwatch.detector.topology.model;
 
 /**
  * How one heartbeat partition's device-state task sees its input: whether the detector has read it
- * to its end (the consumer's latest fetch showed lag 0) and since when that holds, and when it last
+ * to its end (a fetch showed lag 0 within a heartbeat interval) and since when that holds, and when it last
  * processed a heartbeat. Each task sends this to the detector's single health key ({@link HealthReport})
  * when it changes and once a heartbeat interval, so TELEMETRY_OUTAGE and DETECTOR_LAGGING are decided
  * once for the whole application, from every partition, wherever its task runs.
