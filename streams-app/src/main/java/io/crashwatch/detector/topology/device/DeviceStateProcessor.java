@@ -217,7 +217,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     long crashedAt = report.getCrashedAt().toEpochMilli();
     String signature = CrashSignature.of(report.getBugcheckCode(), report.getFaultingModule());
     boolean named = report.getComponents() != null && !report.getComponents().isEmpty();
-    if (!named && !activity.caughtUp(task)) {
+    if (!named && activity.behind(task)) {
       // Ordering under lag: the heartbeat announcing what it crashed on may still wait unread.
       holdUnnamed(deviceId, state, new DeviceState.HeldReport(crashedAt, signature, Map.of()));
       devices.put(deviceId, state);
@@ -251,8 +251,8 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   }
 
   /**
-   * Ordering under lag: while the heartbeat partition lags, a crash report that names no versions waits
-   * — for a heartbeat of its device sent after the crash, for the partition to catch up, or one
+   * Ordering under lag: while the consumer shows the heartbeat partition behind, a crash report that
+   * names no versions waits — for a heartbeat of its device sent after the crash, for the partition to catch up, or one
    * heartbeat interval at most — so device state knows what the device ran when it crashed, as a
    * caught-up detector would. Never one device's clock against another's: the crash time is compared
    * with the same device's heartbeats only.
@@ -262,9 +262,9 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     heldUntil.put(DarkDeadlines.key(context.currentSystemTimeMs() + rules.heartbeatInterval().toMillis(), deviceId), deviceId);
   }
 
-  /** Releases the unnamed reports held whose time is up, or all of them once the partition is caught up. */
+  /** Releases the unnamed reports held whose time is up, or all of them once the partition is no longer behind. */
   private void releaseHeld(long now) {
-    long upTo = activity.caughtUp(task) ? Long.MAX_VALUE : now;
+    long upTo = activity.behind(task) ? now : Long.MAX_VALUE;
     List<KeyValue<String, String>> due = new ArrayList<>();
     try (KeyValueIterator<String, String> entries = heldUntil.range(DarkDeadlines.from(0), DarkDeadlines.upTo(upTo))) {
       entries.forEachRemaining(due::add);

@@ -29,6 +29,7 @@ public final class InputActivity {
     PartitionLiveness reported;
     boolean reportedSilent;
     volatile boolean lastScanOnTime;
+    volatile boolean fetchBehind;
   }
 
   private final long heartbeatIntervalMs;
@@ -72,7 +73,8 @@ public final class InputActivity {
   void scanned(String task, int partition, long wallMs) {
     Partition p = partitions.computeIfAbsent(task, t -> new Partition());
     boolean onTime = wallMs - p.lastScanWallMs <= heartbeatIntervalMs;
-    boolean caughtUp = onTime && !inputSilent(wallMs) && lag.caughtUp(partition, wallMs);
+    p.fetchBehind = !lag.caughtUp(partition, wallMs);
+    boolean caughtUp = onTime && !inputSilent(wallMs) && !p.fetchBehind;
     if (caughtUp != p.caughtUp) {
       p.stateSinceMs = wallMs;
     }
@@ -116,10 +118,13 @@ public final class InputActivity {
     return p.stateSinceMs;
   }
 
-  /** Whether the task's partition was caught up at its latest scan. */
-  boolean caughtUp(String task) {
+  /**
+   * Whether the consumer's fetches showed the task's partition behind at its latest scan: known to
+   * lag, not merely unknown (before the first scan a report is taken as it comes, as ever).
+   */
+  boolean behind(String task) {
     Partition p = partitions.get(task);
-    return p != null && p.caughtUp;
+    return p != null && p.fetchBehind;
   }
 
   /** Every heartbeat partition this instance owns has been silent for {@code input-silence}. */
