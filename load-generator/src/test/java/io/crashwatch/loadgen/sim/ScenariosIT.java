@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,9 +33,24 @@ class ScenariosIT {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"july-19", "july-19-unstaged", "healthy-rollout", "slow-burn", "noisy-fleet",
       "network-incident", "two-fleets", "late-reports", "slow-burn-stragglers", "outage-after-push",
-      "incident-as-wave-lands", "july-19-resumed", "sleeping-laptops", "skewed-clocks", "rollback-and-reroll",
-      "spike-after-bake", "blame-the-change"})
+      "incident-as-wave-lands", "july-19-resumed"})
   void shouldMatchTheScenariosExpectations(String name) throws Exception {
+    play(name);
+  }
+
+  /**
+   * The devices of real fleets — asleep, with skewed clocks, rolled back, long established, with
+   * modules named — in the slow profile, which .ci/run also runs: the default build stays within budget.
+   */
+  @Tag("slow")
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sleeping-laptops", "skewed-clocks", "rollback-and-reroll", "spike-after-bake",
+      "blame-the-change"})
+  void shouldMatchTheRealFleetScenariosExpectations(String name) throws Exception {
+    play(name);
+  }
+
+  private void play(String name) throws Exception {
     Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-short", name + ".yaml"));
     String run = name + "-" + UUID.randomUUID().toString().substring(0, 8);
     DetectorSettings settings = TestDetectorSettings.forRun(CLUSTER, run, stateDir, scenario.detectorSettings());
