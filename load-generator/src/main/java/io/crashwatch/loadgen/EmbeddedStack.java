@@ -4,12 +4,15 @@ import io.crashwatch.detector.Detector;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.embedded.EmbeddedKafkaBroker;
 import io.crashwatch.embedded.EmbeddedSchemaRegistry;
+import io.crashwatch.killswitch.Ed25519Keys;
+import io.crashwatch.killswitch.KillSwitchVerifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.utils.Utils;
@@ -49,6 +52,10 @@ final class EmbeddedStack implements AutoCloseable {
       values.put("state.dir", stateDir.toString());
       values.putIfAbsent("http-port", "0");
       values.putIfAbsent("topic-partitions", "3");
+      // The detector signs the kill switch with a key made for this run, in its work directory.
+      Path signingKey = stateDir.resolve("kill-switch.key");
+      Ed25519Keys.generateInto(signingKey, stateDir.resolve("kill-switch.pub"));
+      values.put("kill-switch-signing-key", signingKey.toString());
       DetectorSettings settings = DetectorSettings.from(values);
       Detector detector = Detector.start(settings);
       detector.awaitRunning(Duration.ofSeconds(90));
@@ -72,6 +79,11 @@ final class EmbeddedStack implements AutoCloseable {
 
   DetectorSettings settings() {
     return settings;
+  }
+
+  /** What the kill switch is verified with: the public key of the key the detector signs with. */
+  KillSwitchVerifier verifier() {
+    return new KillSwitchVerifier(List.of(settings.killSwitchSigner().publicKey()));
   }
 
   int detectorHttpPort() {

@@ -1,6 +1,8 @@
 package io.crashwatch.loadgen;
 
 import io.crashwatch.detector.config.TopicNames;
+import io.crashwatch.killswitch.Ed25519Keys;
+import io.crashwatch.killswitch.KillSwitchVerifier;
 import io.crashwatch.loadgen.scenario.Scenario;
 import io.crashwatch.loadgen.scenario.ScenarioException;
 import io.crashwatch.loadgen.scenario.ScenarioParser;
@@ -10,7 +12,10 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -45,6 +50,11 @@ final class ScenarioCommand implements Callable<Integer> {
       description = "Client properties for the external cluster (security.protocol, sasl.*, ssl.*, basic.auth.*), as Kafka's tools take them.")
   Path commandConfig;
 
+  @Option(names = "--kill-switch-public-key", paramLabel = "FILE",
+      description = {"With --bootstrap-servers: a PEM public key of the running detector (openssl pkey -pubout);",
+          "repeat it for both keys during a rotation. Kill-switch records it did not sign are not obeyed."})
+  List<Path> killSwitchKeys = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     Scenario scenario;
@@ -56,6 +66,10 @@ final class ScenarioCommand implements Callable<Integer> {
     }
     if ((bootstrapServers == null) != (schemaRegistryUrl == null)) {
       System.err.println("crashwatch: --bootstrap-servers and --schema-registry-url go together");
+      return ExitCodes.USAGE;
+    }
+    if ((bootstrapServers == null) != killSwitchKeys.isEmpty()) {
+      System.err.println("crashwatch: --kill-switch-public-key goes with --bootstrap-servers, and an external detector needs it");
       return ExitCodes.USAGE;
     }
     ScenarioReport result = bootstrapServers == null ? embedded(scenario) : external(scenario);
@@ -78,7 +92,7 @@ final class ScenarioCommand implements Callable<Integer> {
       System.out.printf("  Kafka broker %s, schema registry %s%n", stack.bootstrapServers(), stack.schemaRegistryUrl());
       Map<String, Object> client = Map.of("bootstrap.servers", stack.bootstrapServers(),
           "schema.registry.url", stack.schemaRegistryUrl());
-      return ScenarioRunner.run(scenario, client, stack.settings().topics(), null, new LiveView(System.out));
+      return ScenarioRunner.run(scenario, client, stack.settings().topics(), stack.verifier(), null, new LiveView(System.out));
     }
   }
 
@@ -102,6 +116,11 @@ final class ScenarioCommand implements Callable<Integer> {
     client.put("schema.registry.url", schemaRegistryUrl);
     String runId = UUID.randomUUID().toString().substring(0, 8);
     System.out.println("crashwatch: run " + runId + " against " + bootstrapServers + " (fleet ids end in -" + runId + ")");
-    return ScenarioRunner.run(scenario, client, TopicNames.defaults(), runId, new LiveView(System.out));
+    List<PublicKey> keys = new ArrayList<>();
+    for (Path file : killSwitchKeys) {
+      keys.add(Ed25519Keys.readPublic(file));
+    }
+    return ScenarioRunner.run(scenario, client, TopicNames.defaults(), new KillSwitchVerifier(keys), runId,
+        new LiveView(System.out));
   }
 }

@@ -2,6 +2,11 @@ package io.crashwatch.loadgen;
 
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.embedded.TestKafkaCluster;
+import io.crashwatch.killswitch.Ed25519Keys;
+import io.crashwatch.killswitch.KillSwitchVerifier;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +15,22 @@ import java.util.Map;
 /** Settings of a detector for one test run on the shared cluster: topics and application of its own. */
 public final class TestDetectorSettings {
   private TestDetectorSettings() {
+  }
+
+  /** Verifies what the detector of these settings signs. */
+  public static KillSwitchVerifier verifier(DetectorSettings settings) {
+    return new KillSwitchVerifier(List.of(settings.killSwitchSigner().publicKey()));
+  }
+
+  /** A key made for the run in its state directory, as the demo makes one in its work directory. */
+  private static Path signingKey(Path stateDir) {
+    try {
+      Path keys = Files.createDirectories(stateDir.resolve("keys"));
+      Ed25519Keys.generateInto(keys.resolve("kill-switch.key"), keys.resolve("kill-switch.pub"));
+      return keys.resolve("kill-switch.key");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
@@ -29,6 +50,7 @@ public final class TestDetectorSettings {
         "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
       values.put(topic + "-topic", run + "." + topic);
     }
+    values.put("kill-switch-signing-key", signingKey(stateDir).toString());
     return DetectorSettings.from(values);
   }
 }

@@ -100,7 +100,7 @@ public final class Detector implements AutoCloseable {
     RegistryGate gate = new RegistryGate(registry, serdeConfig.retryBackoffMs(), MAX_REGISTRY_WAIT_MS, Thread::sleep);
     Detector detector = new Detector(streams, streamsMetrics, gate, registry, lag);
     try {
-      detector.health = new HealthServer(settings.httpPort(), streams::state, detector::problems, meters::scrape);
+      detector.health = new HealthServer(settings.httpBind(), settings.httpPort(), streams::state, detector::problems, meters::scrape);
     } catch (IOException e) {
       streams.close();
       lag.close();
@@ -126,7 +126,7 @@ public final class Detector implements AutoCloseable {
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     detector.starter.start();
-    LOG.info("crashwatch detector starting; health on http://0.0.0.0:{}/health", detector.health.port());
+    LOG.info("crashwatch detector starting; health on http://{}:{}/health", settings.httpBind(), detector.health.port());
     return detector;
   }
 

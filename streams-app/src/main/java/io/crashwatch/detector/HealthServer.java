@@ -35,9 +35,9 @@ final class HealthServer implements AutoCloseable {
    * @param problems what else keeps the detector from being ready, e.g. {@code registry -> unreachable};
    *     empty when nothing does. Called on every request, so it must be cheap.
    */
-  HealthServer(int port, Supplier<KafkaStreams.State> state, Supplier<Map<String, String>> problems,
+  HealthServer(String bind, int port, Supplier<KafkaStreams.State> state, Supplier<Map<String, String>> problems,
                Supplier<String> scrape) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 0);
+    server = HttpServer.create(new InetSocketAddress(bind, port), 0);
     // Two threads: a scraper slow to read /metrics must not keep the readiness probe from /health.
     server.setExecutor(executor);
     server.createContext("/health", exchange -> respond(exchange, state.get(), problems.get()));

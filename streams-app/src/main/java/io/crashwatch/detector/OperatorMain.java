@@ -2,9 +2,10 @@ package io.crashwatch.detector;
 
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.topology.Topics;
-import io.crashwatch.detector.topology.model.Target;
+import io.crashwatch.killswitch.Target;
 import io.crashwatch.schemas.OperatorAction;
 import io.crashwatch.schemas.OperatorCommand;
+import io.crashwatch.serde.SchemaRegistryException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
@@ -15,12 +16,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import io.crashwatch.serde.SchemaRegistryException;
 import org.apache.kafka.common.errors.SerializationException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code ./crashwatch halt TARGET --reason TEXT} and {@code ./crashwatch resume TARGET --reason TEXT}:

@@ -57,6 +57,7 @@ class DetectorIT {
         "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
       values.put(name + "-topic", run + "." + name);
     }
+    values.put("kill-switch-signing-key", TestKeys.signingKeyFile());
     return DetectorSettings.from(values);
   }
 

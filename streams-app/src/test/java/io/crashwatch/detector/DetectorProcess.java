@@ -33,6 +33,9 @@ final class DetectorProcess implements AutoCloseable {
     Path config = dir.resolve(name + ".properties");
     List<String> lines = new ArrayList<>(settings);
     lines.add("http-port=" + port);
+    if (lines.stream().noneMatch(l -> l.startsWith("kill-switch-signing-key="))) {
+      lines.add("kill-switch-signing-key=" + TestKeys.signingKeyFile());
+    }
     Files.write(config, lines);
     Path log = dir.resolve(name + ".log");
     ProcessBuilder builder = command("--config", config.toString()).redirectErrorStream(true).redirectOutput(log.toFile());

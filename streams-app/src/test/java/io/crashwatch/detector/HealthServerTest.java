@@ -1,8 +1,15 @@
 package io.crashwatch.detector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.crashwatch.detector.topology.format.StateFormatException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 
 /**
  * /health is ready only while Kafka Streams runs and nothing else (the registry, a stop cause) says
@@ -77,7 +85,7 @@ class HealthServerTest {
   @Test
   void shouldAnswerTheReadinessProbeWhileAScrapeIsStuck() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    try (HealthServer health = new HealthServer(0, () -> KafkaStreams.State.RUNNING, problems::get, () -> {
+    try (HealthServer health = new HealthServer("127.0.0.1", 0, () -> KafkaStreams.State.RUNNING, problems::get, () -> {
       try {
         release.await();
       } catch (InterruptedException e) {
@@ -99,8 +107,22 @@ class HealthServerTest {
     }
   }
 
+  /** By default (http-bind 127.0.0.1) nothing off the machine reaches /health or /metrics. */
+  @Test
+  void shouldNotAnswerOnOtherInterfacesWhenBoundToLoopback() throws Exception {
+    InetAddress external = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+        .filter(a -> !a.isLoopbackAddress() && a instanceof Inet4Address).findFirst()
+        .orElseThrow(() -> new TestAbortedException("this machine has no non-loopback IPv4 address"));
+    try (HealthServer health = server(KafkaStreams.State.RUNNING, "");
+         Socket socket = new Socket()) {
+      assertThat(get(health, "/health").statusCode()).isEqualTo(200);
+      assertThatThrownBy(() -> socket.connect(new InetSocketAddress(external, health.port()), 2_000))
+          .isInstanceOf(ConnectException.class);
+    }
+  }
+
   private HealthServer server(KafkaStreams.State state, String scrape) throws Exception {
-    return new HealthServer(0, () -> state, problems::get, () -> scrape);
+    return new HealthServer("127.0.0.1", 0, () -> state, problems::get, () -> scrape);
   }
 
   private static HttpResponse<String> get(HealthServer health, String path) throws Exception {

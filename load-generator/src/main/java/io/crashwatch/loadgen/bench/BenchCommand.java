@@ -4,7 +4,9 @@ import io.crashwatch.detector.config.Durations;
 import io.crashwatch.detector.config.TopicNames;
 import io.crashwatch.embedded.EmbeddedKafkaBroker;
 import io.crashwatch.embedded.EmbeddedSchemaRegistry;
-import io.crashwatch.loadgen.rollout.KillSwitchListener;
+import io.crashwatch.killswitch.Ed25519Keys;
+import io.crashwatch.killswitch.KillSwitchListener;
+import io.crashwatch.killswitch.KillSwitchVerifier;
 import io.crashwatch.schemas.KillSwitchAction;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -118,7 +120,10 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Long> halts = new ConcurrentHashMap<>();
         AtomicLong haltCount = new AtomicLong();
         Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers(), "schema.registry.url", registry.url());
-        try (KillSwitchListener killSwitch = new KillSwitchListener(client, topics.killSwitch(), (target, command) -> {
+        Path signingKey = work.resolve("kill-switch.key");
+        KillSwitchVerifier verifier = new KillSwitchVerifier(
+            List.of(Ed25519Keys.generateInto(signingKey, work.resolve("kill-switch.pub")).getPublic()));
+        try (KillSwitchListener killSwitch = new KillSwitchListener(client, topics.killSwitch(), verifier, (target, command) -> {
                if (command != null && command.getAction() == KillSwitchAction.HALT) {
                  halts.putIfAbsent(target, System.nanoTime());
                  haltCount.incrementAndGet();
@@ -132,7 +137,8 @@ public final class BenchCommand implements Callable<Integer> {
                  // default interval they would all go dark mid-run. Dark detection is not measured here.
                  "heartbeat-interval=10m",
                  "topic-partitions=" + partitions,
-                 "state-memory-mb=" + stateMemoryMb), detectorHeap)) {
+                 "state-memory-mb=" + stateMemoryMb,
+                 "kill-switch-signing-key=" + signingKey), detectorHeap)) {
           detector.awaitReady(Duration.ofMinutes(2));
           log.println("Detector catching up from offset 0...");
           Measurements.CatchUp catchUp = Measurements.catchUp(admin, "crashwatch-bench", inputs, Duration.ofMinutes(30));

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Durations;
-import io.crashwatch.detector.topology.model.Target;
+import io.crashwatch.killswitch.Target;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.OperatorAction;
 import java.io.IOException;

@@ -1,9 +1,11 @@
 package io.crashwatch.loadgen.sim;
 
 import io.crashwatch.detector.config.TopicNames;
-import io.crashwatch.loadgen.rollout.KillSwitchListener;
+import io.crashwatch.killswitch.KillSwitchListener;
+import io.crashwatch.killswitch.KillSwitchVerifier;
 import io.crashwatch.loadgen.scenario.FleetSpec;
 import io.crashwatch.loadgen.scenario.Scenario;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +27,12 @@ public final class ScenarioRunner {
 
   /**
    * @param clientConfig {@code bootstrap.servers}, {@code schema.registry.url} and security settings
+   * @param verifier     the detector's public keys: the kill switch is obeyed only as signed by them
    * @param runId        suffix of every fleet id, so reruns against a shared cluster start fresh; null for none
    */
-  public static ScenarioReport run(Scenario scenario, Map<String, Object> clientConfig, TopicNames topics, String runId,
-                                   Consumer<Progress> view) throws InterruptedException {
+  public static ScenarioReport run(Scenario scenario, Map<String, Object> clientConfig, TopicNames topics,
+                                   KillSwitchVerifier verifier, String runId, Consumer<Progress> view)
+      throws InterruptedException {
     List<String> halts = new ArrayList<>();
     Function<String, String> sentFleetId = fleet -> runId == null ? fleet : fleet + "-" + runId;
     Map<String, String> fleetBySentId = scenario.fleets().stream()
@@ -39,7 +43,7 @@ public final class ScenarioRunner {
          AlertLog alerts = new AlertLog(clientConfig, topics.alerts(), fleetBySentId, start)) {
       Simulation simulation = new Simulation(scenario, telemetry, sentFleetId);
       KillSwitchListener[] listener = new KillSwitchListener[1];
-      listener[0] = new KillSwitchListener(clientConfig, topics.killSwitch(), (target, command) -> {
+      listener[0] = new KillSwitchListener(clientConfig, topics.killSwitch(), verifier, (target, command) -> {
         simulation.onKillSwitch(listener[0].view(), command);
         haltLog.record(target, command);
         if (command != null && command.getAction() == io.crashwatch.schemas.KillSwitchAction.HALT) {
@@ -50,6 +54,9 @@ public final class ScenarioRunner {
         }
       });
       try {
+        if (!listener[0].awaitCaughtUp(Duration.ofSeconds(60))) {
+          throw new IllegalStateException("the kill-switch topic " + topics.killSwitch() + " could not be read to its end in 60 s");
+        }
         simulation.run(() -> {
           int[] c = simulation.counts();
           long elapsed = Math.max(1, simulation.elapsedMs());

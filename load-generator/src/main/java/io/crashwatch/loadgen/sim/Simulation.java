@@ -1,6 +1,6 @@
 package io.crashwatch.loadgen.sim;
 
-import io.crashwatch.loadgen.rollout.KillSwitchView;
+import io.crashwatch.killswitch.KillSwitchView;
 import io.crashwatch.loadgen.scenario.ClockSkewSpec;
 import io.crashwatch.loadgen.scenario.EffectSpec;
 import io.crashwatch.loadgen.scenario.FleetSpec;
@@ -9,16 +9,16 @@ import io.crashwatch.loadgen.scenario.OperatorStep;
 import io.crashwatch.loadgen.scenario.RolloutSpec;
 import io.crashwatch.loadgen.scenario.Scenario;
 import io.crashwatch.loadgen.scenario.SleepSpec;
+import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.HeartbeatReason;
 import io.crashwatch.schemas.KillSwitchCommand;
-import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.Scope;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.Function;

@@ -121,7 +121,8 @@ class HostileInputIT {
       CompletableFuture<Void> noise = CompletableFuture.runAsync(() ->
           sendHostile(topics, hostile, scenario.duration().minusSeconds(4), sent));
       ScenarioReport report = ScenarioRunner.run(scenario, Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
-          "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), null, progress -> { });
+          "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), TestDetectorSettings.verifier(settings), null,
+          progress -> { });
       noise.get();
       List<ConsumerRecord<byte[], byte[]>> dead = readDeadLetters(settings.topics().deadLetters(), hostile);
       List<KafkaStreams.State> history = detector.stateHistory();

@@ -59,7 +59,8 @@ class ScenariosIT {
     try (Detector detector = Detector.start(settings)) {
       detector.awaitRunning(Duration.ofSeconds(60));
       report = ScenarioRunner.run(scenario, Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
-          "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), null, progress -> { });
+          "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), TestDetectorSettings.verifier(settings), null,
+          progress -> { });
     }
 
     System.out.println(report.toJsonString());

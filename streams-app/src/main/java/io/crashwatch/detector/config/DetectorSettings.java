@@ -1,5 +1,9 @@
 package io.crashwatch.detector.config;
 
+import io.crashwatch.killswitch.Ed25519Keys;
+import io.crashwatch.killswitch.KillSwitchSigner;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +30,10 @@ public record DetectorSettings(
     int topicPartitions,
     short topicReplicationFactor,
     boolean createTopics,
+    String httpBind,
     int httpPort,
     int stateMemoryMb,
+    KillSwitchSigner signer,
     Map<String, String> kafka) {
 
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -36,11 +42,20 @@ public record DetectorSettings(
   static final Setting<Integer> TOPIC_PARTITIONS = Setting.atLeast("topic-partitions", 1, "partitions of topics the detector creates");
   static final Setting<Integer> TOPIC_REPLICATION_FACTOR = Setting.atLeast("topic-replication-factor", -1, "-1: the broker's default");
   static final Setting<Boolean> CREATE_TOPICS = Setting.bool("create-topics", "create missing topics at start");
+  static final Setting<String> HTTP_BIND = new Setting<>("http-bind", address -> address,
+      "address /health and /metrics listen on; 0.0.0.0 for every interface (a Kubernetes probe needs the pod's)");
   static final Setting<Integer> HTTP_PORT = Setting.atLeast("http-port", 0, "port of /health; 0 picks a free one");
   static final Setting<Integer> STATE_MEMORY_MB = Setting.atLeast("state-memory-mb", 16, "RocksDB memory for all stores");
+  static final Setting<KillSwitchSigner> SIGNING_KEY = new Setting<>("kill-switch-signing-key", file -> {
+    try {
+      return new KillSwitchSigner(Ed25519Keys.readPrivate(Path.of(file)));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e);
+    }
+  }, "PEM file of the detector's Ed25519 private key (openssl genpkey -algorithm ed25519): it signs every kill-switch record");
 
-  private static final List<Setting<?>> OWN = List.of(TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, CREATE_TOPICS, HTTP_PORT,
-      STATE_MEMORY_MB);
+  private static final List<Setting<?>> OWN = List.of(TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, CREATE_TOPICS, HTTP_BIND, HTTP_PORT,
+      STATE_MEMORY_MB, SIGNING_KEY);
 
   public DetectorSettings {
     kafka = Map.copyOf(kafka);
@@ -66,8 +81,10 @@ public record DetectorSettings(
         TOPIC_PARTITIONS.read(values, 6),
         (short) replication,
         CREATE_TOPICS.read(values, true),
+        HTTP_BIND.read(values, "127.0.0.1"),
         HTTP_PORT.read(values, 8080),
         STATE_MEMORY_MB.read(values, 128),
+        SIGNING_KEY.read(values, null),
         kafka);
   }
 
@@ -97,6 +114,36 @@ public record DetectorSettings(
       p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(topicReplicationFactor));
     }
     return p;
+  }
+
+  /**
+   * What signs the kill switch. Only the detector needs it — an operator's command line reads the same
+   * settings without the detector's key — so its absence fails here, naming the key.
+   */
+  public KillSwitchSigner killSwitchSigner() {
+    if (signer == null) {
+      throw new ConfigException(SIGNING_KEY.key(), null, "required to run the detector: " + SIGNING_KEY.doc()
+          + " (environment: " + SettingsSource.environmentName(SIGNING_KEY.key()) + ")");
+    }
+    return signer;
+  }
+
+  /** Values of keys that hold credentials are never shown: settings are logged and printed in errors. */
+  @Override
+  public String toString() {
+    Map<String, String> shown = new TreeMap<>();
+    kafka.forEach((k, v) -> shown.put(k, isSecret(k) ? "[hidden]" : v));
+    return "DetectorSettings[rules=" + rules + ", limits=" + limits + ", topics=" + topics + ", topicPartitions="
+        + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor + ", createTopics=" + createTopics
+        + ", httpBind=" + httpBind + ", httpPort=" + httpPort + ", stateMemoryMb=" + stateMemoryMb + ", signer=" + signer
+        + ", kafka=" + shown + "]";
+  }
+
+  /** Kafka's password keys, JAAS configs (which embed passwords), registry user info, tokens. */
+  static boolean isSecret(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return k.contains("password") || k.contains("secret") || k.endsWith("jaas.config") || k.endsWith("user.info")
+        || k.contains("token") || k.contains("credentials");
   }
 
   /** The configuration map for the Avro serdes: every Kafka key, so registry and auth keys reach them. */

@@ -17,13 +17,15 @@ import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.FleetComponentKey;
 import io.crashwatch.detector.topology.model.FleetEvent;
+import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
-import io.crashwatch.detector.topology.model.HealthReport;
+import io.crashwatch.detector.topology.model.VersionKey;
 import io.crashwatch.detector.topology.output.CrashRates;
 import io.crashwatch.detector.topology.output.CrashSignatures;
 import io.crashwatch.detector.topology.output.KillSwitchProcessor;
 import io.crashwatch.detector.topology.output.KillSwitchState;
+import io.crashwatch.detector.topology.output.SigningSerializer;
 import io.crashwatch.detector.topology.rejects.InvalidInputHandler;
 import io.crashwatch.detector.topology.rejects.UndecodableInputHandler;
 import io.crashwatch.schemas.SreAlert;
@@ -114,7 +116,7 @@ public final class DetectorTopology {
     // Fleet statistics: changes, and RESUMEs of fleet targets that restart a version's test.
     KStream<String, FleetEvent> resumes = operator
         .filter((key, op) -> "RESUME".equals(op.action()) && !op.target().isGlobal(), Named.as("fleet-resumes"))
-        .map((key, op) -> KeyValue.pair(op.target().fleetComponentKey().toString(),
+        .map((key, op) -> KeyValue.pair(FleetComponentKey.of(op.target()).toString(),
             FleetEvent.resume(op.target().version())), Named.as("fleet-resumes-keyed"));
     KStream<String, Object> fleet = changes
         .mapValues(FleetEvent::of, Named.as("changes-to-fleet-events"))
@@ -132,7 +134,7 @@ public final class DetectorTopology {
         .merge(FleetStatisticsProcessor.CANNOT_JUDGE.of(fleet)
             .mapValues(KillSwitchInput::of, Named.as("cannot-judge-to-kill-switch")), Named.as("cannot-judge-merge"))
         .merge(operator
-            .selectKey((key, op) -> op.target().versionKey().toString(), Named.as("operator-keyed-by-version"))
+            .selectKey((key, op) -> VersionKey.of(op.target()).toString(), Named.as("operator-keyed-by-version"))
             .mapValues(KillSwitchInput::of, Named.as("operator-to-kill-switch")), Named.as("kill-switch-merge"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(KillSwitchInput.class)).withName(KILL_SWITCH_INPUTS))
         .process(() -> new KillSwitchProcessor(rules, metrics), Named.as("kill-switch-processor"), KillSwitchProcessor.STORE);
@@ -146,7 +148,8 @@ public final class DetectorTopology {
             .withName(DETECTOR_HEALTH).withNumberOfPartitions(1))
         .process(() -> new DetectorHealthProcessor(rules), Named.as("detector-health-processor"), DetectorHealthProcessor.STORE);
 
-    KillSwitchProcessor.COMMANDS.of(decisions).to(topics.killSwitch.name(), topics.killSwitch.produced());
+    KillSwitchProcessor.COMMANDS.of(decisions).to(topics.killSwitch.name(), topics.killSwitch.produced(
+        new SigningSerializer(topics.killSwitch.valueSerde().serializer(), settings.killSwitchSigner())));
     KillSwitchProcessor.ALERTS.of(decisions)
         .merge(DetectorHealthProcessor.ALERTS.of(health), Named.as("health-alerts-merge"))
         .merge(FleetStatisticsProcessor.ALERTS.of(fleet), Named.as("fleet-alerts-merge"))

@@ -18,6 +18,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -36,6 +37,11 @@ public final class Topics {
 
     public Produced<String, V> produced() {
       return Produced.with(keySerde, valueSerde).withName(name + "-sink");
+    }
+
+    /** The same sink with another serializer for the values, e.g. one that signs them. */
+    public Produced<String, V> produced(Serializer<V> values) {
+      return Produced.with(keySerde, Serdes.serdeFrom(values, valueSerde.deserializer())).withName(name + "-sink");
     }
   }
 

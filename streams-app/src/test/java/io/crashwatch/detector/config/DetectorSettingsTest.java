@@ -3,12 +3,16 @@ package io.crashwatch.detector.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crashwatch.killswitch.Ed25519Keys;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -38,6 +42,41 @@ class DetectorSettingsTest {
     assertThat(DetectorSettings.from(minimal()).topics().killSwitch()).isEqualTo("crashwatch.kill-switch");
     assertThat(DetectorSettings.from(minimal()).limits())
         .isEqualTo(new InputLimits(128, 64, 64, 256, Duration.ofMinutes(5), Duration.ofDays(7)));
+  }
+
+  /** The detector cannot run without its signing key; an operator's command line reads the same file without it. */
+  @Test
+  void shouldNameTheSigningKeyWhenItIsMissingOrNotAKey(@TempDir Path dir) throws Exception {
+    DetectorSettings withoutKey = DetectorSettings.from(minimal());
+    assertThatThrownBy(withoutKey::killSwitchSigner).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kill-switch-signing-key").hasMessageContaining("CRASHWATCH_KILL_SWITCH_SIGNING_KEY");
+
+    Path notAKey = Files.writeString(dir.resolve("not-a-key.pem"), "hello");
+    Map<String, String> m = minimal();
+    m.put("kill-switch-signing-key", notAKey.toString());
+    assertThatThrownBy(() -> DetectorSettings.from(m)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kill-switch-signing-key").hasMessageContaining("not-a-key.pem");
+
+    Ed25519Keys.generateInto(dir.resolve("k.key"), dir.resolve("k.pub"));
+    m.put("kill-switch-signing-key", dir.resolve("k.key").toString());
+    DetectorSettings settings = DetectorSettings.from(m);
+    assertThat(settings.killSwitchSigner().publicKey()).isEqualTo(Ed25519Keys.readPublic(dir.resolve("k.pub")));
+    assertThat(settings.toString()).as("the key never shows").doesNotContain("BEGIN PRIVATE KEY")
+        .contains(settings.killSwitchSigner().keyId());
+  }
+
+  @Test
+  void shouldHideCredentialsWhenShownAndServeHealthOnLoopbackByDefault() {
+    Map<String, String> m = minimal();
+    m.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"s3cret-1\";");
+    m.put("basic.auth.user.info", "crashwatch:s3cret-2");
+    m.put("ssl.keystore.password", "s3cret-3");
+
+    DetectorSettings settings = DetectorSettings.from(m);
+
+    assertThat(settings.toString()).doesNotContain("s3cret").contains("sasl.jaas.config=[hidden]", "127.0.0.1:9092");
+    assertThat(settings.httpBind()).isEqualTo("127.0.0.1");
+    assertThat(settings.kafka()).containsEntry("basic.auth.user.info", "crashwatch:s3cret-2"); // hidden only when shown
   }
 
   @Test

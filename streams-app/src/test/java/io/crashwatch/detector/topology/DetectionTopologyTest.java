@@ -2,10 +2,14 @@ package io.crashwatch.detector.topology;
 
 import static io.crashwatch.detector.topology.DetectorDriver.device;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.FleetEvent;
-import io.crashwatch.detector.topology.format.JsonSerde;
+import io.crashwatch.killswitch.Ed25519Keys;
+import io.crashwatch.killswitch.KillSwitchVerifier;
+import io.crashwatch.killswitch.RejectedRecord;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.Comparison;
@@ -20,6 +24,7 @@ import io.crashwatch.schemas.SreAlert;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +86,26 @@ class DetectionTopologyTest {
     assertThat(d.meters.get("crashwatch.halts").tag("scope", "FLEET").tag("reason", "CRASH_SPIKE").counter().count())
         .isEqualTo(1);
     assertThat(d.meters.get("crashwatch.decision.latency").timer().count()).isEqualTo(1);
+  }
+
+  /** A rollout service verifies what the detector wrote, byte for byte, with the detector's public key. */
+  @Test
+  void shouldSignEveryKillSwitchRecordAsWritten() throws Exception {
+    canary("airline-ops", 0);
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+    }
+    d.operator(OperatorAction.RESUME, R41);
+
+    KillSwitchVerifier verifier = new KillSwitchVerifier(List.of(d.settings.killSwitchSigner().publicKey()));
+    List<TestRecord<String, byte[]>> records = d.signedCommands();
+    assertThat(records).hasSize(2);
+    long first = verifier.verify(d.topics.killSwitch.name(), R41, records.get(0).value(), records.get(0).headers());
+    long second = verifier.verify(d.topics.killSwitch.name(), R41, records.get(1).value(), records.get(1).headers());
+    assertThat(second).as("the RESUME comes after the HALT").isGreaterThan(first);
+    KillSwitchVerifier other = new KillSwitchVerifier(List.of(Ed25519Keys.generate().getPublic()));
+    assertThatThrownBy(() -> other.verify(d.topics.killSwitch.name(), R41, records.get(0).value(), records.get(0).headers()))
+        .isInstanceOf(RejectedRecord.class);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.crashwatch.detector.topology;
 
+import io.crashwatch.detector.TestKeys;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.schemas.CrashRate;
@@ -12,6 +13,7 @@ import io.crashwatch.schemas.OperatorAction;
 import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.schemas.SreAlert;
 import io.crashwatch.serde.MockSchemaRegistryClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -27,6 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The detector's topology in a TopologyTestDriver, with the vocabulary of the rules: devices send
@@ -62,6 +64,7 @@ final class DetectorDriver implements AutoCloseable {
     values.put("schema.registry.url", "mock://" + scope);
     values.put("state.dir", TestDirectories.stateDir().toString()); // not the shared /tmp/kafka-streams
     values.put("application.id", APPLICATION_ID);
+    values.putIfAbsent("kill-switch-signing-key", TestKeys.signingKeyFile());
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     DetectorMetrics metrics = new DetectorMetrics(meters);
@@ -185,6 +188,12 @@ final class DetectorDriver implements AutoCloseable {
 
   List<SreAlert> alerts() {
     return alerts.readValuesToList();
+  }
+
+  /** The kill-switch records as written: value bytes and headers, for a rollout service's verifier. */
+  List<TestRecord<String, byte[]>> signedCommands() {
+    return driver.createOutputTopic(topics.killSwitch.name(), new StringDeserializer(), new ByteArrayDeserializer())
+        .readRecordsToList();
   }
 
   TestOutputTopic<byte[], byte[]> deadLetters() {

@@ -2,17 +2,19 @@ package io.crashwatch.detector.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crashwatch.detector.TestKeys;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.topology.device.FetchLag;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Deployment;
-import io.crashwatch.schemas.OperatorAction;
-import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
+import io.crashwatch.schemas.OperatorAction;
+import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.schemas.SignatureCount;
 import io.crashwatch.serde.MockSchemaRegistryClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.UUID;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -55,6 +56,7 @@ class DetectorTopologyTest {
     values.put("bootstrap.servers", "unused:9092");
     values.put("schema.registry.url", "mock://" + scope);
     values.put("state.dir", TestDirectories.stateDir().toString()); // not the shared /tmp/kafka-streams
+    values.putIfAbsent("kill-switch-signing-key", TestKeys.signingKeyFile());
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     DetectorMetrics metrics = new DetectorMetrics(meters);

@@ -2,8 +2,8 @@ package io.crashwatch.detector.topology.alerts;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Durations;
-import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.detector.topology.model.UntrustedReports;
+import io.crashwatch.killswitch.Target;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.Evidence;
@@ -29,17 +29,40 @@ public final class Alerts {
 
   public static SreAlert halted(String alertId, Target target, Evidence evidence, String reason, boolean shadow, long nowMs) {
     String summary = (shadow ? "[SHADOW] would halt " : "Halted ") + target + ": " + describe(evidence, reason)
-        + " Resume with: ./crashwatch resume " + target + " --reason '...'";
+        + " Resume with: ./crashwatch resume " + shellQuoted(target.toString()) + " --reason '...'";
     return alert(alertId, AlertKind.ROLLOUT_HALTED, Severity.CRITICAL, AlertStatus.FIRING, target, summary,
         evidence, nowMs, null);
   }
 
+  /**
+   * A target as one shell word. Its ids come from telemetry: validation refuses '/', '*' and control
+   * characters but not '$', ';' or quotes, so anything beyond a plain id is single-quoted, and a
+   * pasted command never runs what a device sent.
+   */
+  static String shellQuoted(String word) {
+    return word.matches("[A-Za-z0-9._:/@%+=,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  /** The halt's alert resolved by a person's RESUME. */
   public static SreAlert resumed(String alertId, Target target, long haltedAtMs, String actor, String note,
               boolean stillHaltedGlobally, long nowMs) {
-    String summary = "Resumed " + target + " by " + actor + ": " + note
+    return alert(alertId, AlertKind.ROLLOUT_HALTED, Severity.INFO, AlertStatus.RESOLVED, target,
+        resumedSummary(target, actor, note, stillHaltedGlobally), null, haltedAtMs, nowMs);
+  }
+
+  /**
+   * The notice that a person resumed a rollout, for whoever watches alerts rather than the halt's
+   * resolution: an event, so it fires with its end already set, once per RESUME.
+   */
+  public static SreAlert rolloutResumed(Target target, int epoch, String actor, String note, boolean stillHaltedGlobally,
+                                        long nowMs) {
+    return alert("rollout-resumed/" + target + "/" + epoch, AlertKind.ROLLOUT_RESUMED, Severity.WARNING,
+        AlertStatus.FIRING, target, resumedSummary(target, actor, note, stillHaltedGlobally), null, nowMs, nowMs);
+  }
+
+  private static String resumedSummary(Target target, String actor, String note, boolean stillHaltedGlobally) {
+    return "Rollout of " + target + " resumed by " + actor + ": " + note
         + (stillHaltedGlobally ? " — still halted by the global target " + Target.global(target.component(), target.version()) : "");
-    return alert(alertId, AlertKind.ROLLOUT_HALTED, Severity.INFO, AlertStatus.RESOLVED, target, summary,
-        null, haltedAtMs, nowMs);
   }
 
   /**

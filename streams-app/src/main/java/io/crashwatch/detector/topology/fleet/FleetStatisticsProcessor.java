@@ -8,10 +8,10 @@ import io.crashwatch.detector.topology.model.FleetEvent;
 import io.crashwatch.detector.topology.model.FleetIncident;
 import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.RateSample;
-import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.detector.topology.model.Verdict;
 import io.crashwatch.detector.topology.model.VersionKey;
 import io.crashwatch.detector.topology.routing.Child;
+import io.crashwatch.killswitch.Target;
 import io.crashwatch.schemas.SreAlert;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
   /** When each fleet/component with dark waiting (or an incident under way) is due on the wall clock. */
   public static final String TIMERS = "fleet-timers";
   static final Duration TIMER_INTERVAL = Duration.ofSeconds(1);
-  /** Verdicts for the kill switch, keyed by their target's {@link Target#versionKey()}. */
+  /** Verdicts for the kill switch, keyed by their target's {@link VersionKey#of}. */
   public static final Child<Verdict> VERDICTS = new Child<>("fleet-verdicts", Verdict.class);
   /** Each version's new evidence for the pooled global test, keyed by its {@link VersionKey}. */
   public static final Child<PooledEvidence> EVIDENCE = new Child<>("fleet-evidence", PooledEvidence.class);
@@ -126,12 +126,12 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
 
   @Override
   public void verdict(Verdict verdict) {
-    VERDICTS.forward(context, new Record<>(verdict.target().versionKey().toString(), verdict, timestamp));
+    VERDICTS.forward(context, new Record<>(VersionKey.of(verdict.target()).toString(), verdict, timestamp));
   }
 
   @Override
   public void cannotJudge(CannotJudge cannotJudge) {
-    CANNOT_JUDGE.forward(context, new Record<>(cannotJudge.target().versionKey().toString(), cannotJudge, timestamp));
+    CANNOT_JUDGE.forward(context, new Record<>(VersionKey.of(cannotJudge.target()).toString(), cannotJudge, timestamp));
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.crashwatch.detector.topology.model;
 
+import io.crashwatch.killswitch.Target;
+
 /**
  * The opposite of a decision: a version needs the baseline test in this fleet (no control large
  * enough) and the fleet's history is too short for that test ever to reach its threshold, so the

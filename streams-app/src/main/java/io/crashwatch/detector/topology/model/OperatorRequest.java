@@ -1,5 +1,7 @@
 package io.crashwatch.detector.topology.model;
 
+import io.crashwatch.killswitch.Target;
+
 import io.crashwatch.schemas.OperatorCommand;
 
 /** An operator command as the kill switch needs it: travels inside {@link KillSwitchInput}. */

@@ -1,6 +1,7 @@
 package io.crashwatch.detector.topology.model;
 
 import io.crashwatch.detector.topology.format.StateFormat;
+import io.crashwatch.killswitch.Target;
 
 /**
  * A version's state after one change, for the analysts' crash rates: how many devices it has now,

@@ -1,5 +1,7 @@
 package io.crashwatch.detector.topology.model;
 
+import io.crashwatch.killswitch.Target;
+
 /**
  * A version tripped in a fleet: failed devices reached {@code min-devices} and the sequential test
  * rejected "fails at most tolerated-ratio times as often as its comparison". Keyed by its target's

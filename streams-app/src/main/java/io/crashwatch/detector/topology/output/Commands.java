@@ -2,7 +2,7 @@ package io.crashwatch.detector.topology.output;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.model.EvidenceData;
-import io.crashwatch.detector.topology.model.Target;
+import io.crashwatch.killswitch.Target;
 import io.crashwatch.schemas.Comparison;
 import io.crashwatch.schemas.Evidence;
 import io.crashwatch.schemas.HaltReason;

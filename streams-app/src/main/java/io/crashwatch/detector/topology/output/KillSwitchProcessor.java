@@ -10,9 +10,10 @@ import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
 import io.crashwatch.detector.topology.model.PooledEvidence;
-import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.detector.topology.model.Verdict;
 import io.crashwatch.detector.topology.routing.Child;
+import io.crashwatch.killswitch.SignatureHeaders;
+import io.crashwatch.killswitch.Target;
 import io.crashwatch.schemas.Evidence;
 import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.KillSwitchAction;
@@ -162,10 +163,13 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     }
     long now = context.currentSystemTimeMs();
     String commandId = Commands.commandId(target, KillSwitchAction.RESUME, t.epoch);
-    forward(COMMANDS, target.toString(), Commands.command(commandId, KillSwitchAction.RESUME, target, HaltReason.OPERATOR,
+    command(t, target, Commands.command(commandId, KillSwitchAction.RESUME, target, HaltReason.OPERATOR,
         null, shadow(), op.actor(), op.reason(), now));
+    boolean stillHaltedGlobally = !target.isGlobal() && state.global.halted;
     forward(ALERTS, t.alertId, Alerts.resumed(t.alertId, target, t.haltedAtMs, op.actor(), op.reason(),
-        !target.isGlobal() && state.global.halted, now));
+        stillHaltedGlobally, now));
+    SreAlert notice = Alerts.rolloutResumed(target, t.epoch, op.actor(), op.reason(), stillHaltedGlobally, now);
+    forward(ALERTS, notice.getAlertId(), notice);
     t.halted = false;
     t.epoch++;
     if (target.isGlobal()) {
@@ -188,7 +192,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     t.haltedAtMs = now;
     t.commandId = Commands.commandId(target, KillSwitchAction.HALT, t.epoch);
     t.alertId = "rollout-halted/" + target + "/" + t.epoch;
-    forward(COMMANDS, target.toString(), Commands.command(t.commandId, KillSwitchAction.HALT, target, reason, evidence,
+    command(t, target, Commands.command(t.commandId, KillSwitchAction.HALT, target, reason, evidence,
         shadow(), actor, note, now));
     String why = note == null ? reason.name() : reason.name() + ", " + note;
     forward(ALERTS, t.alertId, Alerts.halted(t.alertId, target, evidence, why, shadow(), now));
@@ -198,6 +202,14 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
 
   private boolean shadow() {
     return rules.mode() == Mode.SHADOW;
+  }
+
+  /** A command for the kill-switch topic, with the target's next sequence number, which its signature covers. */
+  private void command(KillSwitchState.TargetState t, Target target, KillSwitchCommand command) {
+    long now = context.currentSystemTimeMs();
+    Record<String, KillSwitchCommand> record = new Record<>(target.toString(), command, now);
+    SignatureHeaders.putSequence(record.headers(), t.nextSequence(now));
+    COMMANDS.forward(context, record);
   }
 
   private <V> void forward(Child<V> child, String key, V value) {

@@ -1,11 +1,10 @@
 package io.crashwatch.detector.topology.output;
 
-import io.crashwatch.detector.topology.format.StateFormat;
-
 import io.crashwatch.detector.topology.decision.BaselineTest;
 import io.crashwatch.detector.topology.decision.Grid;
+import io.crashwatch.detector.topology.format.StateFormat;
 import io.crashwatch.detector.topology.model.EvidenceData;
-import io.crashwatch.detector.topology.model.Target;
+import io.crashwatch.killswitch.Target;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -23,6 +22,17 @@ public final class KillSwitchState {
     public String reason;
     public long haltedAtMs;
     public int epoch;
+    /** The sequence number of the target's latest command (0: none yet, or state from before signing). */
+    public long sequence;
+
+    /**
+     * The next command's sequence number: after the last one, and never below the wall clock, so
+     * numbers keep rising after an application reset wipes this state.
+     */
+    long nextSequence(long nowMs) {
+      sequence = Math.max(sequence + 1, nowMs);
+      return sequence;
+    }
   }
 
   public Map<String, TargetState> fleets = new HashMap<>();

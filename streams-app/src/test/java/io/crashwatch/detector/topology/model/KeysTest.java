@@ -1,5 +1,7 @@
 package io.crashwatch.detector.topology.model;
 
+import io.crashwatch.killswitch.Target;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,8 +33,8 @@ class KeysTest {
 
     assertThat(fleet).isEqualTo(new Target("airline-ops", "channel-291", "r41")).hasToString("airline-ops/channel-291/r41");
     assertThat(global).isEqualTo(Target.global("channel-291", "r41")).hasToString("*/channel-291/r41");
-    assertThat(fleet.versionKey()).isEqualTo(global.versionKey()).hasToString("channel-291/r41");
-    assertThat(fleet.fleetComponentKey()).hasToString("airline-ops/channel-291");
+    assertThat(VersionKey.of(fleet)).isEqualTo(VersionKey.of(global)).hasToString("channel-291/r41");
+    assertThat(FleetComponentKey.of(fleet)).hasToString("airline-ops/channel-291");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.crashwatch.detector.topology.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.topology.format.JsonSerde;
+import io.crashwatch.killswitch.Target;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -14,8 +14,9 @@ import io.crashwatch.detector.topology.model.EvidenceData;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
 import io.crashwatch.detector.topology.model.PooledEvidence;
-import io.crashwatch.detector.topology.model.Target;
 import io.crashwatch.detector.topology.model.Verdict;
+import io.crashwatch.killswitch.SignatureHeaders;
+import io.crashwatch.killswitch.Target;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.KillSwitchAction;
@@ -68,8 +69,37 @@ class KillSwitchProcessorTest {
 
     assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).singleElement()
         .satisfies(r -> assertThat(r.value().getAction()).isEqualTo(KillSwitchAction.RESUME));
-    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).singleElement()
-        .satisfies(r -> assertThat(r.value().getStatus()).isEqualTo(AlertStatus.RESOLVED));
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).satisfiesExactly(
+        halted -> {
+          assertThat(halted.value().getKind()).isEqualTo(AlertKind.ROLLOUT_HALTED);
+          assertThat(halted.value().getStatus()).isEqualTo(AlertStatus.RESOLVED);
+        },
+        resumed -> {
+          assertThat(resumed.key()).isEqualTo("rollout-resumed/" + TARGET + "/0");
+          assertThat(resumed.value().getKind()).isEqualTo(AlertKind.ROLLOUT_RESUMED);
+          assertThat(resumed.value().getStatus()).isEqualTo(AlertStatus.FIRING);
+          assertThat(resumed.value().getSummary()).contains(TARGET, "resumed");
+          assertThat(resumed.value().getEndsAt()).as("a notice: it ends as it fires").isNotNull();
+        });
+  }
+
+  /**
+   * Each command of a target has a higher sequence number than the one before, which a rollout
+   * service checks to refuse an old command written again; numbers never fall below the wall clock,
+   * so they keep rising when an application reset wipes the state, or the clock steps back.
+   */
+  @Test
+  void shouldNumberATargetsCommandsAboveTheLastOneAndTheWallClock() {
+    process(KillSwitchInput.of(operator("FORCE_HALT")));
+    long halt = SignatureHeaders.sequence(forwarded(context, KillSwitchProcessor.COMMANDS).get(0).headers());
+    context.resetForwards();
+    context.setCurrentSystemTimeMs(T - 60_000);
+
+    process(KillSwitchInput.of(operator("RESUME")));
+
+    long resume = SignatureHeaders.sequence(forwarded(context, KillSwitchProcessor.COMMANDS).get(0).headers());
+    assertThat(halt).isGreaterThanOrEqualTo(T);
+    assertThat(resume).isGreaterThan(halt);
   }
 
   /**

@@ -25,7 +25,8 @@ public final class ProcessorHarness {
   public static <V> List<Record<String, V>> forwarded(MockProcessorContext<String, ?> context, Child<V> child) {
     assertThat(context.forwarded()).allSatisfy(f -> assertThat(f.childName()).as("child of %s", f).isPresent());
     return context.forwarded(child.name()).stream()
-        .map(f -> new Record<>(f.record().key(), child.type().cast(f.record().value()), f.record().timestamp()))
+        .map(f -> new Record<>(f.record().key(), child.type().cast(f.record().value()), f.record().timestamp(),
+            f.record().headers()))
         .toList();
   }
 }

@@ -1,0 +1,63 @@
+package io.crashwatch.killswitch;
+
+import io.crashwatch.schemas.KillSwitchAction;
+import io.crashwatch.schemas.KillSwitchCommand;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a rollout service must know of the kill switch: the latest verified command per target. A
+ * rollout of (fleet, component, version) is halted when its fleet target or its global target says
+ * HALT; commands with {@code shadow=true} are ignored (the detector runs in SHADOW mode). It fails
+ * closed: UNKNOWN until the topic has been read to its end, and a target's commands apply only in
+ * increasing sequence, so an old RESUME written again cannot lift a newer HALT.
+ */
+public final class KillSwitchView {
+  private final Map<String, Long> sequences = new ConcurrentHashMap<>();
+  private final Map<String, KillSwitchCommand> latest = new ConcurrentHashMap<>();
+  private volatile boolean caughtUp;
+
+  /**
+   * Applies one verified record of the kill-switch topic (key: target).
+   *
+   * @throws RejectedRecord REPLAYED when the target already has this sequence number or a later one
+   */
+  public void apply(String target, long sequence, KillSwitchCommand command) throws RejectedRecord {
+    Long before = sequences.get(target);
+    if (before != null && sequence <= before) {
+      throw new RejectedRecord(RejectedRecord.Reason.REPLAYED,
+          "sequence " + sequence + " of " + target + " is not after " + before);
+    }
+    sequences.put(target, sequence);
+    if (!command.getShadow()) {
+      latest.put(target, command);
+    }
+  }
+
+  /** The topic has been read to the end it had when reading began: from now on the view can answer. */
+  public void caughtUp() {
+    caughtUp = true;
+  }
+
+  public KillSwitchStatus status(String fleetId, String component, String version) {
+    if (!caughtUp) {
+      return KillSwitchStatus.UNKNOWN;
+    }
+    return haltOf(fleetId, component, version) != null ? KillSwitchStatus.HALTED : KillSwitchStatus.PROCEED;
+  }
+
+  /** The command that halts this rollout, fleet target first; null when none does. */
+  public KillSwitchCommand haltOf(String fleetId, String component, String version) {
+    KillSwitchCommand fleet = latest.get(new Target(fleetId, component, version).toString());
+    if (fleet != null && fleet.getAction() == KillSwitchAction.HALT) {
+      return fleet;
+    }
+    KillSwitchCommand global = latest.get(Target.global(component, version).toString());
+    return global != null && global.getAction() == KillSwitchAction.HALT ? global : null;
+  }
+
+  /** Whether this rollout must not proceed: halted, or not known yet. */
+  public boolean isHalted(String fleetId, String component, String version) {
+    return status(fleetId, component, version) != KillSwitchStatus.PROCEED;
+  }
+}

@@ -1,0 +1,71 @@
+package io.crashwatch.killswitch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.crashwatch.schemas.HaltReason;
+import io.crashwatch.schemas.KillSwitchAction;
+import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.schemas.Scope;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class KillSwitchViewTest {
+  private final KillSwitchView view = new KillSwitchView();
+
+  static KillSwitchCommand command(KillSwitchAction action, String fleet, boolean shadow) {
+    return KillSwitchCommand.newBuilder().setCommandId("c").setAction(action)
+        .setScope(fleet == null ? Scope.GLOBAL : Scope.FLEET).setFleetId(fleet).setComponent("channel-291")
+        .setVersion("r41").setReason(HaltReason.CRASH_SPIKE).setIssuedAt(Instant.EPOCH).setShadow(shadow).build();
+  }
+
+  @Test
+  void shouldHaltOnEitherTheFleetOrTheGlobalTarget() throws RejectedRecord {
+    view.caughtUp();
+    view.apply("airline-ops/channel-291/r41", 1, command(KillSwitchAction.HALT, "airline-ops", false));
+    view.apply("*/channel-291/r41", 1, command(KillSwitchAction.HALT, null, false));
+
+    assertThat(view.status("airline-ops", "channel-291", "r41")).isEqualTo(KillSwitchStatus.HALTED);
+    assertThat(view.status("retail", "channel-291", "r41")).isEqualTo(KillSwitchStatus.HALTED);
+    assertThat(view.status("retail", "channel-291", "r42")).isEqualTo(KillSwitchStatus.PROCEED);
+  }
+
+  @Test
+  void shouldKeepAGlobalHaltAfterAFleetResume() throws RejectedRecord {
+    view.apply("airline-ops/channel-291/r41", 1, command(KillSwitchAction.HALT, "airline-ops", false));
+    view.apply("*/channel-291/r41", 1, command(KillSwitchAction.HALT, null, false));
+    view.apply("airline-ops/channel-291/r41", 2, command(KillSwitchAction.RESUME, "airline-ops", false));
+
+    assertThat(view.haltOf("airline-ops", "channel-291", "r41").getScope()).isEqualTo(Scope.GLOBAL);
+  }
+
+  @Test
+  void shouldIgnoreShadowCommands() throws RejectedRecord {
+    view.caughtUp();
+    view.apply("airline-ops/channel-291/r41", 1, command(KillSwitchAction.HALT, "airline-ops", true));
+
+    assertThat(view.isHalted("airline-ops", "channel-291", "r41")).isFalse();
+  }
+
+  @Test
+  void shouldAnswerUnknownAndCountAsHaltedUntilCaughtUp() {
+    assertThat(view.status("retail", "channel-291", "r42")).isEqualTo(KillSwitchStatus.UNKNOWN);
+    assertThat(view.isHalted("retail", "channel-291", "r42")).as("unknown is halted").isTrue();
+
+    view.caughtUp();
+
+    assertThat(view.isHalted("retail", "channel-291", "r42")).isFalse();
+  }
+
+  @Test
+  void shouldRefuseAnOldResumeWrittenAgainAfterANewerHalt() throws RejectedRecord {
+    view.caughtUp();
+    view.apply("airline-ops/channel-291/r41", 10, command(KillSwitchAction.RESUME, "airline-ops", false));
+    view.apply("airline-ops/channel-291/r41", 20, command(KillSwitchAction.HALT, "airline-ops", false));
+
+    assertThatThrownBy(() -> view.apply("airline-ops/channel-291/r41", 10,
+        command(KillSwitchAction.RESUME, "airline-ops", false)))
+        .isInstanceOfSatisfying(RejectedRecord.class, e -> assertThat(e.reason()).isEqualTo(RejectedRecord.Reason.REPLAYED));
+    assertThat(view.status("airline-ops", "channel-291", "r41")).isEqualTo(KillSwitchStatus.HALTED);
+  }
+}
