@@ -78,6 +78,7 @@ public final class Detector implements AutoCloseable {
    * background, as soon as the schema registry answers. {@link #awaitRunning} waits for it.
    */
   public static Detector start(DetectorSettings settings) throws InterruptedException {
+    settings.killSwitchSigner(); // it never runs unsigned: a missing key stops it before it touches the cluster
     StreamsConfig streamsConfig = new StreamsConfig(settings.streamsConfig());
     try (Admin admin = Admin.create(streamsConfig.getAdminConfigs("crashwatch-provisioner"))) {
       new TopicProvisioner(admin, settings).provision();

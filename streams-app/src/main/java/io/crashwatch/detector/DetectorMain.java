@@ -35,6 +35,11 @@ public final class DetectorMain implements Callable<Integer> {
       return EXIT_BAD_CONFIG;
     }
     DetectorSettings settings = loaded.get();
+    try {
+      settings.killSwitchSigner(); // only the detector needs it: the operator commands share loadSettings
+    } catch (ConfigException e) {
+      return invalid(e);
+    }
     Detector detector = Detector.start(settings);
     Thread shutdown = new Thread(detector::close, "crashwatch-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdown);
@@ -58,8 +63,13 @@ public final class DetectorMain implements Callable<Integer> {
     } catch (UncheckedIOException e) {
       System.err.println("crashwatch: " + e.getMessage());
     } catch (ConfigException e) {
-      System.err.println("crashwatch: invalid setting: " + e.getMessage());
+      invalid(e);
     }
     return Optional.empty();
+  }
+
+  private static int invalid(ConfigException e) {
+    System.err.println("crashwatch: invalid setting: " + e.getMessage());
+    return EXIT_BAD_CONFIG;
   }
 }
