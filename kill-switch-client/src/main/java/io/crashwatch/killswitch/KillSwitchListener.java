@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,7 +34,10 @@ public final class KillSwitchListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KillSwitchListener.class);
   private static final Duration POLL = Duration.ofMillis(100);
 
-  private final KafkaConsumer<String, byte[]> consumer;
+  /** After a read fails, how long before trying again. */
+  static final Duration RETRY = Duration.ofSeconds(1);
+
+  private final Consumer<String, byte[]> consumer;
   private final AvroDeserializer<KillSwitchCommand> values = new AvroDeserializer<>();
   private final String topic;
   private final KillSwitchVerifier verifier;
@@ -49,21 +53,32 @@ public final class KillSwitchListener implements AutoCloseable {
    */
   public KillSwitchListener(Map<String, Object> clientConfig, String topic, KillSwitchVerifier verifier,
                             BiConsumer<String, KillSwitchCommand> onCommand) {
-    Map<String, Object> config = new HashMap<>(clientConfig);
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assign(): every instance reads the whole topic
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    config.put("specific.avro.reader", true);
+    this(consumerConfig(clientConfig), topic, verifier, onCommand, null);
+  }
+
+  /** With {@code consumer} null, a KafkaConsumer of {@code config}; tests give a MockConsumer. */
+  KillSwitchListener(Map<String, Object> config, String topic, KillSwitchVerifier verifier,
+                     BiConsumer<String, KillSwitchCommand> onCommand, Consumer<String, byte[]> consumer) {
     values.configure(config, false);
     for (RejectedRecord.Reason reason : RejectedRecord.Reason.values()) {
       rejected.put(reason, new AtomicLong());
     }
     this.topic = topic;
     this.verifier = verifier;
-    consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer = consumer != null ? consumer
+        : new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     thread = new Thread(() -> run(onCommand), "kill-switch-listener");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  static Map<String, Object> consumerConfig(Map<String, Object> clientConfig) {
+    Map<String, Object> config = new HashMap<>(clientConfig);
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG); // assign(): every instance reads the whole topic
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put("specific.avro.reader", true);
+    return config;
   }
 
   public KillSwitchView view() {
@@ -80,29 +95,51 @@ public final class KillSwitchListener implements AutoCloseable {
     return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Reads until closed. A read that fails (the broker gone, credentials refused) makes the view
+   * UNKNOWN — it may have missed a HALT — until reading has reached the topic's end again; the
+   * listener keeps trying, from where it was, and never dies of it.
+   */
   private void run(BiConsumer<String, KillSwitchCommand> onCommand) {
     try {
-      Map<TopicPartition, Long> ends = assignAll();
+      Map<TopicPartition, Long> ends = null;
       while (!Thread.currentThread().isInterrupted()) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
-          accept(r, onCommand);
-        }
-        if (caughtUp.getCount() > 0 && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-          view.caughtUp();
-          caughtUp.countDown();
+        try {
+          ends = ends != null ? ends : consumer.assignment().isEmpty() ? assignAll() : consumer.endOffsets(consumer.assignment());
+          for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL)) {
+            accept(r, onCommand);
+          }
+          if (!view.isCaughtUp() && reached(ends)) {
+            view.caughtUp(true);
+            caughtUp.countDown();
+          }
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          LOG.error("cannot read the kill switch {}: {}; answering UNKNOWN until it is read to its end again", topic, e.toString());
+          view.caughtUp(false);
+          ends = null;
+          Thread.sleep(RETRY.toMillis());
         }
       }
     } catch (WakeupException e) {
       // close() asked us to stop
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
+      view.caughtUp(false); // a closed listener knows nothing more
       consumer.close();
     }
+  }
+
+  private boolean reached(Map<TopicPartition, Long> ends) {
+    return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 
   /** Assigns every partition of the topic from its start, once the topic exists; returns their ends now. */
   private Map<TopicPartition, Long> assignAll() {
     List<TopicPartition> partitions = List.of();
-    while (partitions.isEmpty()) {
+    while (partitions.isEmpty()) { // the topic may not exist yet: the view stays UNKNOWN meanwhile
       partitions = consumer.partitionsFor(topic, POLL.multipliedBy(50)).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     }

@@ -20,7 +20,7 @@ public final class KillSwitchVerifier {
     if (trusted.isEmpty()) {
       throw new IllegalArgumentException("no public key to verify the kill switch with");
     }
-    this.trusted = trusted.stream().collect(Collectors.toUnmodifiableMap(Ed25519Keys::keyId, Function.identity()));
+    this.trusted = trusted.stream().collect(Collectors.toUnmodifiableMap(Ed25519Keys::keyId, Function.identity(), (a, b) -> a));
   }
 
   /**

@@ -34,9 +34,16 @@ public final class KillSwitchView {
     }
   }
 
-  /** The topic has been read to the end it had when reading began: from now on the view can answer. */
-  public void caughtUp() {
-    caughtUp = true;
+  /**
+   * Whether the topic has been read to the end it had when reading (re)started: only then can the
+   * view answer. False again when reading fails, since a HALT may have been missed meanwhile.
+   */
+  public void caughtUp(boolean caughtUp) {
+    this.caughtUp = caughtUp;
+  }
+
+  public boolean isCaughtUp() {
+    return caughtUp;
   }
 
   public KillSwitchStatus status(String fleetId, String component, String version) {

@@ -21,7 +21,7 @@ class KillSwitchViewTest {
 
   @Test
   void shouldHaltOnEitherTheFleetOrTheGlobalTarget() throws RejectedRecord {
-    view.caughtUp();
+    view.caughtUp(true);
     view.apply("airline-ops/channel-291/r41", 1, command(KillSwitchAction.HALT, "airline-ops", false));
     view.apply("*/channel-291/r41", 1, command(KillSwitchAction.HALT, null, false));
 
@@ -41,7 +41,7 @@ class KillSwitchViewTest {
 
   @Test
   void shouldIgnoreShadowCommands() throws RejectedRecord {
-    view.caughtUp();
+    view.caughtUp(true);
     view.apply("airline-ops/channel-291/r41", 1, command(KillSwitchAction.HALT, "airline-ops", true));
 
     assertThat(view.isHalted("airline-ops", "channel-291", "r41")).isFalse();
@@ -52,14 +52,14 @@ class KillSwitchViewTest {
     assertThat(view.status("retail", "channel-291", "r42")).isEqualTo(KillSwitchStatus.UNKNOWN);
     assertThat(view.isHalted("retail", "channel-291", "r42")).as("unknown is halted").isTrue();
 
-    view.caughtUp();
+    view.caughtUp(true);
 
     assertThat(view.isHalted("retail", "channel-291", "r42")).isFalse();
   }
 
   @Test
   void shouldRefuseAnOldResumeWrittenAgainAfterANewerHalt() throws RejectedRecord {
-    view.caughtUp();
+    view.caughtUp(true);
     view.apply("airline-ops/channel-291/r41", 10, command(KillSwitchAction.RESUME, "airline-ops", false));
     view.apply("airline-ops/channel-291/r41", 20, command(KillSwitchAction.HALT, "airline-ops", false));
 
