@@ -76,6 +76,7 @@ class KillSwitchIT {
         "application.id=" + run,
         "state.dir=" + dir.resolve("state"),
         "topic-partitions=2",
+        "min-fleet-age=0s", // the fleets are seconds old: their trips must still make the GLOBAL halt
         // A killed member's partitions move after the session timeout: keep it short for the test.
         "consumer.session.timeout.ms=6000"));
     topicSettings.forEach((k, v) -> settings.add(k + "=" + v));

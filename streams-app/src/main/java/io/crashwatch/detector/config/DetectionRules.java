@@ -15,6 +15,9 @@ import java.util.Map;
  * @param toleratedRatio    how many times its control's failure rate a version may show
  * @param alpha             false-halt probability the sequential test allows (it rejects at 1/alpha)
  * @param escalateFleets    fleets a version must trip in to be halted globally
+ * @param minFleetDevices   devices a fleet needs for its trip to count towards a global halt
+ * @param minFleetAge       how long the detector must have seen a fleet for its trip to count towards a global halt
+ * @param fleets            when not empty, only these fleets' trips count towards a global halt
  * @param inputSilence      silence of every owned heartbeat partition that means a telemetry outage
  * @param maxClockSkew      how far in the future an event time may lie before the record is rejected
  * @param baselineWindow    the fleet's past a rollout without a large enough control is compared with
@@ -35,6 +38,9 @@ public record DetectionRules(
     double toleratedRatio,
     double alpha,
     int escalateFleets,
+    int minFleetDevices,
+    Duration minFleetAge,
+    java.util.Set<String> fleets,
     Duration inputSilence,
     Duration maxClockSkew,
     Duration baselineWindow,
@@ -52,6 +58,9 @@ public record DetectionRules(
   public static final String TOLERATED_RATIO = "tolerated-ratio";
   public static final String ALPHA = "alpha";
   public static final String ESCALATE_FLEETS = "escalate-fleets";
+  public static final String MIN_FLEET_DEVICES = "min-fleet-devices";
+  public static final String MIN_FLEET_AGE = "min-fleet-age";
+  public static final String FLEETS = "fleets";
   public static final String INPUT_SILENCE = "input-silence";
   public static final String MAX_CLOCK_SKEW = "max-clock-skew";
   public static final String BASELINE_WINDOW = "baseline-window";
@@ -70,6 +79,13 @@ public record DetectionRules(
   static final Setting<Double> TOLERATED_RATIO_SETTING = Setting.atLeast(TOLERATED_RATIO, 1.0, "tolerated failure-rate ratio");
   static final Setting<Double> ALPHA_SETTING = Setting.between(ALPHA, 0.0, 1.0, "false-halt probability");
   static final Setting<Integer> ESCALATE_FLEETS_SETTING = Setting.atLeast(ESCALATE_FLEETS, 1, "fleets that escalate to a global halt");
+  static final Setting<Integer> MIN_FLEET_DEVICES_SETTING = Setting.atLeast(MIN_FLEET_DEVICES, 1,
+      "devices a fleet needs for its trip to count towards a global halt");
+  static final Setting<Duration> MIN_FLEET_AGE_SETTING = Setting.durationOrZero(MIN_FLEET_AGE,
+      "how long a fleet must have been seen for its trip to count towards a global halt; 0s: no minimum");
+  static final Setting<java.util.Set<String>> FLEETS_SETTING = new Setting<>(FLEETS,
+      text -> java.util.Set.copyOf(java.util.Arrays.stream(text.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList()),
+      "fleet ids, comma-separated: only their trips count towards a global halt");
   static final Setting<Duration> INPUT_SILENCE_SETTING = Setting.duration(INPUT_SILENCE, "input silence that means an outage");
   static final Setting<Duration> MAX_CLOCK_SKEW_SETTING = Setting.duration(MAX_CLOCK_SKEW, "tolerated future event time");
   static final Setting<Duration> BASELINE_WINDOW_SETTING = Setting.duration(BASELINE_WINDOW, "history a rollout without a control is compared with");
@@ -85,7 +101,8 @@ public record DetectionRules(
   static final Setting<Mode> MODE_SETTING = Setting.oneOf(MODE, Mode.class, "ENFORCE or SHADOW");
 
   static final java.util.List<Setting<?>> ALL = java.util.List.of(HEARTBEAT_INTERVAL_SETTING, DARK_AFTER_SETTING, DARK_WINDOW_SETTING,
-      MIN_DEVICES_SETTING, TOLERATED_RATIO_SETTING, ALPHA_SETTING, ESCALATE_FLEETS_SETTING, INPUT_SILENCE_SETTING,
+      MIN_DEVICES_SETTING, TOLERATED_RATIO_SETTING, ALPHA_SETTING, ESCALATE_FLEETS_SETTING, MIN_FLEET_DEVICES_SETTING,
+      MIN_FLEET_AGE_SETTING, FLEETS_SETTING, INPUT_SILENCE_SETTING,
       MAX_CLOCK_SKEW_SETTING, BASELINE_WINDOW_SETTING, BAKE_TIME_SETTING, COMPLETE_FRACTION_SETTING, ATTRIBUTION_WINDOW_SETTING,
       MODULE_COMPONENTS_SETTING, DEVICE_TTL_SETTING, MODE_SETTING);
 
@@ -122,6 +139,9 @@ public record DetectionRules(
         TOLERATED_RATIO_SETTING.read(values, 2.0),
         ALPHA_SETTING.read(values, 0.001),
         ESCALATE_FLEETS_SETTING.read(values, 2),
+        MIN_FLEET_DEVICES_SETTING.read(values, 100),
+        MIN_FLEET_AGE_SETTING.read(values, Duration.ofDays(1)),
+        FLEETS_SETTING.read(values, java.util.Set.of()),
         inputSilence,
         MAX_CLOCK_SKEW_SETTING.read(values, Duration.ofMinutes(5)),
         BASELINE_WINDOW_SETTING.read(values, Duration.ofDays(7)),
@@ -143,6 +163,9 @@ public record DetectionRules(
     m.put(TOLERATED_RATIO, Double.toString(toleratedRatio));
     m.put(ALPHA, Double.toString(alpha));
     m.put(ESCALATE_FLEETS, Integer.toString(escalateFleets));
+    m.put(MIN_FLEET_DEVICES, Integer.toString(minFleetDevices));
+    m.put(MIN_FLEET_AGE, Durations.format(minFleetAge));
+    m.put(FLEETS, String.join(",", new java.util.TreeSet<>(fleets)));
     m.put(INPUT_SILENCE, Durations.format(inputSilence));
     m.put(MAX_CLOCK_SKEW, Durations.format(maxClockSkew));
     m.put(BASELINE_WINDOW, Durations.format(baselineWindow));

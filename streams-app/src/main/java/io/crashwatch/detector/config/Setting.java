@@ -27,6 +27,11 @@ record Setting<T>(String key, Function<String, T> parser, String doc) {
     return new Setting<>(key, text -> positive(Durations.parse(text)), doc);
   }
 
+  /** A duration that may be 0, which turns off what it bounds. */
+  static Setting<Duration> durationOrZero(String key, String doc) {
+    return new Setting<>(key, Durations::parse, doc);
+  }
+
   static Setting<Integer> atLeast(String key, int min, String doc) {
     return new Setting<>(key, text -> {
       int v = parseInt(text);

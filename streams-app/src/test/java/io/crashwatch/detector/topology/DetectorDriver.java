@@ -65,6 +65,7 @@ final class DetectorDriver implements AutoCloseable {
     values.put("state.dir", TestDirectories.stateDir().toString()); // not the shared /tmp/kafka-streams
     values.put("application.id", APPLICATION_ID);
     values.putIfAbsent("kill-switch-signing-key", TestKeys.signingKeyFile());
+    values.putIfAbsent("min-fleet-age", "0s"); // every fleet here is seconds old: its trips count towards a GLOBAL halt
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     DetectorMetrics metrics = new DetectorMetrics(meters);

@@ -37,6 +37,8 @@ public final class FleetStatistics implements Upgradable {
   public BurstWatch incident = new BurstWatch();
   /** Crashes and unclean reboots on established versions: a spike is an SRE alert, never a halt. */
   public BurstWatch spike = new BurstWatch();
+  /** When the detector first saw the fleet, on its wall clock; 0 for statistics from before it was kept. */
+  public long firstSeenWallMs;
 
   /** The share of a fleet's devices going dark together, without having just changed, that is an incident. */
   static final double INCIDENT_SHARE = 0.02;

@@ -75,6 +75,7 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
     if (stats == null) {
       FleetComponentKey key = FleetComponentKey.parse(record.key());
       stats = new FleetStatistics(key.fleetId(), key.component());
+      stats.firstSeenWallMs = context.currentSystemTimeMs();
     }
     timestamp = record.timestamp();
     if (event.resumedVersion() != null) {

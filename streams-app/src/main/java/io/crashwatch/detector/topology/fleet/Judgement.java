@@ -48,7 +48,7 @@ final class Judgement {
     String reason = test.darkDevices > test.crashedDevices + test.uncleanReboots ? "DEVICES_DARK" : "CRASH_SPIKE";
     test.tripped = true;
     out.verdict(new Verdict(fleet.fleetId, fleet.component, version, reason, v.epoch,
-        evidence(fleet, v, withControl, statistic, threshold), atMs));
+        evidence(fleet, v, withControl, statistic, threshold), atMs, fleet.firstSeenWallMs));
   }
 
   private static EvidenceData evidence(FleetStatistics fleet, VersionStatistics v, boolean withControl,

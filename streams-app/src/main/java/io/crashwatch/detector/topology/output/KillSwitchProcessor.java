@@ -1,12 +1,14 @@
 package io.crashwatch.detector.topology.output;
 
 import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.config.Durations;
 import io.crashwatch.detector.config.Mode;
 import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.decision.BaselineTest;
 import io.crashwatch.detector.topology.decision.Grid;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.CannotJudge;
+import io.crashwatch.detector.topology.model.EvidenceData;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
 import io.crashwatch.detector.topology.model.PooledEvidence;
@@ -82,9 +84,35 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     Target fleet = verdict.target();
     Evidence evidence = Commands.evidence(verdict.evidence(), rules);
     halt(state, fleet, HaltReason.valueOf(verdict.reason()), evidence, null, null);
+    if (!trusted(verdict)) {
+      LOG.info("{} tripped, but does not count towards a global halt: {}", fleet, untrustedBecause(verdict));
+      return;
+    }
     state.trippedFleets.add(verdict.fleetId());
     state.lastTrip = verdict.evidence();
     escalate(state, verdict.component(), verdict.version());
+  }
+
+  /** Whether a fleet's trip counts towards escalate-fleets: anyone who can send telemetry can invent a fleet. */
+  private boolean trusted(Verdict verdict) {
+    return untrustedBecause(verdict) == null;
+  }
+
+  /** Why a fleet's trip does not count towards a global halt; null when it does. */
+  private String untrustedBecause(Verdict verdict) {
+    if (!rules.fleets().isEmpty() && !rules.fleets().contains(verdict.fleetId())) {
+      return "not in " + DetectionRules.FLEETS;
+    }
+    EvidenceData e = verdict.evidence();
+    long devices = e == null ? 0 : e.devicesOnVersion() + e.controlDevices();
+    if (devices < rules.minFleetDevices()) {
+      return devices + " devices, fewer than " + DetectionRules.MIN_FLEET_DEVICES + " " + rules.minFleetDevices();
+    }
+    long age = context.currentSystemTimeMs() - verdict.fleetSeenSinceMs();
+    if (age < rules.minFleetAge().toMillis()) {
+      return "seen for " + Durations.format(java.time.Duration.ofMillis(age)) + ", less than " + DetectionRules.MIN_FLEET_AGE;
+    }
+    return null;
   }
 
   /** A fleet's new evidence joins the pooled global test; it may be what escalation waited for. */

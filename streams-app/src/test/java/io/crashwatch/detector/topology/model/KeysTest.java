@@ -46,7 +46,7 @@ class KeysTest {
 
   @Test
   void shouldKeyVerdictsAndRateSamplesByTheirVersionInTheirFleet() {
-    Verdict verdict = new Verdict("airline-ops", "channel-291", "r41", "CRASH_SPIKE", 0, null, 0);
+    Verdict verdict = new Verdict("airline-ops", "channel-291", "r41", "CRASH_SPIKE", 0, null, 0, 0);
     RateSample sample = new RateSample("airline-ops", "channel-291", "r41", 40, null, 0);
 
     assertThat(verdict.target()).hasToString("airline-ops/channel-291/r41");

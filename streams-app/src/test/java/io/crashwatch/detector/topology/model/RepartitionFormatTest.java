@@ -49,7 +49,7 @@ class RepartitionFormatTest {
   @Test
   void shouldWriteKillSwitchInputsAsBefore() {
     Verdict verdict = new Verdict("f", "c", "v", "CRASH_SPIKE", 2,
-        new EvidenceData(1, 2, 3, 4, 5, 0.5, "CONTROL", 6, 0.25, 2.0, 1000.5, 1000, "0x50/m", 99), 123);
+        new EvidenceData(1, 2, 3, 4, 5, 0.5, "CONTROL", 6, 0.25, 2.0, 1000.5, 1000, "0x50/m", 99), 123, 456);
     OperatorRequest resume = new OperatorRequest("id", "RESUME", Target.parse("*/c/v"), "a", "r", 5);
 
     assertThat(json(KillSwitchInput.class, KillSwitchInput.of(verdict))).isEqualTo("{\"format\":3,\"verdict\":{"
@@ -57,7 +57,7 @@ class RepartitionFormatTest {
         + "\"devicesOnVersion\":1,\"failedDevices\":2,\"crashedDevices\":3,\"darkDevices\":4,\"uncleanReboots\":5,"
         + "\"failureRate\":0.5,\"comparison\":\"CONTROL\",\"controlDevices\":6,\"controlRate\":0.25,\"rateRatio\":2.0,"
         + "\"testStatistic\":1000.5,\"threshold\":1000.0,\"topSignature\":\"0x50/m\",\"firstFailureMs\":99},"
-        + "\"decidedAtMs\":123},\"operator\":null,\"evidence\":null,\"cannotJudge\":null}");
+        + "\"decidedAtMs\":123,\"fleetSeenSinceMs\":456},\"operator\":null,\"evidence\":null,\"cannotJudge\":null}");
     assertThat(json(KillSwitchInput.class, KillSwitchInput.of(resume))).isEqualTo("{\"format\":3,\"verdict\":null,"
         + "\"operator\":{\"commandId\":\"id\",\"action\":\"RESUME\",\"target\":{\"fleetId\":null,\"component\":\"c\","
         + "\"version\":\"v\"},\"actor\":\"a\",\"reason\":\"r\",\"issuedAtMs\":5},\"evidence\":null,\"cannotJudge\":null}");

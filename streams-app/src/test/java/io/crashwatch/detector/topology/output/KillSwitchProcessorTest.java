@@ -21,8 +21,10 @@ import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.KillSwitchAction;
 import io.crashwatch.schemas.Scope;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.Test;
 class KillSwitchProcessorTest {
   private static final long T = 1_721_361_600_000L;
   private static final String TARGET = "airline-ops/channel-291/r41";
+  /** When the fleets of most tests were first seen: long before min-fleet-age. */
+  private static final long ESTABLISHED = T - Duration.ofDays(30).toMillis();
 
   private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
   private final KillSwitchProcessor processor = new KillSwitchProcessor(DetectionRules.defaults(), DetectorMetrics.unserved());
@@ -46,7 +50,7 @@ class KillSwitchProcessorTest {
   void shouldSendTheHaltToTheCommandsChildAndItsAlertToTheAlertsChild() {
     EvidenceData evidence = new EvidenceData(10, 5, 5, 0, 0, 0.5, "CONTROL", 980, 0.01, 50, 2e6, 1000, "0x50/csagent.sys", T);
 
-    process(KillSwitchInput.of(new Verdict("airline-ops", "channel-291", "r41", "CRASH_SPIKE", 0, evidence, T)));
+    process(KillSwitchInput.of(new Verdict("airline-ops", "channel-291", "r41", "CRASH_SPIKE", 0, evidence, T, ESTABLISHED)));
 
     assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).singleElement().satisfies(r -> {
       assertThat(r.key()).isEqualTo(TARGET);
@@ -113,9 +117,9 @@ class KillSwitchProcessorTest {
     List<Double> nothing = Collections.nCopies(Grid.SIZE, 0.0);
     List<Double> noBaseline = Collections.nCopies(BaselineTest.LOGS, 0.0);
     process(KillSwitchInput.of(new PooledEvidence("east", "channel-291", "r41", weak, noBaseline)));
-    process(KillSwitchInput.of(new Verdict("east", "channel-291", "r41", "CRASH_SPIKE", 0, evidence, T)));
+    process(KillSwitchInput.of(new Verdict("east", "channel-291", "r41", "CRASH_SPIKE", 0, evidence, T, ESTABLISHED)));
     process(KillSwitchInput.of(new PooledEvidence("west", "channel-291", "r41", nothing, noBaseline)));
-    process(KillSwitchInput.of(new Verdict("west", "channel-291", "r41", "CRASH_SPIKE", 0, evidence, T)));
+    process(KillSwitchInput.of(new Verdict("west", "channel-291", "r41", "CRASH_SPIKE", 0, evidence, T, ESTABLISHED)));
     assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).extracting(r -> r.key())
         .as("two fleet halts, the pooled test at 1,000 of 2,000").containsExactly("east/channel-291/r41", "west/channel-291/r41");
 
@@ -123,6 +127,37 @@ class KillSwitchProcessorTest {
 
     assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).extracting(r -> r.key())
         .containsExactly("east/channel-291/r41", "west/channel-291/r41", "*/channel-291/r41");
+  }
+
+  /**
+   * Fleets anyone can invent do not make a GLOBAL halt: only fleets of at least min-fleet-devices,
+   * first seen at least min-fleet-age ago, and on the allowlist when there is one, count towards
+   * escalate-fleets. Each still halts its own fleet target.
+   */
+  @Test
+  void shouldEscalateOnlyOnTripsOfFleetsThatPassTheTrustGates() {
+    KillSwitchProcessor gated = new KillSwitchProcessor(DetectionRules.from(Map.of("min-fleet-devices", "500",
+        "min-fleet-age", "1d", "fleets", "east,west,north,young,small")), DetectorMetrics.unserved());
+    gated.init(context);
+    List<Double> strong = Collections.nCopies(Grid.SIZE, Math.log(1e6));
+    List<Double> noBaseline = Collections.nCopies(BaselineTest.LOGS, 0.0);
+    EvidenceData big = new EvidenceData(100, 50, 50, 0, 0, 0.5, "CONTROL", 900, 0.01, 50, 2e6, 2000, null, T);
+    EvidenceData small = new EvidenceData(10, 5, 5, 0, 0, 0.5, "CONTROL", 90, 0.01, 50, 2e6, 2000, null, T);
+    for (String fleet : List.of("east", "young", "small", "invented")) {
+      gated.process(new Record<>("channel-291/r41", KillSwitchInput.of(new PooledEvidence(fleet, "channel-291", "r41", strong, noBaseline)), T));
+    }
+
+    gated.process(new Record<>("channel-291/r41", KillSwitchInput.of(new Verdict("east", "channel-291", "r41", "CRASH_SPIKE", 0, big, T, ESTABLISHED)), T));
+    gated.process(new Record<>("channel-291/r41", KillSwitchInput.of(new Verdict("young", "channel-291", "r41", "CRASH_SPIKE", 0, big, T, T - 60_000)), T));
+    gated.process(new Record<>("channel-291/r41", KillSwitchInput.of(new Verdict("small", "channel-291", "r41", "CRASH_SPIKE", 0, small, T, ESTABLISHED)), T));
+    gated.process(new Record<>("channel-291/r41", KillSwitchInput.of(new Verdict("invented", "channel-291", "r41", "CRASH_SPIKE", 0, big, T, ESTABLISHED)), T));
+
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).extracting(r -> r.key()).as("each fleet halted, none globally")
+        .containsExactly("east/channel-291/r41", "young/channel-291/r41", "small/channel-291/r41", "invented/channel-291/r41");
+
+    gated.process(new Record<>("channel-291/r41", KillSwitchInput.of(new Verdict("west", "channel-291", "r41", "CRASH_SPIKE", 0, big, T, ESTABLISHED)), T));
+
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).extracting(r -> r.key()).last().isEqualTo("*/channel-291/r41");
   }
 
   /** The alert resolves once, when the version's test has ended in every fleet that could not judge it. */
