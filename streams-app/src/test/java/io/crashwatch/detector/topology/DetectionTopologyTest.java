@@ -399,6 +399,27 @@ class DetectionTopologyTest {
         .satisfies(a -> assertThat(a.getSummary()).contains("still halted by the global target */channel-291/r41"));
   }
 
+  /**
+   * Two fleets invented a minute ago — heartbeats and crash reports anyone with telemetry access can
+   * send — halt their own targets, but not every fleet's: with the production default of
+   * min-fleet-age (a day), their trips do not count towards a GLOBAL halt; the same trips of fleets
+   * seen for a day would ({@link #shouldEscalateToOneGlobalHaltThatAFleetResumeDoesNotLift}).
+   */
+  @Test
+  void shouldNotHaltGloballyOnTheTripsOfFleetsFirstSeenJustNow() {
+    d.close();
+    d = new DetectorDriver(Map.of("min-fleet-age", "1d"));
+    canary("forged-1", 0);
+    canary("forged-2", 1000);
+
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+      d.crash(device(1000 + canaryDevice(k)));
+    }
+
+    assertThat(d.commands()).extracting(KillSwitchCommand::getScope).containsExactly(Scope.FLEET, Scope.FLEET);
+  }
+
   @Test
   void shouldRestartTheTestOnResumeAndTripAgainOnlyOnNewFailures() {
     canary("airline-ops", 0);
