@@ -36,12 +36,17 @@ public final class KillSwitchSigner {
 
   /** Adds the key id and the signature of this record to {@code headers}, which must hold its sequence. */
   public void sign(String topic, String key, byte[] value, Headers headers) {
+    sign(SignedBytes.Domain.KILL_SWITCH, topic, key, value, headers);
+  }
+
+  /** The same for a record of another domain, e.g. a lease. */
+  public void sign(SignedBytes.Domain domain, String topic, String key, byte[] value, Headers headers) {
     long sequence = SignatureHeaders.sequence(headers);
     byte[] signature;
     try {
       Signature ed25519 = Signature.getInstance(Ed25519Keys.ALGORITHM);
       ed25519.initSign(this.key);
-      ed25519.update(SignedBytes.killSwitch(topic, key, sequence, value));
+      ed25519.update(SignedBytes.of(domain, topic, key, sequence, value));
       signature = ed25519.sign();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign with key " + keyId, e);

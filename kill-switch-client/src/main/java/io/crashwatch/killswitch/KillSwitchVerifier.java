@@ -29,6 +29,12 @@ public final class KillSwitchVerifier {
    * @throws RejectedRecord saying why not
    */
   public long verify(String topic, String key, byte[] value, Headers headers) throws RejectedRecord {
+    return verify(SignedBytes.Domain.KILL_SWITCH, topic, key, value, headers);
+  }
+
+  /** The same for a record of another domain, e.g. a lease. */
+  public long verify(SignedBytes.Domain domain, String topic, String key, byte[] value, Headers headers)
+      throws RejectedRecord {
     if (value == null) {
       throw new RejectedRecord(RejectedRecord.Reason.TOMBSTONE, "a tombstone: the detector never deletes a target's state");
     }
@@ -53,7 +59,7 @@ public final class KillSwitchVerifier {
     try {
       Signature ed25519 = Signature.getInstance(Ed25519Keys.ALGORITHM);
       ed25519.initVerify(publicKey);
-      ed25519.update(SignedBytes.killSwitch(topic, key, sequence, value));
+      ed25519.update(SignedBytes.of(domain, topic, key, sequence, value));
       valid = ed25519.verify(signature);
     } catch (GeneralSecurityException e) {
       valid = false; // a signature of the wrong length, for one

@@ -17,19 +17,30 @@ import java.nio.charset.StandardCharsets;
 public final class SignedBytes {
   /** Bytes of the Confluent wire prefix (magic byte and schema id), outside the signature. */
   public static final int WIRE_PREFIX = 5;
-  static final String KILL_SWITCH_DOMAIN = "crashwatch/kill-switch/v1";
+
+  /** What a signature is for: one made for a lease never passes for a command, nor the reverse. */
+  public enum Domain {
+    KILL_SWITCH("crashwatch/kill-switch/v1"),
+    LEASE("crashwatch/kill-switch-lease/v1");
+
+    final String tag;
+
+    Domain(String tag) {
+      this.tag = tag;
+    }
+  }
 
   private SignedBytes() {
   }
 
-  /** What is signed for a kill-switch record; {@code value} is the record's value as written to Kafka. */
-  public static byte[] killSwitch(String topic, String key, long sequence, byte[] value) {
+  /** What is signed for a record of this domain; {@code value} is the record's value as written to Kafka. */
+  public static byte[] of(Domain domain, String topic, String key, long sequence, byte[] value) {
     if (value == null || value.length < WIRE_PREFIX) {
-      throw new IllegalArgumentException("a kill-switch value must hold the " + WIRE_PREFIX + "-byte wire prefix and a body");
+      throw new IllegalArgumentException("a signed value must hold the " + WIRE_PREFIX + "-byte wire prefix and a body");
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(value.length + 128);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      string(out, KILL_SWITCH_DOMAIN);
+      string(out, domain.tag);
       string(out, topic);
       string(out, key);
       out.writeLong(sequence);

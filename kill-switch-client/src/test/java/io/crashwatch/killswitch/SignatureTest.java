@@ -77,6 +77,17 @@ class SignatureTest {
     assertThat(rejection(TOPIC, KEY, VALUE, headers)).isEqualTo(RejectedRecord.Reason.FORGED);
   }
 
+  /** A lease the detector signed, copied onto the kill-switch topic under a target's key, is no command. */
+  @Test
+  void shouldNotAcceptASignatureMadeForAnotherDomain() throws RejectedRecord {
+    Headers headers = new RecordHeaders();
+    SignatureHeaders.putSequence(headers, 1);
+    signer.sign(SignedBytes.Domain.LEASE, TOPIC, KEY, VALUE, headers);
+
+    assertThat(verifier.verify(SignedBytes.Domain.LEASE, TOPIC, KEY, VALUE, headers)).isEqualTo(1);
+    assertThat(rejection(TOPIC, KEY, VALUE, headers)).isEqualTo(RejectedRecord.Reason.FORGED);
+  }
+
   @Test
   void shouldRejectUnsignedRecordsTombstonesAndShortValues() {
     assertThat(rejection(TOPIC, KEY, VALUE, new RecordHeaders())).isEqualTo(RejectedRecord.Reason.UNSIGNED);
