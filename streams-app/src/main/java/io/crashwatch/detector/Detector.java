@@ -80,8 +80,9 @@ public final class Detector implements AutoCloseable {
   public static Detector start(DetectorSettings settings) throws InterruptedException {
     settings.killSwitchSigner(); // it never runs unsigned: a missing key stops it before it touches the cluster
     StreamsConfig streamsConfig = new StreamsConfig(settings.streamsConfig());
+    int heartbeatPartitions;
     try (Admin admin = Admin.create(streamsConfig.getAdminConfigs("crashwatch-provisioner"))) {
-      new TopicProvisioner(admin, settings).provision();
+      heartbeatPartitions = new TopicProvisioner(admin, settings).provision();
     }
     AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(settings.serdeConfig());
     SchemaRegistryClient registry = SchemaRegistryClients.create(serdeConfig);
@@ -89,7 +90,7 @@ public final class Detector implements AutoCloseable {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DetectorMetrics metrics = new DetectorMetrics(meters);
     ConsumerFetchLag lag = new ConsumerFetchLag(settings.topics().heartbeats(), settings.rules().heartbeatInterval());
-    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics, lag),
+    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics, lag, heartbeatPartitions),
         DetectorTopology.streamsConfig(settings, metrics));
     lag.start(streams::metrics);
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);

@@ -44,12 +44,13 @@ final class TopicProvisioner {
     this.metadataWait = metadataWait;
   }
 
-  void provision() throws InterruptedException {
+  /** @return the heartbeat topic's partitions, which the detector leases one by one */
+  int provision() throws InterruptedException {
     TopicNames names = settings.topics();
     if (settings.createTopics()) {
       createMissing(names);
     }
-    checkCoPartitioned(names.heartbeats(), names.crashReports());
+    return checkCoPartitioned(names.heartbeats(), names.crashReports());
   }
 
   private void createMissing(TopicNames names) throws InterruptedException {
@@ -85,8 +86,8 @@ final class TopicProvisioner {
 
   private static Map<String, String> configFor(String name, TopicNames names) {
     Map<String, String> config = new HashMap<>();
-    if (name.equals(names.killSwitch())) {
-      // Rollout services read the latest state per target; compaction keeps exactly that.
+    if (name.equals(names.killSwitch()) || name.equals(names.killSwitchLease())) {
+      // Rollout services read the latest state per target (lease per partition); compaction keeps exactly that.
       config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     }
     if (name.equals(names.deadLetters())) {
@@ -96,7 +97,7 @@ final class TopicProvisioner {
     return config;
   }
 
-  private void checkCoPartitioned(String heartbeats, String crashReports) throws InterruptedException {
+  private int checkCoPartitioned(String heartbeats, String crashReports) throws InterruptedException {
     Map<String, TopicDescription> d = describeOnceVisible(List.of(heartbeats, crashReports));
     int h = d.get(heartbeats).partitions().size();
     int c = d.get(crashReports).partitions().size();
@@ -106,6 +107,7 @@ final class TopicProvisioner {
               + "device state joins them by deviceId. Repartition one of them before starting crashwatch.",
           heartbeats, h, crashReports, c));
     }
+    return h;
   }
 
   /**

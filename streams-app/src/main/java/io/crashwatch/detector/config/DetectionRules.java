@@ -28,6 +28,8 @@ import java.util.Map;
  *                          to within this long before it (short: which versions a failure is blamed on)
  * @param moduleComponents  which components a faulting module belongs to: a crash in it is blamed on those only
  * @param deviceTtl         silence after which a device leaves device state and the fleet's counts
+ * @param leaseDuration     how long a partition's kill-switch lease stays valid after its task last said it
+ *                          is caught up: a rollout pauses this long after the detector stops seeing a partition
  * @param mode              ENFORCE or SHADOW
  */
 public record DetectionRules(
@@ -49,6 +51,7 @@ public record DetectionRules(
     Duration attributionWindow,
     ModuleComponents moduleComponents,
     Duration deviceTtl,
+    Duration leaseDuration,
     Mode mode) {
 
   public static final String HEARTBEAT_INTERVAL = "heartbeat-interval";
@@ -69,6 +72,7 @@ public record DetectionRules(
   public static final String ATTRIBUTION_WINDOW = "attribution-window";
   public static final String MODULE_COMPONENTS = "module-components";
   public static final String DEVICE_TTL = "device-ttl";
+  public static final String LEASE_DURATION = "lease-duration";
   public static final String MODE = "mode";
 
   static final Setting<Duration> HEARTBEAT_INTERVAL_SETTING = Setting.duration(HEARTBEAT_INTERVAL, "agents' heartbeat period");
@@ -98,13 +102,15 @@ public record DetectionRules(
       ModuleComponents::parse, "module=component|component,... : the components a faulting module belongs to");
   static final Setting<Duration> DEVICE_TTL_SETTING = Setting.duration(DEVICE_TTL,
       "silence after which a device is forgotten");
+  static final Setting<Duration> LEASE_DURATION_SETTING = Setting.duration(LEASE_DURATION,
+      "how long a kill-switch lease stays valid after the partition's task last said it is caught up");
   static final Setting<Mode> MODE_SETTING = Setting.oneOf(MODE, Mode.class, "ENFORCE or SHADOW");
 
   static final java.util.List<Setting<?>> ALL = java.util.List.of(HEARTBEAT_INTERVAL_SETTING, DARK_AFTER_SETTING, DARK_WINDOW_SETTING,
       MIN_DEVICES_SETTING, TOLERATED_RATIO_SETTING, ALPHA_SETTING, ESCALATE_FLEETS_SETTING, MIN_FLEET_DEVICES_SETTING,
       MIN_FLEET_AGE_SETTING, FLEETS_SETTING, INPUT_SILENCE_SETTING,
       MAX_CLOCK_SKEW_SETTING, BASELINE_WINDOW_SETTING, BAKE_TIME_SETTING, COMPLETE_FRACTION_SETTING, ATTRIBUTION_WINDOW_SETTING,
-      MODULE_COMPONENTS_SETTING, DEVICE_TTL_SETTING, MODE_SETTING);
+      MODULE_COMPONENTS_SETTING, DEVICE_TTL_SETTING, LEASE_DURATION_SETTING, MODE_SETTING);
 
   public static DetectionRules defaults() {
     return from(Map.of());
@@ -134,6 +140,13 @@ public record DetectionRules(
       throw new org.apache.kafka.common.config.ConfigException(DEVICE_TTL, Durations.format(deviceTtl),
           "must be longer than " + DARK_AFTER + " (" + Durations.format(darkAfter) + ")");
     }
+    // Each task reports at least once a heartbeat interval (a scan late): a lease must outlast two reports.
+    Duration leaseDuration = LEASE_DURATION_SETTING.read(values, interval.multipliedBy(3));
+    if (leaseDuration.compareTo(interval.multipliedBy(2)) < 0) {
+      throw new org.apache.kafka.common.config.ConfigException(LEASE_DURATION, Durations.format(leaseDuration),
+          "must be at least twice " + HEARTBEAT_INTERVAL + " (" + Durations.format(interval)
+              + "): each partition's liveness is renewed once a heartbeat interval");
+    }
     return new DetectionRules(interval, darkAfter, darkWindow,
         MIN_DEVICES_SETTING.read(values, 5),
         TOLERATED_RATIO_SETTING.read(values, 2.0),
@@ -150,6 +163,7 @@ public record DetectionRules(
         ATTRIBUTION_WINDOW_SETTING.read(values, Duration.ofHours(1)),
         MODULE_COMPONENTS_SETTING.read(values, ModuleComponents.NONE),
         deviceTtl,
+        leaseDuration,
         MODE_SETTING.read(values, Mode.ENFORCE));
   }
 
@@ -174,6 +188,7 @@ public record DetectionRules(
     m.put(ATTRIBUTION_WINDOW, Durations.format(attributionWindow));
     m.put(MODULE_COMPONENTS, moduleComponents.format());
     m.put(DEVICE_TTL, Durations.format(deviceTtl));
+    m.put(LEASE_DURATION, Durations.format(leaseDuration));
     m.put(MODE, mode.name());
     return m;
   }

@@ -10,6 +10,7 @@ public record TopicNames(
     String deployments,
     String operatorCommands,
     String killSwitch,
+    String killSwitchLease,
     String alerts,
     String crashRates,
     String crashSignatures,
@@ -20,13 +21,15 @@ public record TopicNames(
   static final Setting<String> DEPLOYMENTS = Setting.topic("deployments-topic", "rollout announcements in");
   static final Setting<String> OPERATOR_COMMANDS = Setting.topic("operator-commands-topic", "operator commands in");
   static final Setting<String> KILL_SWITCH = Setting.topic("kill-switch-topic", "kill-switch commands out");
+  static final Setting<String> KILL_SWITCH_LEASE = Setting.topic("kill-switch-lease-topic",
+      "the detector's signed leases out: rollouts pause when they are stale");
   static final Setting<String> ALERTS = Setting.topic("alerts-topic", "SRE alerts out");
   static final Setting<String> CRASH_RATES = Setting.topic("crash-rates-topic", "windowed crash rates out");
   static final Setting<String> CRASH_SIGNATURES = Setting.topic("crash-signatures-topic", "signature counts out");
   static final Setting<String> DEAD_LETTERS = Setting.topic("dead-letters-topic", "rejected input out");
 
   static final List<Setting<?>> ALL = List.of(HEARTBEATS, CRASH_REPORTS, DEPLOYMENTS, OPERATOR_COMMANDS,
-      KILL_SWITCH, ALERTS, CRASH_RATES, CRASH_SIGNATURES, DEAD_LETTERS);
+      KILL_SWITCH, KILL_SWITCH_LEASE, ALERTS, CRASH_RATES, CRASH_SIGNATURES, DEAD_LETTERS);
 
   public static TopicNames defaults() {
     return from(Map.of());
@@ -39,6 +42,7 @@ public record TopicNames(
         DEPLOYMENTS.read(values, "crashwatch.deployments"),
         OPERATOR_COMMANDS.read(values, "crashwatch.operator-commands"),
         KILL_SWITCH.read(values, "crashwatch.kill-switch"),
+        KILL_SWITCH_LEASE.read(values, "crashwatch.kill-switch-lease"),
         ALERTS.read(values, "crashwatch.alerts"),
         CRASH_RATES.read(values, "crashwatch.crash-rates"),
         CRASH_SIGNATURES.read(values, "crashwatch.crash-signatures"),
@@ -52,6 +56,6 @@ public record TopicNames(
 
   /** Topics the detector produces. */
   public List<String> outputs() {
-    return List.of(killSwitch, alerts, crashRates, crashSignatures, deadLetters);
+    return List.of(killSwitch, killSwitchLease, alerts, crashRates, crashSignatures, deadLetters);
   }
 }

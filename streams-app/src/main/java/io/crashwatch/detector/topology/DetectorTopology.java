@@ -71,16 +71,21 @@ public final class DetectorTopology {
     return p;
   }
 
-  /** The topology driven record by record, without a consumer: every partition counts as read to its end. */
+  /**
+   * The topology driven record by record, without a consumer, on one heartbeat partition: every
+   * partition counts as read to its end.
+   */
   public static Topology build(DetectorSettings settings, Topics topics) {
-    return build(settings, topics, DetectorMetrics.unserved(), FetchLag.NONE);
+    return build(settings, topics, DetectorMetrics.unserved(), FetchLag.NONE, 1);
   }
 
   /**
-   * @param lag whether each heartbeat partition is read to its end, as the consumer that runs the
-   *            topology sees it: dark detection trusts silence only there
+   * @param lag                 whether each heartbeat partition is read to its end, as the consumer that runs the
+   *                            topology sees it: dark detection trusts silence only there
+   * @param heartbeatPartitions the heartbeat topic's partitions: each gets a lease of its own
    */
-  public static Topology build(DetectorSettings settings, Topics topics, DetectorMetrics metrics, FetchLag lag) {
+  public static Topology build(DetectorSettings settings, Topics topics, DetectorMetrics metrics, FetchLag lag,
+                               int heartbeatPartitions) {
     DetectionRules rules = settings.rules();
     StreamsBuilder builder = new StreamsBuilder();
     addStores(builder);
@@ -140,16 +145,19 @@ public final class DetectorTopology {
         .process(() -> new KillSwitchProcessor(rules, metrics), Named.as("kill-switch-processor"), KillSwitchProcessor.STORE);
 
     // The detector's health: every device-state task reports to one key, so its alerts fire once per application.
-    KStream<String, SreAlert> health = DeviceStateProcessor.HEALTH.of(device)
+    KStream<String, Object> health = DeviceStateProcessor.HEALTH.of(device)
         .merge(FleetStatisticsProcessor.INCIDENTS.of(fleet)
             .selectKey((key, incident) -> HealthReport.KEY, Named.as("incidents-keyed"))
             .mapValues(HealthReport::of, Named.as("incidents-to-health")), Named.as("health-inputs"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(HealthReport.class))
             .withName(DETECTOR_HEALTH).withNumberOfPartitions(1))
-        .process(() -> new DetectorHealthProcessor(rules), Named.as("detector-health-processor"), DetectorHealthProcessor.STORE);
+        .process(() -> new DetectorHealthProcessor(rules, heartbeatPartitions), Named.as("detector-health-processor"),
+            DetectorHealthProcessor.STORE);
 
     KillSwitchProcessor.COMMANDS.of(decisions).to(topics.killSwitch.name(), topics.killSwitch.produced(
-        new SigningSerializer(topics.killSwitch.valueSerde().serializer(), settings.killSwitchSigner())));
+        SigningSerializer.commands(topics.killSwitch.valueSerde().serializer(), settings.killSwitchSigner())));
+    DetectorHealthProcessor.LEASES.of(health).to(topics.killSwitchLease.name(), topics.killSwitchLease.produced(
+        SigningSerializer.leases(topics.killSwitchLease.valueSerde().serializer(), settings.killSwitchSigner())));
     KillSwitchProcessor.ALERTS.of(decisions)
         .merge(DetectorHealthProcessor.ALERTS.of(health), Named.as("health-alerts-merge"))
         .merge(FleetStatisticsProcessor.ALERTS.of(fleet), Named.as("fleet-alerts-merge"))

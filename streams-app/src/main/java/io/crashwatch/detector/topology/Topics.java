@@ -7,6 +7,7 @@ import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Deployment;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.schemas.KillSwitchLease;
 import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.schemas.SignatureCount;
 import io.crashwatch.schemas.SreAlert;
@@ -50,6 +51,7 @@ public final class Topics {
   public final Topic<Deployment> deployments;
   public final Topic<OperatorCommand> operatorCommands;
   public final Topic<KillSwitchCommand> killSwitch;
+  public final Topic<KillSwitchLease> killSwitchLease;
   public final Topic<SreAlert> alerts;
   public final Topic<CrashRate> crashRates;
   public final Topic<SignatureCount> crashSignatures;
@@ -62,6 +64,7 @@ public final class Topics {
     deployments = topic(names.deployments(), serdeConfig, registry, Deployment.class);
     operatorCommands = topic(names.operatorCommands(), serdeConfig, registry, OperatorCommand.class);
     killSwitch = topic(names.killSwitch(), serdeConfig, registry, KillSwitchCommand.class);
+    killSwitchLease = topic(names.killSwitchLease(), serdeConfig, registry, KillSwitchLease.class);
     alerts = topic(names.alerts(), serdeConfig, registry, SreAlert.class);
     crashRates = topic(names.crashRates(), serdeConfig, registry, CrashRate.class);
     crashSignatures = topic(names.crashSignatures(), serdeConfig, registry, SignatureCount.class);

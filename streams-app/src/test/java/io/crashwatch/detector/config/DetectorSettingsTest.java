@@ -88,6 +88,7 @@ class DetectorSettingsTest {
 
     assertThat(rules.darkAfter()).isEqualTo(Duration.ofSeconds(6));
     assertThat(rules.inputSilence()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(rules.leaseDuration()).isEqualTo(Duration.ofSeconds(6));
   }
 
   @ParameterizedTest
@@ -127,6 +128,19 @@ class DetectorSettingsTest {
     assertThatThrownBy(() -> DetectorSettings.from(m))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("dark-after")
+        .hasMessageContaining("heartbeat-interval");
+  }
+
+  @Test
+  void shouldRejectALeaseThatCannotOutlastTwoLivenessReports() {
+    Map<String, String> m = minimal();
+    m.put("heartbeat-interval", "10s");
+    m.put("lease-duration", "15s");
+
+    assertThatThrownBy(() -> DetectorSettings.from(m))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("lease-duration")
+        .hasMessageContaining("15s")
         .hasMessageContaining("heartbeat-interval");
   }
 

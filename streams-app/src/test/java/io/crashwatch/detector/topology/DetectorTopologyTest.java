@@ -61,7 +61,7 @@ class DetectorTopologyTest {
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     DetectorMetrics metrics = new DetectorMetrics(meters);
     Properties properties = DetectorTopology.streamsConfig(settings, metrics);
-    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics, FetchLag.NONE), properties, NOW);
+    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics, FetchLag.NONE, 1), properties, NOW);
     heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(),
         topics.heartbeats.valueSerde().serializer());
     crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(),
@@ -90,6 +90,7 @@ class DetectorTopologyTest {
         "device-ttl", "held-report-deadlines",
         "device-changes", "device-health",
         "detector-health-repartition", "detector-health-processor", "stores: [detector-health]", "detector-health-alerts",
+        "detector-health-leases", "crashwatch.kill-switch-lease-sink",
         "health-alerts-merge", "fleet-alerts", "fleet-alerts-merge",
         "fleet-events-repartition", "fleet-statistics-processor", "stores: [fleet-statistics, fleet-timers]",
         "fleet-incidents", "incidents-keyed", "incidents-to-health", "health-inputs",

@@ -7,8 +7,11 @@ import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.PartitionLiveness;
 import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.detector.topology.routing.Child;
+import io.crashwatch.killswitch.SignatureHeaders;
+import io.crashwatch.schemas.KillSwitchLease;
 import io.crashwatch.schemas.SreAlert;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -34,25 +37,33 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * many instances run. Both are judged on the times the tasks report, never on this processor's own
  * clock: when this task falls behind on its input (a stalled thread, a busy machine) it reads old
  * reports, and old reports must not read as silence.
+ *
+ * <p>The same reports renew each partition's signed lease ({@link #lease}): rollout services pause when
+ * a partition's lease is stale or says it is behind, since the detector is blind to part of the fleet.
  */
-public final class DetectorHealthProcessor implements Processor<String, HealthReport, String, SreAlert> {
+public final class DetectorHealthProcessor implements Processor<String, HealthReport, String, Object> {
   public static final String STORE = "detector-health";
   /** UNTRUSTED_EVIDENCE and FLEET_INCIDENT, FIRING and RESOLVED, keyed by alert id. */
   public static final Child<SreAlert> ALERTS = new Child<>("detector-health-alerts", SreAlert.class);
+  /** Each heartbeat partition's lease, keyed by the partition number, with its sequence header; signed at the sink. */
+  public static final Child<KillSwitchLease> LEASES = new Child<>("detector-health-leases", KillSwitchLease.class);
   /** How long without a refused report before the alert resolves and counting starts over. */
   static final Duration QUIET = Duration.ofHours(1);
   static final Duration CHECK_INTERVAL = Duration.ofMinutes(1);
 
   private final DetectionRules rules;
-  private ProcessorContext<String, SreAlert> context;
+  private final int heartbeatPartitions;
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, DetectorHealth> store;
 
-  public DetectorHealthProcessor(DetectionRules rules) {
+  /** @param heartbeatPartitions the heartbeat topic's partitions: a rollout service needs a lease of each */
+  public DetectorHealthProcessor(DetectionRules rules, int heartbeatPartitions) {
     this.rules = rules;
+    this.heartbeatPartitions = heartbeatPartitions;
   }
 
   @Override
-  public void init(ProcessorContext<String, SreAlert> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
     context.schedule(CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::check);
@@ -70,6 +81,7 @@ public final class DetectorHealthProcessor implements Processor<String, HealthRe
       health.partitions.put(report.liveness().partition(), report.liveness());
       health.inputSeen |= report.liveness().hadInput();
       judgeInput(health);
+      lease(report.liveness());
     }
     store.put(HealthReport.KEY, health);
   }
@@ -120,6 +132,25 @@ public final class DetectorHealthProcessor implements Processor<String, HealthRe
       }
     }
     return behind;
+  }
+
+  /**
+   * Renews the partition's lease from its task's report: valid for {@code lease-duration} from when the
+   * task said so, never from when this task read it, so a report read late (this task behind on its
+   * input, or stood still) renews nothing. The lease is anchored on the task that reads the partition:
+   * when it dies, stands still or falls behind, its reports stop or say so, and the lease runs out within
+   * {@code lease-duration} — whichever instance issues it.
+   */
+  private void lease(PartitionLiveness liveness) {
+    long validUntil = liveness.atMs() + rules.leaseDuration().toMillis();
+    if (validUntil <= context.currentSystemTimeMs()) {
+      return;
+    }
+    KillSwitchLease lease = new KillSwitchLease(liveness.partition(), Math.max(heartbeatPartitions, liveness.partition() + 1),
+        liveness.caughtUp(), Instant.ofEpochMilli(liveness.atMs()), Instant.ofEpochMilli(validUntil));
+    Record<String, KillSwitchLease> record = new Record<>(Integer.toString(liveness.partition()), lease, context.currentSystemTimeMs());
+    SignatureHeaders.putSequence(record.headers(), liveness.atMs());
+    LEASES.forward(context, record);
   }
 
   private void incident(DetectorHealth health, FleetIncident incident) {

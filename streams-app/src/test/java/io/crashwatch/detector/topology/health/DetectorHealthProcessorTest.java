@@ -12,6 +12,8 @@ import io.crashwatch.detector.topology.model.PartitionLiveness;
 import io.crashwatch.detector.topology.model.UntrustedReports;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
+import io.crashwatch.killswitch.SignatureHeaders;
+import io.crashwatch.schemas.KillSwitchLease;
 import io.crashwatch.schemas.SreAlert;
 import java.time.Instant;
 import java.util.List;
@@ -28,8 +30,8 @@ class DetectorHealthProcessorTest {
   private static final long NOW = Instant.parse("2024-07-19T04:09:00Z").toEpochMilli();
 
   private final DetectionRules rules = DetectionRules.defaults();
-  private final MockProcessorContext<String, SreAlert> context = new MockProcessorContext<>();
-  private final DetectorHealthProcessor processor = new DetectorHealthProcessor(rules);
+  private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
+  private final DetectorHealthProcessor processor = new DetectorHealthProcessor(rules, 2);
 
   DetectorHealthProcessorTest() {
     addStore(context, DetectorHealthProcessor.STORE, Serdes.String(), new JsonSerde<>(DetectorHealth.class));
@@ -154,6 +156,38 @@ class DetectorHealthProcessorTest {
         .containsEntry("partitions", "[1]");
     assertThat(forwarded(context, DetectorHealthProcessor.ALERTS).get(2).value().getLabels())
         .containsEntry("partitions", "[0]");
+  }
+
+  /**
+   * Each partition's liveness report renews its lease, signed at the sink: valid for lease-duration
+   * from when its task said so, with the task's own view of whether it is caught up.
+   */
+  @Test
+  void shouldLeaseEachPartitionForLeaseDurationFromItsTasksLatestReport() {
+    long lease = rules.leaseDuration().toMillis();
+    liveness(0, true, NOW, true, NOW, NOW);
+    liveness(1, false, NOW, true, NOW, NOW + 500); // behind: leased, but not caught up
+
+    List<Record<String, KillSwitchLease>> leases = forwarded(context, DetectorHealthProcessor.LEASES);
+    assertThat(leases).extracting(Record::key).containsExactly("0", "1");
+    assertThat(leases).extracting(Record::value).containsExactly(
+        new KillSwitchLease(0, 2, true, Instant.ofEpochMilli(NOW), Instant.ofEpochMilli(NOW + lease)),
+        new KillSwitchLease(1, 2, false, Instant.ofEpochMilli(NOW + 500), Instant.ofEpochMilli(NOW + 500 + lease)));
+    assertThat(SignatureHeaders.sequence(leases.get(1).headers())).as("sequence: when it was issued").isEqualTo(NOW + 500);
+  }
+
+  /**
+   * A report read after its lease would have run out — the health task was behind on its own input,
+   * or stood still — renews nothing: the partition's lease goes stale, and rollouts pause.
+   */
+  @Test
+  void shouldNotLeaseAPartitionFromAReportReadTooLate() {
+    long lease = rules.leaseDuration().toMillis();
+    PartitionLiveness old = new PartitionLiveness(0, true, NOW, true, NOW, NOW);
+    context.setCurrentSystemTimeMs(NOW + lease);
+    processor.process(new Record<>(HealthReport.KEY, HealthReport.of(old), NOW));
+
+    assertThat(forwarded(context, DetectorHealthProcessor.LEASES)).isEmpty();
   }
 
   private void liveness(int partition, boolean caughtUp, long sinceMs, boolean hadInput, long lastInputMs, long atMs) {
