@@ -1,8 +1,10 @@
 package io.crashwatch.killswitch;
 
 import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.schemas.KillSwitchLease;
 import io.crashwatch.serde.AvroDeserializer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,12 +26,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the compacted kill-switch topic from the start into a {@link KillSwitchView}, for a rollout
- * service. Every record is verified on its raw bytes before it is decoded; a record that fails —
- * unsigned, forged, altered, replayed, a tombstone, bytes that do not decode — is counted by reason,
- * logged and skipped, and reading goes on. It reads with {@code assign()}, so it needs no consumer
- * group (and no group ACL), and with {@code isolation.level=read_committed}, so an aborted detector
- * transaction is never acted on. Until it has read the topic to its end the view answers UNKNOWN.
+ * Reads the compacted kill-switch topic and the detector's lease topic from the start into a
+ * {@link KillSwitchView}, for a rollout service. Every record is verified on its raw bytes before it
+ * is decoded; a record that fails — unsigned, forged, altered, replayed, a tombstone, bytes that do not
+ * decode — is counted by reason, logged and skipped, and reading goes on. It reads with
+ * {@code assign()}, so it needs no consumer group (and no group ACL), and with
+ * {@code isolation.level=read_committed}, so an aborted detector transaction is never acted on. Until it
+ * has read both topics to their end, and whenever the detector's lease is stale, the view answers
+ * UNKNOWN.
  */
 public final class KillSwitchListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KillSwitchListener.class);
@@ -36,35 +41,51 @@ public final class KillSwitchListener implements AutoCloseable {
 
   /** After a read fails, how long before trying again. */
   static final Duration RETRY = Duration.ofSeconds(1);
+  /** How far behind the detector's this service's clock may be: a lease counts as valid this much longer. */
+  public static final Duration DEFAULT_CLOCK_TOLERANCE = Duration.ofSeconds(2);
 
   private final Consumer<String, byte[]> consumer;
-  private final AvroDeserializer<KillSwitchCommand> values = new AvroDeserializer<>();
+  private final AvroDeserializer<Object> values = new AvroDeserializer<>();
   private final String topic;
+  private final String leaseTopic;
   private final KillSwitchVerifier verifier;
-  private final KillSwitchView view = new KillSwitchView();
+  private final KillSwitchView view;
   private final Map<RejectedRecord.Reason, AtomicLong> rejected = new EnumMap<>(RejectedRecord.Reason.class);
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private final Thread thread;
 
   /**
+   * With the {@link #DEFAULT_CLOCK_TOLERANCE}.
+   *
    * @param clientConfig {@code bootstrap.servers}, {@code schema.registry.url} and any security settings
+   * @param topic        the kill switch ({@code kill-switch-topic})
+   * @param leaseTopic   the detector's leases ({@code kill-switch-lease-topic})
    * @param verifier     the detector's public keys
    * @param onCommand    called on the listener's thread for each verified command, shadow ones included
    */
-  public KillSwitchListener(Map<String, Object> clientConfig, String topic, KillSwitchVerifier verifier,
+  public KillSwitchListener(Map<String, Object> clientConfig, String topic, String leaseTopic, KillSwitchVerifier verifier,
                             BiConsumer<String, KillSwitchCommand> onCommand) {
-    this(consumerConfig(clientConfig), topic, verifier, onCommand, null);
+    this(clientConfig, topic, leaseTopic, verifier, DEFAULT_CLOCK_TOLERANCE, onCommand);
   }
 
-  /** With {@code consumer} null, a KafkaConsumer of {@code config}; tests give a MockConsumer. */
-  KillSwitchListener(Map<String, Object> config, String topic, KillSwitchVerifier verifier,
-                     BiConsumer<String, KillSwitchCommand> onCommand, Consumer<String, byte[]> consumer) {
+  /** @param clockTolerance how far behind the detector's this service's clock may be */
+  public KillSwitchListener(Map<String, Object> clientConfig, String topic, String leaseTopic, KillSwitchVerifier verifier,
+                            Duration clockTolerance, BiConsumer<String, KillSwitchCommand> onCommand) {
+    this(consumerConfig(clientConfig), topic, leaseTopic, verifier, onCommand, null,
+        new KillSwitchView(new LeaseView(clockTolerance.toMillis()), System::currentTimeMillis));
+  }
+
+  /** With {@code consumer} null, a KafkaConsumer of {@code config}; tests give a MockConsumer and a view on their clock. */
+  KillSwitchListener(Map<String, Object> config, String topic, String leaseTopic, KillSwitchVerifier verifier,
+                     BiConsumer<String, KillSwitchCommand> onCommand, Consumer<String, byte[]> consumer, KillSwitchView view) {
     values.configure(config, false);
     for (RejectedRecord.Reason reason : RejectedRecord.Reason.values()) {
       rejected.put(reason, new AtomicLong());
     }
     this.topic = topic;
+    this.leaseTopic = leaseTopic;
     this.verifier = verifier;
+    this.view = view;
     this.consumer = consumer != null ? consumer
         : new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     thread = new Thread(() -> run(onCommand), "kill-switch-listener");
@@ -116,7 +137,8 @@ public final class KillSwitchListener implements AutoCloseable {
         } catch (WakeupException e) {
           throw e;
         } catch (RuntimeException e) {
-          LOG.error("cannot read the kill switch {}: {}; answering UNKNOWN until it is read to its end again", topic, e.toString());
+          LOG.error("cannot read the kill switch {} and its lease {}: {}; answering UNKNOWN until they are read to their end again",
+              topic, leaseTopic, e.toString());
           view.caughtUp(false);
           ends = null;
           Thread.sleep(RETRY.toMillis());
@@ -136,12 +158,19 @@ public final class KillSwitchListener implements AutoCloseable {
     return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
   }
 
-  /** Assigns every partition of the topic from its start, once the topic exists; returns their ends now. */
+  /**
+   * Assigns every partition of both topics from their start, once both exist; returns their ends now.
+   * Until then the view stays UNKNOWN: a detector that has not created its lease topic vouches for nothing.
+   */
   private Map<TopicPartition, Long> assignAll() {
-    List<TopicPartition> partitions = List.of();
-    while (partitions.isEmpty()) { // the topic may not exist yet: the view stays UNKNOWN meanwhile
-      partitions = consumer.partitionsFor(topic, POLL.multipliedBy(50)).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String t : List.of(topic, leaseTopic)) {
+      List<TopicPartition> of = List.of();
+      while (of.isEmpty()) {
+        of = consumer.partitionsFor(t, POLL.multipliedBy(50)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      }
+      partitions.addAll(of);
     }
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
@@ -150,10 +179,15 @@ public final class KillSwitchListener implements AutoCloseable {
 
   private void accept(ConsumerRecord<String, byte[]> r, BiConsumer<String, KillSwitchCommand> onCommand) {
     try {
-      long sequence = verifier.verify(r.topic(), r.key(), r.value(), r.headers());
-      KillSwitchCommand command = decode(r);
-      view.apply(r.key(), sequence, command);
-      onCommand.accept(r.key(), command);
+      if (r.topic().equals(leaseTopic)) {
+        verifier.verify(SignedBytes.Domain.LEASE, r.topic(), r.key(), r.value(), r.headers());
+        view.leases().apply(decode(r, KillSwitchLease.class, lease -> Integer.toString(lease.getPartition())));
+      } else {
+        long sequence = verifier.verify(r.topic(), r.key(), r.value(), r.headers());
+        KillSwitchCommand command = decode(r, KillSwitchCommand.class, c -> Target.of(c).toString());
+        view.apply(r.key(), sequence, command);
+        onCommand.accept(r.key(), command);
+      }
     } catch (RejectedRecord e) {
       reject(r, e);
     } catch (RuntimeException e) {
@@ -161,16 +195,18 @@ public final class KillSwitchListener implements AutoCloseable {
     }
   }
 
-  /** Decodes verified bytes; the key must be the target the command is for. */
-  private KillSwitchCommand decode(ConsumerRecord<String, byte[]> r) throws RejectedRecord {
+  /** Decodes verified bytes; the key must be the one the value is for (a command's target, a lease's partition). */
+  private <V> V decode(ConsumerRecord<String, byte[]> r, Class<V> type, Function<V, String> keyOf) throws RejectedRecord {
     Object value = values.deserialize(r.topic(), r.value());
-    if (!(value instanceof KillSwitchCommand command)) {
-      throw new RejectedRecord(RejectedRecord.Reason.MALFORMED, "the value is not a KillSwitchCommand");
+    if (!type.isInstance(value)) {
+      throw new RejectedRecord(RejectedRecord.Reason.MALFORMED, "the value is not a " + type.getSimpleName());
     }
-    if (!Target.of(command).toString().equals(r.key())) {
-      throw new RejectedRecord(RejectedRecord.Reason.MALFORMED, "key " + r.key() + " is not the command's target " + Target.of(command));
+    V typed = type.cast(value);
+    if (!keyOf.apply(typed).equals(r.key())) {
+      throw new RejectedRecord(RejectedRecord.Reason.MALFORMED, "key " + r.key() + " is not the " + type.getSimpleName()
+          + "'s own, " + keyOf.apply(typed));
     }
-    return command;
+    return typed;
   }
 
   private void reject(ConsumerRecord<String, byte[]> r, RejectedRecord e) {

@@ -4,18 +4,33 @@ import io.crashwatch.schemas.KillSwitchAction;
 import io.crashwatch.schemas.KillSwitchCommand;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * What a rollout service must know of the kill switch: the latest verified command per target. A
  * rollout of (fleet, component, version) is halted when its fleet target or its global target says
  * HALT; commands with {@code shadow=true} are ignored (the detector runs in SHADOW mode). It fails
- * closed: UNKNOWN until the topic has been read to its end, and a target's commands apply only in
- * increasing sequence, so an old RESUME written again cannot lift a newer HALT.
+ * closed: UNKNOWN until the topic has been read to its end and whenever the detector's lease is stale
+ * ({@link LeaseView}: the detector is down, stands still or is behind, so a spike under way may go
+ * unseen), and a target's commands apply only in increasing sequence, so an old RESUME written again
+ * cannot lift a newer HALT.
  */
 public final class KillSwitchView {
   private final Map<String, Long> sequences = new ConcurrentHashMap<>();
   private final Map<String, KillSwitchCommand> latest = new ConcurrentHashMap<>();
+  private final LeaseView leases;
+  private final LongSupplier clock;
   private volatile boolean caughtUp;
+
+  /** @param clock the rollout service's wall clock, in epoch milliseconds, which leases are judged on */
+  public KillSwitchView(LeaseView leases, LongSupplier clock) {
+    this.leases = leases;
+    this.clock = clock;
+  }
+
+  public LeaseView leases() {
+    return leases;
+  }
 
   /**
    * Applies one verified record of the kill-switch topic (key: target).
@@ -46,11 +61,25 @@ public final class KillSwitchView {
     return caughtUp;
   }
 
+  /** HALTED when a command halts it, known; PROCEED only when caught up and the detector's lease is fresh. */
   public KillSwitchStatus status(String fleetId, String component, String version) {
     if (!caughtUp) {
       return KillSwitchStatus.UNKNOWN;
     }
-    return haltOf(fleetId, component, version) != null ? KillSwitchStatus.HALTED : KillSwitchStatus.PROCEED;
+    if (haltOf(fleetId, component, version) != null) {
+      return KillSwitchStatus.HALTED;
+    }
+    return leases.fresh(clock.getAsLong()) ? KillSwitchStatus.PROCEED : KillSwitchStatus.UNKNOWN;
+  }
+
+  /** Whether the detector's lease is fresh now: it is alive and caught up on every heartbeat partition. */
+  public boolean leaseFresh() {
+    return leases.fresh(clock.getAsLong());
+  }
+
+  /** Milliseconds since the oldest partition's lease was issued, for a lease-age metric; -1 with none. */
+  public long leaseAgeMs() {
+    return leases.ageMs(clock.getAsLong());
   }
 
   /** The command that halts this rollout, fleet target first; null when none does. */

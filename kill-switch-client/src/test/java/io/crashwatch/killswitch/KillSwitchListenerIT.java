@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.crashwatch.embedded.KafkaClusterExtension;
 import io.crashwatch.schemas.KillSwitchAction;
 import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.schemas.KillSwitchLease;
 import io.crashwatch.serde.AvroSerializer;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A rollout service's listener on a real broker and registry, with everyone who can write the topic
  * trying to lift a halt: an unsigned RESUME, one signed by another key, one altered in flight, the
  * detector's own old RESUME written again, a tombstone. None lifts it; each is counted by reason, and
- * the detector's next command still applies.
+ * the detector's next command still applies. Leases are forged too: one signed by another key, and a
+ * command's bytes and signature copied to the lease topic; neither counts as the detector alive.
  */
 class KillSwitchListenerIT {
   @RegisterExtension
@@ -37,14 +39,27 @@ class KillSwitchListenerIT {
   private static final String TARGET = "airline-ops/channel-291/r41";
 
   private final String topic = "ks-" + UUID.randomUUID().toString().substring(0, 8) + ".kill-switch";
+  private final String leaseTopic = topic + "-lease";
   private final KeyPair detector = Ed25519Keys.generate();
   private final KillSwitchSigner signer = new KillSwitchSigner(detector.getPrivate());
   private final Map<String, Object> client = Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
       "schema.registry.url", CLUSTER.schemaRegistryUrl());
   private final AvroSerializer<KillSwitchCommand> avro = new AvroSerializer<>();
+  private final AvroSerializer<KillSwitchLease> leaseAvro = new AvroSerializer<>();
 
   KillSwitchListenerIT() {
     avro.configure(client, false);
+    leaseAvro.configure(client, false);
+  }
+
+  /** A lease of the only heartbeat partition, valid for a minute from now. */
+  private ProducerRecord<String, byte[]> lease(KillSwitchSigner by) {
+    long now = System.currentTimeMillis();
+    byte[] value = leaseAvro.serialize(leaseTopic, LeaseViewTest.lease(0, 1, true, now, now + 60_000));
+    Headers headers = new RecordHeaders();
+    SignatureHeaders.putSequence(headers, now);
+    by.sign(SignedBytes.Domain.LEASE, leaseTopic, "0", value, headers);
+    return new ProducerRecord<>(leaseTopic, null, "0", value, headers);
   }
 
   private ProducerRecord<String, byte[]> signed(String key, long sequence, KillSwitchCommand command) {
@@ -58,7 +73,7 @@ class KillSwitchListenerIT {
   @Test
   void shouldKeepTheHaltThroughEveryForgeryAndReplay() throws Exception {
     try (Admin admin = Admin.create(client)) {
-      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1), new NewTopic(leaseTopic, 1, (short) 1))).all().get();
     }
     KillSwitchCommand resume = command(KillSwitchAction.RESUME, "airline-ops", false);
     ProducerRecord<String, byte[]> oldResume = signed(TARGET, 100, resume);
@@ -68,7 +83,8 @@ class KillSwitchListenerIT {
     Headers byAttacker = new RecordHeaders();
     SignatureHeaders.putSequence(byAttacker, 300);
     byte[] attackerResume = avro.serialize(topic, resume);
-    new KillSwitchSigner(Ed25519Keys.generate().getPrivate()).sign(topic, TARGET, attackerResume, byAttacker);
+    KillSwitchSigner attacker = new KillSwitchSigner(Ed25519Keys.generate().getPrivate());
+    attacker.sign(topic, TARGET, attackerResume, byAttacker);
 
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()),
         new StringSerializer(), new ByteArraySerializer())) {
@@ -80,20 +96,25 @@ class KillSwitchListenerIT {
       producer.send(new ProducerRecord<>(topic, null, TARGET, oldResume.value(), oldResume.headers())); // replayed
       producer.send(new ProducerRecord<>(topic, TARGET, null)); // tombstone
       producer.send(new ProducerRecord<>(topic, TARGET, new byte[] {1, 2, 3})); // not even the wire format
+      producer.send(lease(attacker)); // the detector alive, says someone else
+      producer.send(new ProducerRecord<>(leaseTopic, null, "0", halt.value(), halt.headers())); // a command's signature, reused
       producer.flush();
 
-      try (KillSwitchListener listener = new KillSwitchListener(client, topic,
+      try (KillSwitchListener listener = new KillSwitchListener(client, topic, leaseTopic,
           new KillSwitchVerifier(List.of(detector.getPublic())), (target, command) -> { })) {
         assertThat(listener.awaitCaughtUp(Duration.ofSeconds(60))).isTrue();
 
         assertThat(listener.view().status("airline-ops", "channel-291", "r41")).isEqualTo(KillSwitchStatus.HALTED);
+        assertThat(listener.view().status("retail", "channel-291", "r41")).as("no lease of the detector's own")
+            .isEqualTo(KillSwitchStatus.UNKNOWN);
         assertThat(listener.rejected(RejectedRecord.Reason.UNSIGNED)).isEqualTo(1);
-        assertThat(listener.rejected(RejectedRecord.Reason.UNKNOWN_KEY)).isEqualTo(1);
-        assertThat(listener.rejected(RejectedRecord.Reason.FORGED)).isEqualTo(1);
+        assertThat(listener.rejected(RejectedRecord.Reason.UNKNOWN_KEY)).isEqualTo(2);
+        assertThat(listener.rejected(RejectedRecord.Reason.FORGED)).isEqualTo(2);
         assertThat(listener.rejected(RejectedRecord.Reason.REPLAYED)).isEqualTo(1);
         assertThat(listener.rejected(RejectedRecord.Reason.TOMBSTONE)).isEqualTo(1);
         assertThat(listener.rejected(RejectedRecord.Reason.MALFORMED)).isEqualTo(1);
 
+        producer.send(lease(signer)).get();
         producer.send(signed(TARGET, 300, resume)).get(); // the detector's own RESUME, after all that
         await().atMost(Duration.ofSeconds(30))
             .until(() -> listener.view().status("airline-ops", "channel-291", "r41") == KillSwitchStatus.PROCEED);

@@ -11,7 +11,14 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class KillSwitchViewTest {
-  private final KillSwitchView view = new KillSwitchView();
+  private static final long T = 1_721_361_600_000L;
+  private final LeaseView leases = new LeaseView(500);
+  private long now = T;
+  private final KillSwitchView view = new KillSwitchView(leases, () -> now);
+
+  KillSwitchViewTest() {
+    leases.apply(LeaseViewTest.lease(0, 1, true, T, T + 6_000));
+  }
 
   static KillSwitchCommand command(KillSwitchAction action, String fleet, boolean shadow) {
     return KillSwitchCommand.newBuilder().setCommandId("c").setAction(action)
@@ -55,6 +62,24 @@ class KillSwitchViewTest {
     view.caughtUp(true);
 
     assertThat(view.isHalted("retail", "channel-291", "r42")).isFalse();
+  }
+
+  /**
+   * The detector's lease runs out (it died, or stands still): nothing proceeds until it is renewed —
+   * the detector may be blind to a spike under way — but a known HALT still says HALTED.
+   */
+  @Test
+  void shouldAnswerUnknownWhileTheDetectorsLeaseIsStale() throws RejectedRecord {
+    view.caughtUp(true);
+    view.apply("airline-ops/channel-291/r41", 1, command(KillSwitchAction.HALT, "airline-ops", false));
+    assertThat(view.status("retail", "channel-291", "r42")).isEqualTo(KillSwitchStatus.PROCEED);
+
+    now = T + 6_501;
+
+    assertThat(view.status("retail", "channel-291", "r42")).isEqualTo(KillSwitchStatus.UNKNOWN);
+    assertThat(view.status("airline-ops", "channel-291", "r41")).isEqualTo(KillSwitchStatus.HALTED);
+    leases.apply(LeaseViewTest.lease(0, 1, true, now, now + 6_000));
+    assertThat(view.status("retail", "channel-291", "r42")).as("renewed").isEqualTo(KillSwitchStatus.PROCEED);
   }
 
   @Test

@@ -10,7 +10,7 @@ class LeaseViewTest {
   private static final long T = 1_721_361_600_000L;
   private final LeaseView view = new LeaseView(500);
 
-  private static KillSwitchLease lease(int partition, int partitions, boolean caughtUp, long issuedAt, long validUntil) {
+  static KillSwitchLease lease(int partition, int partitions, boolean caughtUp, long issuedAt, long validUntil) {
     return KillSwitchLease.newBuilder().setPartition(partition).setPartitions(partitions).setCaughtUp(caughtUp)
         .setIssuedAt(Instant.ofEpochMilli(issuedAt)).setValidUntil(Instant.ofEpochMilli(validUntil)).build();
   }
