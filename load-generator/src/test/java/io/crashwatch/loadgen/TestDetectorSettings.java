@@ -1,6 +1,7 @@
 package io.crashwatch.loadgen;
 
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.config.TopicNames;
 import io.crashwatch.embedded.TestKafkaCluster;
 import io.crashwatch.killswitch.Ed25519Keys;
 import io.crashwatch.killswitch.KillSwitchVerifier;
@@ -46,10 +47,7 @@ public final class TestDetectorSettings {
     values.put("state.dir", stateDir.toString());
     values.put("http-port", "0");
     values.put("topic-partitions", "2");
-    for (String topic : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
-        "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
-      values.put(topic + "-topic", run + "." + topic);
-    }
+    values.putAll(TopicNames.settingsUnder(run));
     values.put("kill-switch-signing-key", signingKey(stateDir).toString());
     return DetectorSettings.from(values);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.config.TopicNames;
 import io.crashwatch.detector.topology.Topics;
 import io.crashwatch.embedded.KafkaClusterExtension;
 import io.crashwatch.schemas.CrashReport;
@@ -53,10 +54,7 @@ class DetectorIT {
     values.put("state.dir", stateDir.toString());
     values.put("http-port", "0");
     values.put("topic-partitions", "2");
-    for (String name : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
-        "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
-      values.put(name + "-topic", run + "." + name);
-    }
+    values.putAll(TopicNames.settingsUnder(run));
     values.put("kill-switch-signing-key", TestKeys.signingKeyFile());
     return DetectorSettings.from(values);
   }

@@ -64,10 +64,7 @@ class KillSwitchIT {
 
   @Test
   void shouldEmitExactlyOneHaltPerTargetWhenKilledWithTheHaltUncommitted() throws Exception {
-    for (String name : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
-        "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
-      topicSettings.put(name + "-topic", run + "." + name);
-    }
+    topicSettings.putAll(TopicNames.settingsUnder(run));
     topics = Topics.create(TopicNames.from(topicSettings), Map.of("schema.registry.url", CLUSTER.schemaRegistryUrl()));
     // Every detector shares one state.dir, as a restarted pod keeps its volume: the process id stored
     // there keeps the transactional ids, so a restart fences its killed predecessor at once and aborts

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.config.TopicNames;
 import io.crashwatch.detector.topology.Topics;
 import io.crashwatch.embedded.EmbeddedSchemaRegistry;
 import io.crashwatch.embedded.KafkaClusterExtension;
@@ -197,10 +198,7 @@ class RegistryFaultsIT {
     values.put("consumer.session.timeout.ms", "6000");
     values.put("http-port", "0");
     values.put("topic-partitions", "1");
-    for (String name : List.of("heartbeats", "crash-reports", "deployments", "operator-commands", "kill-switch",
-        "alerts", "crash-rates", "crash-signatures", "dead-letters")) {
-      values.put(name + "-topic", run + "." + name);
-    }
+    values.putAll(TopicNames.settingsUnder(run));
     values.put("kill-switch-signing-key", TestKeys.signingKeyFile());
     return DetectorSettings.from(values);
   }

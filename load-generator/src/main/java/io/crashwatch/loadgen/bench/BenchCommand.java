@@ -123,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
         Path signingKey = work.resolve("kill-switch.key");
         KillSwitchVerifier verifier = new KillSwitchVerifier(
             List.of(Ed25519Keys.generateInto(signingKey, work.resolve("kill-switch.pub")).getPublic()));
-        try (KillSwitchListener killSwitch = new KillSwitchListener(client, topics.killSwitch(), verifier, (target, command) -> {
+        try (KillSwitchListener killSwitch = new KillSwitchListener(client, topics.killSwitch(), topics.killSwitchLease(), verifier, (target, command) -> {
                if (command != null && command.getAction() == KillSwitchAction.HALT) {
                  halts.putIfAbsent(target, System.nanoTime());
                  haltCount.incrementAndGet();

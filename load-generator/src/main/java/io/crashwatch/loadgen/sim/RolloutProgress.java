@@ -3,7 +3,9 @@ package io.crashwatch.loadgen.sim;
 import io.crashwatch.loadgen.scenario.Expect;
 import io.crashwatch.loadgen.scenario.RolloutSpec;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One rollout in one fleet: what it installed and crashed until its first halt took effect, that halt,
@@ -29,6 +31,8 @@ public final class RolloutProgress {
   volatile boolean resumeDue;
   /** Devices a halt kept from installing, in order; touched by the simulation's thread only. */
   final List<Device> waiting = new ArrayList<>();
+  /** Devices whose install waited while the kill switch answered UNKNOWN; the simulation's thread only. */
+  final Set<Device> paused = new HashSet<>();
 
   RolloutProgress(RolloutSpec spec, String fleet, String sentFleet) {
     this.spec = spec;
@@ -91,6 +95,11 @@ public final class RolloutProgress {
 
   public int crashed() {
     return crashed;
+  }
+
+  /** Devices whose install waited, at least once, while the kill switch answered UNKNOWN. */
+  public int pausedDevices() {
+    return paused.size();
   }
 
   public String haltedBy() {

@@ -99,6 +99,7 @@ public record ScenarioReport(String scenario, String runId, long eventsProduced,
       e.put("devicesInstalled", r.installed());
       e.put("devicesCrashed", r.crashed());
       e.put("halts", r.halts());
+      e.put("devicesPaused", r.pausedDevices());
       return e;
     }).toList());
     json.put("falseHalts", falseHalts());

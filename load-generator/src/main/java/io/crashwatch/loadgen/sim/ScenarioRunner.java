@@ -2,6 +2,7 @@ package io.crashwatch.loadgen.sim;
 
 import io.crashwatch.detector.config.TopicNames;
 import io.crashwatch.killswitch.KillSwitchListener;
+import io.crashwatch.killswitch.KillSwitchStatus;
 import io.crashwatch.killswitch.KillSwitchVerifier;
 import io.crashwatch.loadgen.scenario.FleetSpec;
 import io.crashwatch.loadgen.scenario.Scenario;
@@ -16,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * Runs a scenario against a cluster where a detector is already running: produces the fleets'
- * telemetry in real time, obeys the kill switch, and reports what happened.
+ * telemetry in real time, obeys the kill switch — a rollout pauses while it answers UNKNOWN, as when the
+ * detector's lease is stale — and reports what happened.
  */
 public final class ScenarioRunner {
   /** After the scenario's end, HALTs already on their way still count for this long. */
@@ -43,7 +45,7 @@ public final class ScenarioRunner {
          AlertLog alerts = new AlertLog(clientConfig, topics.alerts(), fleetBySentId, start)) {
       Simulation simulation = new Simulation(scenario, telemetry, sentFleetId);
       KillSwitchListener[] listener = new KillSwitchListener[1];
-      listener[0] = new KillSwitchListener(clientConfig, topics.killSwitch(), verifier, (target, command) -> {
+      listener[0] = new KillSwitchListener(clientConfig, topics.killSwitch(), topics.killSwitchLease(), verifier, (target, command) -> {
         simulation.onKillSwitch(listener[0].view(), command);
         haltLog.record(target, command);
         if (command != null && command.getAction() == io.crashwatch.schemas.KillSwitchAction.HALT) {
@@ -57,6 +59,7 @@ public final class ScenarioRunner {
         if (!listener[0].awaitCaughtUp(Duration.ofSeconds(60))) {
           throw new IllegalStateException("the kill-switch topic " + topics.killSwitch() + " could not be read to its end in 60 s");
         }
+        simulation.pauseWhile(r -> listener[0].view().status(r.sentFleet, r.component(), r.version()) == KillSwitchStatus.UNKNOWN);
         simulation.run(() -> {
           int[] c = simulation.counts();
           long elapsed = Math.max(1, simulation.elapsedMs());

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A scenario played in real time: fleets of simulated agents heartbeating, crashing, sleeping and
@@ -35,6 +36,8 @@ import java.util.function.Function;
 public final class Simulation {
   /** Time from a crash to the BOOT heartbeat of a machine that comes back. */
   static final long REBOOT_MS = 1_000;
+  /** While the kill switch cannot say (the detector's lease is stale), how often a rollout service asks again. */
+  static final long PAUSE_RETRY_MS = 200;
 
   private record Event(long atMs, long seq, Runnable action) {
   }
@@ -56,6 +59,8 @@ public final class Simulation {
   private long startNanos;
   /** True time at simulation time 0. */
   private Instant start;
+  /** Whether the kill switch answers UNKNOWN for a rollout now: it installs nothing meanwhile. */
+  private Predicate<RolloutProgress> unknown = r -> false;
 
   /** @param sentFleetId the fleet id as sent to Kafka, e.g. with a run suffix against a shared cluster */
   Simulation(Scenario scenario, Outbox telemetry, Function<String, String> sentFleetId) {
@@ -92,6 +97,14 @@ public final class Simulation {
 
   public List<RolloutProgress> rollouts() {
     return rollouts;
+  }
+
+  /**
+   * How the rollout services ask the kill switch: while it answers UNKNOWN for a rollout (not read to
+   * its end, or the detector's lease stale), the rollout installs on no device, and asks again soon.
+   */
+  void pauseWhile(Predicate<RolloutProgress> unknown) {
+    this.unknown = unknown;
   }
 
   /** Milliseconds since the simulation started, on the wall clock. */
@@ -333,6 +346,11 @@ public final class Simulation {
   private void install(RolloutProgress r, Device d) {
     if (r.stopped) {
       r.waiting.add(d); // a halted rollout installs on no further device, until a RESUME
+      return;
+    }
+    if (unknown.test(r)) {
+      r.paused.add(d);
+      at(nowMs + PAUSE_RETRY_MS, () -> install(r, d)); // paused, not dropped: it goes on once the detector vouches again
       return;
     }
     if (d.bootLooping || d.offline || r.version().equals(d.components.get(r.component()))) {

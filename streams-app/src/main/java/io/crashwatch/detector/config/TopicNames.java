@@ -31,6 +31,19 @@ public record TopicNames(
   static final List<Setting<?>> ALL = List.of(HEARTBEATS, CRASH_REPORTS, DEPLOYMENTS, OPERATOR_COMMANDS,
       KILL_SWITCH, KILL_SWITCH_LEASE, ALERTS, CRASH_RATES, CRASH_SIGNATURES, DEAD_LETTERS);
 
+  /**
+   * Settings that give every topic a name of its own under {@code prefix}: {@code prefix.heartbeats},
+   * {@code prefix.kill-switch-lease} and so on, e.g. for runs that share a cluster and must not see
+   * each other.
+   */
+  public static Map<String, String> settingsUnder(String prefix) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>();
+    for (Setting<?> topic : ALL) {
+      settings.put(topic.key(), prefix + "." + topic.key().substring(0, topic.key().length() - "-topic".length()));
+    }
+    return settings;
+  }
+
   public static TopicNames defaults() {
     return from(Map.of());
   }
