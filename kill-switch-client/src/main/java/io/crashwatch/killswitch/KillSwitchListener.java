@@ -2,6 +2,7 @@ package io.crashwatch.killswitch;
 
 import io.crashwatch.schemas.KillSwitchCommand;
 import io.crashwatch.schemas.KillSwitchLease;
+import io.crashwatch.schemas.KillSwitchOverride;
 import io.crashwatch.serde.AvroDeserializer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,13 +50,36 @@ public final class KillSwitchListener implements AutoCloseable {
   private final String topic;
   private final String leaseTopic;
   private final KillSwitchVerifier verifier;
+  private final KillSwitchVerifier breakGlass;
   private final KillSwitchView view;
   private final Map<RejectedRecord.Reason, AtomicLong> rejected = new EnumMap<>(RejectedRecord.Reason.class);
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private final Thread thread;
 
   /**
-   * With the {@link #DEFAULT_CLOCK_TOLERANCE}.
+   * How a listener judges what it reads besides the detector's signatures.
+   *
+   * @param clockTolerance how far behind the detector's this service's clock may be: a lease counts as
+   *                       valid this much longer
+   * @param breakGlass     the operators' public keys whose break-glass overrides this service obeys; null:
+   *                       none (every override is refused as UNKNOWN_KEY)
+   */
+  public record Options(Duration clockTolerance, KillSwitchVerifier breakGlass) {
+    public static Options defaults() {
+      return new Options(DEFAULT_CLOCK_TOLERANCE, null);
+    }
+
+    public Options withClockTolerance(Duration tolerance) {
+      return new Options(tolerance, breakGlass);
+    }
+
+    public Options withBreakGlass(KillSwitchVerifier operators) {
+      return new Options(clockTolerance, operators);
+    }
+  }
+
+  /**
+   * With the {@link Options#defaults()}: a clock tolerance of {@link #DEFAULT_CLOCK_TOLERANCE}, no break glass.
    *
    * @param clientConfig {@code bootstrap.servers}, {@code schema.registry.url} and any security settings
    * @param topic        the kill switch ({@code kill-switch-topic})
@@ -65,19 +89,20 @@ public final class KillSwitchListener implements AutoCloseable {
    */
   public KillSwitchListener(Map<String, Object> clientConfig, String topic, String leaseTopic, KillSwitchVerifier verifier,
                             BiConsumer<String, KillSwitchCommand> onCommand) {
-    this(clientConfig, topic, leaseTopic, verifier, DEFAULT_CLOCK_TOLERANCE, onCommand);
+    this(clientConfig, topic, leaseTopic, verifier, Options.defaults(), onCommand);
   }
 
-  /** @param clockTolerance how far behind the detector's this service's clock may be */
   public KillSwitchListener(Map<String, Object> clientConfig, String topic, String leaseTopic, KillSwitchVerifier verifier,
-                            Duration clockTolerance, BiConsumer<String, KillSwitchCommand> onCommand) {
-    this(consumerConfig(clientConfig), topic, leaseTopic, verifier, onCommand, null,
-        new KillSwitchView(new LeaseView(clockTolerance.toMillis()), System::currentTimeMillis));
+                            Options options, BiConsumer<String, KillSwitchCommand> onCommand) {
+    this(consumerConfig(clientConfig), topic, leaseTopic, verifier, options.breakGlass(), onCommand, null,
+        new KillSwitchView(new LeaseView(options.clockTolerance().toMillis()), System::currentTimeMillis));
   }
 
   /** With {@code consumer} null, a KafkaConsumer of {@code config}; tests give a MockConsumer and a view on their clock. */
   KillSwitchListener(Map<String, Object> config, String topic, String leaseTopic, KillSwitchVerifier verifier,
-                     BiConsumer<String, KillSwitchCommand> onCommand, Consumer<String, byte[]> consumer, KillSwitchView view) {
+                     KillSwitchVerifier breakGlass, BiConsumer<String, KillSwitchCommand> onCommand,
+                     Consumer<String, byte[]> consumer, KillSwitchView view) {
+    this.breakGlass = breakGlass;
     values.configure(config, false);
     for (RejectedRecord.Reason reason : RejectedRecord.Reason.values()) {
       rejected.put(reason, new AtomicLong());
@@ -179,7 +204,17 @@ public final class KillSwitchListener implements AutoCloseable {
 
   private void accept(ConsumerRecord<String, byte[]> r, BiConsumer<String, KillSwitchCommand> onCommand) {
     try {
-      if (r.topic().equals(leaseTopic)) {
+      if (r.topic().equals(leaseTopic) && r.key() != null && r.key().startsWith(BreakGlass.KEY_PREFIX)) {
+        if (breakGlass == null) {
+          throw new RejectedRecord(RejectedRecord.Reason.UNKNOWN_KEY, "a break-glass override, and no operator key is trusted for them");
+        }
+        breakGlass.verify(SignedBytes.Domain.BREAK_GLASS, r.topic(), r.key(), r.value(), r.headers());
+        KillSwitchOverride override = decode(r, KillSwitchOverride.class, o -> BreakGlass.keyOf(BreakGlass.targetOf(o)));
+        view.breakGlass().apply(override);
+        LOG.warn("break-glass override {} by {} lets {} proceed until {} while the detector's lease is stale: {}",
+            printable(override.getOverrideId()), printable(override.getActor()), r.key().substring(BreakGlass.KEY_PREFIX.length()),
+            override.getValidUntil(), printable(override.getReason()));
+      } else if (r.topic().equals(leaseTopic)) {
         verifier.verify(SignedBytes.Domain.LEASE, r.topic(), r.key(), r.value(), r.headers());
         view.leases().apply(decode(r, KillSwitchLease.class, lease -> Integer.toString(lease.getPartition())));
       } else {

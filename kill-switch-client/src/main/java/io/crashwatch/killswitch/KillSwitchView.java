@@ -12,13 +12,14 @@ import java.util.function.LongSupplier;
  * HALT; commands with {@code shadow=true} are ignored (the detector runs in SHADOW mode). It fails
  * closed: UNKNOWN until the topic has been read to its end and whenever the detector's lease is stale
  * ({@link LeaseView}: the detector is down, stands still or is behind, so a spike under way may go
- * unseen), and a target's commands apply only in increasing sequence, so an old RESUME written again
- * cannot lift a newer HALT.
+ * unseen) unless an operator's signed {@link BreakGlass} override lets one rollout go on; a target's
+ * commands apply only in increasing sequence, so an old RESUME written again cannot lift a newer HALT.
  */
 public final class KillSwitchView {
   private final Map<String, Long> sequences = new ConcurrentHashMap<>();
   private final Map<String, KillSwitchCommand> latest = new ConcurrentHashMap<>();
   private final LeaseView leases;
+  private final BreakGlass breakGlass = new BreakGlass();
   private final LongSupplier clock;
   private volatile boolean caughtUp;
 
@@ -30,6 +31,10 @@ public final class KillSwitchView {
 
   public LeaseView leases() {
     return leases;
+  }
+
+  public BreakGlass breakGlass() {
+    return breakGlass;
   }
 
   /**
@@ -61,7 +66,10 @@ public final class KillSwitchView {
     return caughtUp;
   }
 
-  /** HALTED when a command halts it, known; PROCEED only when caught up and the detector's lease is fresh. */
+  /**
+   * HALTED when a command halts it; PROCEED only when caught up and the detector's lease is fresh, or,
+   * while it is stale, an operator's break-glass override lets this rollout go on.
+   */
   public KillSwitchStatus status(String fleetId, String component, String version) {
     if (!caughtUp) {
       return KillSwitchStatus.UNKNOWN;
@@ -69,7 +77,9 @@ public final class KillSwitchView {
     if (haltOf(fleetId, component, version) != null) {
       return KillSwitchStatus.HALTED;
     }
-    return leases.fresh(clock.getAsLong()) ? KillSwitchStatus.PROCEED : KillSwitchStatus.UNKNOWN;
+    long now = clock.getAsLong();
+    return leases.fresh(now) || breakGlass.of(fleetId, component, version, now) != null
+        ? KillSwitchStatus.PROCEED : KillSwitchStatus.UNKNOWN;
   }
 
   /** Whether the detector's lease is fresh now: it is alive and caught up on every heartbeat partition. */

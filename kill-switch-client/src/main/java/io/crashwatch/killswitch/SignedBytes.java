@@ -18,10 +18,11 @@ public final class SignedBytes {
   /** Bytes of the Confluent wire prefix (magic byte and schema id), outside the signature. */
   public static final int WIRE_PREFIX = 5;
 
-  /** What a signature is for: one made for a lease never passes for a command, nor the reverse. */
+  /** What a signature is for: one made for a lease never passes for a command or an override, nor the reverse. */
   public enum Domain {
     KILL_SWITCH("crashwatch/kill-switch/v1"),
-    LEASE("crashwatch/kill-switch-lease/v1");
+    LEASE("crashwatch/kill-switch-lease/v1"),
+    BREAK_GLASS("crashwatch/break-glass/v1");
 
     final String tag;
 

@@ -73,7 +73,7 @@ class KillSwitchListenerTest {
   }
 
   private KillSwitchListener listener(MockConsumer<String, byte[]> consumer) {
-    return new KillSwitchListener(config, TOPIC, LEASES, new KillSwitchVerifier(List.of(detector.getPublic())),
+    return new KillSwitchListener(config, TOPIC, LEASES, new KillSwitchVerifier(List.of(detector.getPublic())), null,
         (target, command) -> { }, consumer, new KillSwitchView(new LeaseView(500), () -> now));
   }
 

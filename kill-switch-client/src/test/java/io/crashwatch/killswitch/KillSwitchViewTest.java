@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.KillSwitchAction;
 import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.schemas.KillSwitchOverride;
 import io.crashwatch.schemas.Scope;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +82,46 @@ class KillSwitchViewTest {
     assertThat(view.status("airline-ops", "channel-291", "r41")).isEqualTo(KillSwitchStatus.HALTED);
     leases.apply(LeaseViewTest.lease(0, 1, true, now, now + 6_000));
     assertThat(view.status("retail", "channel-291", "r42")).as("renewed").isEqualTo(KillSwitchStatus.PROCEED);
+  }
+
+  static KillSwitchOverride override(String fleet, String version, long issuedAt, Duration lasts) {
+    return KillSwitchOverride.newBuilder().setOverrideId("o").setFleetId(fleet).setComponent("channel-291")
+        .setVersion(version).setActor("sre").setReason("ship the fix").setIssuedAt(Instant.ofEpochMilli(issuedAt))
+        .setValidUntil(Instant.ofEpochMilli(issuedAt).plus(lasts)).build();
+  }
+
+  /**
+   * The detector is down and a fix must ship: an operator's override lets that one rollout proceed
+   * until it runs out — never another rollout, never a halted one.
+   */
+  @Test
+  void shouldLetABreakGlassOverrideProceedWhileTheLeaseIsStaleUntilItRunsOut() throws RejectedRecord {
+    view.caughtUp(true);
+    view.apply("airline-ops/channel-291/r41", 1, command(KillSwitchAction.HALT, "airline-ops", false));
+    now = T + 60_000; // the lease ran out long ago
+    view.breakGlass().apply(override("retail", "r42", now, Duration.ofHours(1)));
+    view.breakGlass().apply(override(null, "r41", now, Duration.ofHours(1))); // every fleet
+
+    assertThat(view.status("retail", "channel-291", "r42")).isEqualTo(KillSwitchStatus.PROCEED);
+    assertThat(view.status("airline-ops", "channel-291", "r42")).as("another fleet").isEqualTo(KillSwitchStatus.UNKNOWN);
+    assertThat(view.status("retail", "channel-291", "r41")).as("every fleet's override").isEqualTo(KillSwitchStatus.PROCEED);
+    assertThat(view.status("airline-ops", "channel-291", "r41")).as("a halt stays").isEqualTo(KillSwitchStatus.HALTED);
+
+    now += Duration.ofHours(1).toMillis() + 1;
+    assertThat(view.status("retail", "channel-291", "r42")).as("run out").isEqualTo(KillSwitchStatus.UNKNOWN);
+  }
+
+  /** An override that would last longer than the maximum is refused; one dated in the future counts only then. */
+  @Test
+  void shouldRefuseAnOverrideTooLongOrNotYetIssued() throws RejectedRecord {
+    view.caughtUp(true);
+    now = T + 60_000;
+
+    assertThatThrownBy(() -> view.breakGlass().apply(override("retail", "r42", now, BreakGlass.MAX_DURATION.plusMinutes(1))))
+        .isInstanceOfSatisfying(RejectedRecord.class, e -> assertThat(e.reason()).isEqualTo(RejectedRecord.Reason.MALFORMED));
+    view.breakGlass().apply(override("retail", "r42", now + Duration.ofDays(30).toMillis(), Duration.ofHours(1)));
+
+    assertThat(view.status("retail", "channel-291", "r42")).isEqualTo(KillSwitchStatus.UNKNOWN);
   }
 
   @Test

@@ -1,12 +1,22 @@
 package io.crashwatch.detector;
 
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.config.Durations;
 import io.crashwatch.detector.topology.Topics;
+import io.crashwatch.killswitch.BreakGlass;
+import io.crashwatch.killswitch.Ed25519Keys;
+import io.crashwatch.killswitch.KillSwitchSigner;
+import io.crashwatch.killswitch.SignatureHeaders;
+import io.crashwatch.killswitch.SignedBytes;
 import io.crashwatch.killswitch.Target;
+import io.crashwatch.schemas.KillSwitchOverride;
 import io.crashwatch.schemas.OperatorAction;
 import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.serde.SchemaRegistryException;
+import io.crashwatch.serde.SpecificAvroSerde;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
@@ -17,6 +27,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,9 +38,11 @@ import picocli.CommandLine;
 /**
  * {@code ./crashwatch halt TARGET --reason TEXT} and {@code ./crashwatch resume TARGET --reason TEXT}:
  * a person's FORCE_HALT or RESUME, written to the operator-commands topic for the detector to act on.
+ * {@code ./crashwatch break-glass TARGET --for DURATION --key FILE --reason TEXT}: an override, signed
+ * with an operator's key, that lets one rollout proceed while the detector is down.
  */
 @Command(name = "crashwatch", mixinStandardHelpOptions = true,
-    subcommands = {OperatorMain.Halt.class, OperatorMain.Resume.class},
+    subcommands = {OperatorMain.Halt.class, OperatorMain.Resume.class, OperatorMain.BreakGlassCommand.class},
     description = "Operator commands for the crashwatch kill switch.")
 public final class OperatorMain {
 
@@ -35,7 +50,7 @@ public final class OperatorMain {
     System.exit(new CommandLine(new OperatorMain()).execute(args));
   }
 
-  /** Options shared by both commands. */
+  /** Options shared by every command, and how it is sent: serialized here, so a registry fault is one line. */
   abstract static class OperatorCommandBase implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TARGET",
         description = "fleetId/component/version, or */component/version for every fleet, e.g. airline-ops/channel-291/r41.")
@@ -52,12 +67,17 @@ public final class OperatorMain {
             + "KAFKA_* and CRASHWATCH_* environment variables apply as for the detector.")
     Path config;
 
-    abstract OperatorAction action();
+    /** The record to send, its value serialized; its {@code toString} says what was sent. */
+    abstract ProducerRecord<String, byte[]> record(DetectorSettings settings, Target parsed) throws Exception;
+
+    /** What the printout calls it, e.g. {@code FORCE_HALT airline-ops/channel-291/r41}. */
+    abstract String describe();
 
     @Override
     public Integer call() throws Exception {
+      Target parsed;
       try {
-        Target.parse(target);
+        parsed = Target.parse(target);
       } catch (IllegalArgumentException e) {
         System.err.println("crashwatch: " + e.getMessage());
         return DetectorMain.EXIT_BAD_CONFIG;
@@ -67,38 +87,56 @@ public final class OperatorMain {
         return DetectorMain.EXIT_BAD_CONFIG;
       }
       DetectorSettings settings = loaded.get();
-      Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
+      ProducerRecord<String, byte[]> record;
+      try {
+        record = record(settings, parsed);
+      } catch (SerializationException e) {
+        Optional<SchemaRegistryException> fault = SchemaRegistryException.in(e);
+        if (fault.isEmpty()) {
+          throw e;
+        }
+        // One line a person can act on (it names the setting to fix), not a stack trace.
+        System.err.println("crashwatch: " + describe() + " was not sent: " + fault.get().getMessage());
+        return fault.get().isRetryable() ? StopCause.EXIT_FAILED : DetectorMain.EXIT_BAD_CONFIG;
+      } catch (IOException e) {
+        System.err.println("crashwatch: " + describe() + " was not sent: " + e.getMessage());
+        return DetectorMain.EXIT_BAD_CONFIG;
+      }
       Properties p = new Properties();
       p.putAll(settings.kafka());
       p.put(ProducerConfig.ACKS_CONFIG, "all");
       p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-      OperatorCommand command = OperatorCommand.newBuilder()
-          .setCommandId(UUID.randomUUID().toString()).setAction(action()).setTarget(target)
-          .setActor(actor).setReason(reason).setIssuedAt(Instant.now()).build();
-      try (KafkaProducer<String, OperatorCommand> producer = new KafkaProducer<>(p,
-          topics.operatorCommands.keySerde().serializer(), topics.operatorCommands.valueSerde().serializer())) {
-        RecordMetadata sent;
-        try {
-          sent = producer.send(new ProducerRecord<>(topics.operatorCommands.name(), target, command)).get();
-        } catch (SerializationException e) {
-          Optional<SchemaRegistryException> fault = SchemaRegistryException.in(e);
-          if (fault.isEmpty()) {
-            throw e;
-          }
-          // One line a person can act on (it names the setting to fix), not a stack trace.
-          System.err.println("crashwatch: " + action() + " " + target + " was not sent: " + fault.get().getMessage());
-          return fault.get().isRetryable() ? StopCause.EXIT_FAILED : DetectorMain.EXIT_BAD_CONFIG;
-        }
-        System.out.printf("%s %s sent (command %s, %s partition %d offset %d)%n", action(), target,
-            command.getCommandId(), sent.topic(), sent.partition(), sent.offset());
+      try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        RecordMetadata sent = producer.send(record).get();
+        System.out.printf("%s sent (%s partition %d offset %d)%n", describe(), sent.topic(), sent.partition(), sent.offset());
       }
       return 0;
     }
   }
 
+  /** A FORCE_HALT or RESUME for the detector to act on. */
+  abstract static class CommandForDetector extends OperatorCommandBase {
+    abstract OperatorAction action();
+
+    @Override
+    ProducerRecord<String, byte[]> record(DetectorSettings settings, Target parsed) {
+      Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
+      OperatorCommand command = OperatorCommand.newBuilder()
+          .setCommandId(UUID.randomUUID().toString()).setAction(action()).setTarget(target)
+          .setActor(actor).setReason(reason).setIssuedAt(Instant.now()).build();
+      String topic = topics.operatorCommands.name();
+      return new ProducerRecord<>(topic, target, topics.operatorCommands.valueSerde().serializer().serialize(topic, command));
+    }
+
+    @Override
+    String describe() {
+      return action() + " " + target;
+    }
+  }
+
   @Command(name = "halt", mixinStandardHelpOptions = true,
       description = "Halts a rollout now (FORCE_HALT), whatever the detector has seen.")
-  static final class Halt extends OperatorCommandBase {
+  static final class Halt extends CommandForDetector {
     @Override
     OperatorAction action() {
       return OperatorAction.FORCE_HALT;
@@ -108,10 +146,54 @@ public final class OperatorMain {
   @Command(name = "resume", mixinStandardHelpOptions = true,
       description = "Lifts a halt of this target. The version's test starts over and counts only failures after "
           + "the RESUME. A fleet RESUME does not lift a global (*/component/version) halt.")
-  static final class Resume extends OperatorCommandBase {
+  static final class Resume extends CommandForDetector {
     @Override
     OperatorAction action() {
       return OperatorAction.RESUME;
+    }
+  }
+
+  @Command(name = "break-glass", mixinStandardHelpOptions = true,
+      description = "While the detector is down (its lease stale), lets this one rollout proceed for a while, "
+          + "at most 12h, in rollout services that trust your key for break glass. It never lifts a HALT.")
+  static final class BreakGlassCommand extends OperatorCommandBase {
+    @Option(names = "--for", required = true, paramLabel = "DURATION", description = "How long, e.g. 30m or 2h; at most 12h.")
+    String lasts;
+
+    @Option(names = "--key", required = true, paramLabel = "FILE", description = "Your Ed25519 private key (PEM) that signs it.")
+    Path key;
+
+    @Override
+    ProducerRecord<String, byte[]> record(DetectorSettings settings, Target parsed) throws IOException {
+      Duration duration;
+      try {
+        duration = Durations.parse(lasts);
+      } catch (IllegalArgumentException e) {
+        throw new IOException("--for: " + e.getMessage());
+      }
+      if (duration.isZero() || duration.compareTo(BreakGlass.MAX_DURATION) > 0) {
+        throw new IOException("--for " + lasts + " must be longer than 0 and at most "
+            + Durations.format(BreakGlass.MAX_DURATION) + ", the most a rollout service accepts");
+      }
+      KillSwitchSigner signer = new KillSwitchSigner(Ed25519Keys.readPrivate(key));
+      Instant now = Instant.now();
+      KillSwitchOverride override = KillSwitchOverride.newBuilder().setOverrideId(UUID.randomUUID().toString())
+          .setFleetId(parsed.fleetId()).setComponent(parsed.component()).setVersion(parsed.version())
+          .setActor(actor).setReason(reason).setIssuedAt(now).setValidUntil(now.plus(duration)).build();
+      SpecificAvroSerde<KillSwitchOverride> avro = new SpecificAvroSerde<>();
+      avro.configure(settings.serdeConfig(), false);
+      String topic = settings.topics().killSwitchLease();
+      String recordKey = BreakGlass.keyOf(parsed);
+      byte[] value = avro.serializer().serialize(topic, override);
+      RecordHeaders headers = new RecordHeaders();
+      SignatureHeaders.putSequence(headers, now.toEpochMilli());
+      signer.sign(SignedBytes.Domain.BREAK_GLASS, topic, recordKey, value, headers);
+      return new ProducerRecord<>(topic, null, recordKey, value, headers);
+    }
+
+    @Override
+    String describe() {
+      return "BREAK_GLASS " + target + " for " + lasts;
     }
   }
 }
