@@ -28,7 +28,7 @@ public final class SignatureHeaders {
     return ByteBuffer.wrap(value).getLong();
   }
 
-  static String keyId(Headers headers) {
+  public static String keyId(Headers headers) {
     return new String(last(headers, KEY_ID), StandardCharsets.UTF_8);
   }
 

@@ -24,11 +24,15 @@ import io.crashwatch.detector.topology.model.VersionKey;
 import io.crashwatch.detector.topology.output.CrashRates;
 import io.crashwatch.detector.topology.output.CrashSignatures;
 import io.crashwatch.detector.topology.output.KillSwitchProcessor;
+import io.crashwatch.detector.topology.output.KillSwitchReadBack;
 import io.crashwatch.detector.topology.output.KillSwitchState;
 import io.crashwatch.detector.topology.output.SigningSerializer;
 import io.crashwatch.detector.topology.rejects.InvalidInputHandler;
 import io.crashwatch.detector.topology.rejects.UndecodableInputHandler;
+import io.crashwatch.killswitch.KillSwitchSigner;
+import io.crashwatch.killswitch.KillSwitchVerifier;
 import io.crashwatch.schemas.SreAlert;
+import java.util.List;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -36,6 +40,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -44,7 +49,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The detector's data flow, free of any I/O:
  * input validation → device state (by deviceId) → fleet statistics (by fleet/component) → the
- * kill switch (by component/version) → kill-switch commands and alerts; crash signatures and
+ * kill switch (by component/version, which reads its own topic back) → kill-switch commands and
+ * alerts; the detector's health → alerts and each heartbeat partition's lease; crash signatures and
  * windowed crash rates branch off for analysts. Every processor, store and
  * repartition is named, so the names survive code changes and a test locks them. A processor with
  * two kinds of output forwards each to a {@link io.crashwatch.detector.topology.routing.Child} of its
@@ -54,6 +60,7 @@ public final class DetectorTopology {
   public static final String FLEET_EVENTS = "fleet-events";
   public static final String KILL_SWITCH_INPUTS = "kill-switch-inputs";
   public static final String DETECTOR_HEALTH = "detector-health";
+  public static final String KILL_SWITCH_READ_BACK = "kill-switch-read-back";
 
   private DetectorTopology() {
   }
@@ -131,6 +138,13 @@ public final class DetectorTopology {
         .process(() -> new FleetStatisticsProcessor(rules), Named.as("fleet-statistics-processor"),
             FleetStatisticsProcessor.STORE, FleetStatisticsProcessor.TIMERS);
 
+    // The kill switch reads its own topic back: a record there that is not its latest command is re-asserted over.
+    KillSwitchSigner signer = settings.killSwitchSigner();
+    KStream<String, KillSwitchInput> readBack = builder
+        .stream(topics.killSwitch.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(KILL_SWITCH_READ_BACK + "-source"))
+        .process(() -> new KillSwitchReadBack(topics.killSwitch.name(), new KillSwitchVerifier(List.of(signer.publicKey()))),
+            Named.as(KILL_SWITCH_READ_BACK));
+
     // The kill switch: fleet verdicts and operator commands for one component/version meet here.
     KStream<String, Object> decisions = FleetStatisticsProcessor.EVIDENCE.of(fleet)
         .mapValues(KillSwitchInput::of, Named.as("evidence-to-kill-switch"))
@@ -141,8 +155,10 @@ public final class DetectorTopology {
         .merge(operator
             .selectKey((key, op) -> VersionKey.of(op.target()).toString(), Named.as("operator-keyed-by-version"))
             .mapValues(KillSwitchInput::of, Named.as("operator-to-kill-switch")), Named.as("kill-switch-merge"))
+        .merge(readBack, Named.as("read-back-merge"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(KillSwitchInput.class)).withName(KILL_SWITCH_INPUTS))
-        .process(() -> new KillSwitchProcessor(rules, metrics), Named.as("kill-switch-processor"), KillSwitchProcessor.STORE);
+        .process(() -> new KillSwitchProcessor(rules, metrics, signer.keyId()), Named.as("kill-switch-processor"),
+            KillSwitchProcessor.STORE);
 
     // The detector's health: every device-state task reports to one key, so its alerts fire once per application.
     KStream<String, Object> health = DeviceStateProcessor.HEALTH.of(device)
@@ -155,9 +171,9 @@ public final class DetectorTopology {
             DetectorHealthProcessor.STORE);
 
     KillSwitchProcessor.COMMANDS.of(decisions).to(topics.killSwitch.name(), topics.killSwitch.produced(
-        SigningSerializer.commands(topics.killSwitch.valueSerde().serializer(), settings.killSwitchSigner())));
+        SigningSerializer.commands(topics.killSwitch.valueSerde().serializer(), signer)));
     DetectorHealthProcessor.LEASES.of(health).to(topics.killSwitchLease.name(), topics.killSwitchLease.produced(
-        SigningSerializer.leases(topics.killSwitchLease.valueSerde().serializer(), settings.killSwitchSigner())));
+        SigningSerializer.leases(topics.killSwitchLease.valueSerde().serializer(), signer)));
     KillSwitchProcessor.ALERTS.of(decisions)
         .merge(DetectorHealthProcessor.ALERTS.of(health), Named.as("health-alerts-merge"))
         .merge(FleetStatisticsProcessor.ALERTS.of(fleet), Named.as("fleet-alerts-merge"))

@@ -7,6 +7,7 @@ import io.crashwatch.killswitch.Target;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.Evidence;
+import io.crashwatch.schemas.KillSwitchCommand;
 import io.crashwatch.schemas.Severity;
 import io.crashwatch.schemas.SreAlert;
 import java.time.Instant;
@@ -63,6 +64,20 @@ public final class Alerts {
   private static String resumedSummary(Target target, String actor, String note, boolean stillHaltedGlobally) {
     return "Rollout of " + target + " resumed by " + actor + ": " + note
         + (stillHaltedGlobally ? " — still halted by the global target " + Target.global(target.component(), target.version()) : "");
+  }
+
+  /**
+   * A record of the kill switch that is not the detector's latest command for its target: after
+   * compaction it would stand in for that command, for every rollout service reading the topic afresh.
+   */
+  public static SreAlert killSwitchTampered(Target target, String why, KillSwitchCommand reasserted, long nowMs) {
+    String summary = "The kill switch holds " + why + " for " + target + ": someone who can write the kill-switch "
+        + "topic replayed, forged or deleted a command. "
+        + (reasserted == null ? "Nothing to write again: the detector keeps no command of this target."
+            : "Wrote its latest command again: " + reasserted.getAction() + " (" + reasserted.getCommandId() + ").")
+        + " Check who has write access to the topic.";
+    return alert("kill-switch-tampered/" + target, AlertKind.KILL_SWITCH_TAMPERED, Severity.CRITICAL,
+        AlertStatus.FIRING, target, summary, null, nowMs, null);
   }
 
   /**

@@ -28,6 +28,7 @@ public final class DetectorMetrics {
   private final Counter darkDevices;
   private final Counter untrustedEvidence;
   private final Counter forgottenDevices;
+  private final Counter killSwitchTampered;
   private final Timer decisionLatency;
 
   public DetectorMetrics(MeterRegistry registry) {
@@ -39,6 +40,9 @@ public final class DetectorMetrics {
         .register(registry);
     this.untrustedEvidence = Counter.builder("crashwatch.untrusted.evidence")
         .description("Crash reports refused as evidence: their device was never seen heartbeating on the version they name")
+        .register(registry);
+    this.killSwitchTampered = Counter.builder("crashwatch.kill.switch.tampered")
+        .description("Kill-switch records read back that are not a target's latest command: replayed, forged, unsigned, tombstones")
         .register(registry);
     this.decisionLatency = Timer.builder("crashwatch.decision.latency")
         .description("From the event time of the failure that tipped a test to the HALT command")
@@ -88,6 +92,10 @@ public final class DetectorMetrics {
 
   public void forgottenDevice() {
     forgottenDevices.increment();
+  }
+
+  public void killSwitchTampered() {
+    killSwitchTampered.increment();
   }
 
   public void untrustedEvidence() {

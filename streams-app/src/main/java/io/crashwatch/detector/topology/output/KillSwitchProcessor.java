@@ -12,6 +12,7 @@ import io.crashwatch.detector.topology.model.EvidenceData;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
 import io.crashwatch.detector.topology.model.PooledEvidence;
+import io.crashwatch.detector.topology.model.ReadBack;
 import io.crashwatch.detector.topology.model.Verdict;
 import io.crashwatch.detector.topology.routing.Child;
 import io.crashwatch.killswitch.SignatureHeaders;
@@ -21,9 +22,14 @@ import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.KillSwitchAction;
 import io.crashwatch.schemas.KillSwitchCommand;
 import io.crashwatch.schemas.SreAlert;
+import java.time.Duration;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * escalation to the global target when the version trips in {@code escalate-fleets} fleets and the
  * pooled test across fleets rejects, operator
  * FORCE_HALT and RESUME, SHADOW mode. Forwards to two children: {@link #COMMANDS} and {@link #ALERTS}.
+ *
+ * <p>It also reads its own kill-switch topic back ({@link ReadBack}): compaction keeps only a target's
+ * last record, so any record there that is not the target's latest command — an old one replayed, a
+ * forged one, a tombstone — would in time stand in for it. It writes the latest command again and
+ * raises KILL_SWITCH_TAMPERED. After a key rotation it signs every target's latest command again, once.
  */
 public final class KillSwitchProcessor implements Processor<String, KillSwitchInput, String, Object> {
   public static final String STORE = "kill-switch-state";
@@ -42,22 +53,30 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   public static final Child<SreAlert> ALERTS = new Child<>("kill-switch-alerts", SreAlert.class);
   private static final Logger LOG = LoggerFactory.getLogger(KillSwitchProcessor.class);
 
+  /** How soon after start the latest commands signed with another key are signed again. */
+  static final Duration RESIGN_AFTER = Duration.ofSeconds(1);
+
   private final DetectionRules rules;
   private final DetectorMetrics metrics;
+  private final String signingKeyId;
   private ProcessorContext<String, Object> context;
+  private Cancellable resign;
   private KeyValueStore<String, KillSwitchState> store;
   /** Event time of the input being processed: what a decision's latency is measured from. */
   private long inputTimeMs;
 
-  public KillSwitchProcessor(DetectionRules rules, DetectorMetrics metrics) {
+  /** @param signingKeyId the key id the sink signs with now */
+  public KillSwitchProcessor(DetectionRules rules, DetectorMetrics metrics, String signingKeyId) {
     this.rules = rules;
     this.metrics = metrics;
+    this.signingKeyId = signingKeyId;
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    resign = context.schedule(RESIGN_AFTER, PunctuationType.WALL_CLOCK_TIME, this::resignOnce);
   }
 
   @Override
@@ -74,6 +93,8 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
       pooled(state, input.evidence());
     } else if (input.cannotJudge() != null) {
       cannotJudge(state, input.cannotJudge());
+    } else if (input.readBack() != null) {
+      readBack(state, input.readBack());
     } else {
       operator(state, input.operator());
     }
@@ -228,6 +249,75 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     LOG.warn("{} {} ({})", shadow() ? "SHADOW HALT" : "HALT", target, why);
   }
 
+  /**
+   * A record of the kill-switch topic, read back. Its own records come back in the order written, so
+   * one older than the latest already read back is a replay; one that fails verification is forged,
+   * altered, unsigned or a tombstone. Either is re-asserted over. One signed with its key but numbered
+   * after its latest (another detector with the same key, or a stolen key) is only alerted on: writing
+   * again would start a duel with another detector.
+   */
+  private void readBack(KillSwitchState state, ReadBack readBack) {
+    Target target = readBack.target();
+    KillSwitchState.TargetState t = state.commanded(target);
+    if (readBack.rejected() != null) {
+      tampered(t, target, "a record failing verification (" + readBack.rejected() + ")");
+    } else if (t == null) {
+      LOG.debug("read back {} of {}: no command of this detector's (state reset, or from before signing)",
+          readBack.sequence(), target);
+    } else if (readBack.sequence() == t.sequence) {
+      t.confirmed = t.sequence;
+      if (!signingKeyId.equals(readBack.keyId())) {
+        reassert(t); // written just before a key rotation: sign it with the new key
+      }
+    } else if (readBack.sequence() > t.sequence) {
+      t.sequence = readBack.sequence();
+      t.confirmed = t.sequence;
+      tampered(null, target, "a record signed with the detector's key " + readBack.keyId() + " and numbered "
+          + readBack.sequence() + ", after its latest: another detector writes this topic with the same key, or the key is stolen");
+    } else if (readBack.sequence() > t.confirmed) {
+      t.confirmed = readBack.sequence(); // its own earlier command, read back in order
+    } else {
+      tampered(t, target, "its own command " + readBack.sequence() + " replayed after its latest, " + t.confirmed);
+    }
+  }
+
+  /** Raises KILL_SWITCH_TAMPERED and writes the target's latest command again, when {@code t} is given and keeps one. */
+  private void tampered(KillSwitchState.TargetState t, Target target, String why) {
+    KillSwitchCommand reasserted = t == null ? null : reassert(t);
+    metrics.killSwitchTampered();
+    SreAlert alert = Alerts.killSwitchTampered(target, why, reasserted, context.currentSystemTimeMs());
+    forward(ALERTS, alert.getAlertId(), alert);
+    LOG.error("{}", alert.getSummary());
+  }
+
+  /** Writes the target's latest command again, under a new sequence number; null when none is kept. */
+  private KillSwitchCommand reassert(KillSwitchState.TargetState t) {
+    KillSwitchCommand latest = t.latestCommand();
+    if (latest != null) {
+      command(t, Target.of(latest), latest);
+    }
+    return latest;
+  }
+
+  /** Once, soon after start: every target whose latest command was signed with another key is signed again. */
+  private void resignOnce(long now) {
+    resign.cancel();
+    try (KeyValueIterator<String, KillSwitchState> all = store.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, KillSwitchState> entry = all.next();
+        boolean changed = false;
+        for (KillSwitchState.TargetState t : entry.value.targets()) {
+          if (t.latest != null && !signingKeyId.equals(t.signedBy)) {
+            changed |= reassert(t) != null;
+          }
+        }
+        if (changed) {
+          store.put(entry.key, entry.value);
+        }
+      }
+    }
+  }
+
   private boolean shadow() {
     return rules.mode() == Mode.SHADOW;
   }
@@ -237,6 +327,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     long now = context.currentSystemTimeMs();
     Record<String, KillSwitchCommand> record = new Record<>(target.toString(), command, now);
     SignatureHeaders.putSequence(record.headers(), t.nextSequence(now));
+    t.keep(command, signingKeyId);
     COMMANDS.forward(context, record);
   }
 

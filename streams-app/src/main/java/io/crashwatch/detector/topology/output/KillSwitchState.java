@@ -5,6 +5,9 @@ import io.crashwatch.detector.topology.decision.Grid;
 import io.crashwatch.detector.topology.format.StateFormat;
 import io.crashwatch.detector.topology.model.EvidenceData;
 import io.crashwatch.killswitch.Target;
+import io.crashwatch.schemas.KillSwitchCommand;
+import io.crashwatch.serde.AvroBodies;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -24,6 +27,26 @@ public final class KillSwitchState {
     public int epoch;
     /** The sequence number of the target's latest command (0: none yet, or state from before signing). */
     public long sequence;
+    /** The highest of its own sequence numbers read back from the kill-switch topic. */
+    public long confirmed;
+    /** The latest command, its Avro body in this build's schema, to write again; null in state from before it was kept. */
+    public byte[] latest;
+    /** The key id it was signed with; another than the detector's now means a rotation: sign it again. */
+    public String signedBy;
+
+    /** The latest command, or null when none is kept (or it no longer decodes). */
+    KillSwitchCommand latestCommand() {
+      try {
+        return latest == null ? null : AvroBodies.decode(latest, new KillSwitchCommand());
+      } catch (IOException | RuntimeException e) {
+        return null; // kept by a build whose command schema differed: nothing to write again
+      }
+    }
+
+    void keep(KillSwitchCommand command, String keyId) {
+      latest = AvroBodies.encode(command);
+      signedBy = keyId;
+    }
 
     /**
      * The next command's sequence number: after the last one, and never below the wall clock, so
@@ -51,5 +74,18 @@ public final class KillSwitchState {
 
   TargetState of(Target target) {
     return target.isGlobal() ? global : fleets.computeIfAbsent(target.fleetId(), f -> new TargetState());
+  }
+
+  /** The target's state when it has had a command of this detector's; null otherwise (nothing is created). */
+  TargetState commanded(Target target) {
+    TargetState t = target.isGlobal() ? global : fleets.get(target.fleetId());
+    return t != null && t.sequence > 0 ? t : null;
+  }
+
+  /** Every target's state, the global one last. */
+  java.util.List<TargetState> targets() {
+    java.util.List<TargetState> all = new java.util.ArrayList<>(fleets.values());
+    all.add(global);
+    return all;
   }
 }

@@ -79,7 +79,7 @@ class GlobalDecisionSimulationTest {
 
     MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     addStore(context, KillSwitchProcessor.STORE, Serdes.String(), new JsonSerde<>(KillSwitchState.class));
-    KillSwitchProcessor killSwitch = new KillSwitchProcessor(rules, DetectorMetrics.unserved());
+    KillSwitchProcessor killSwitch = new KillSwitchProcessor(rules, DetectorMetrics.unserved(), "0123456789abcdef");
     killSwitch.init(context);
     String key = new VersionKey("channel-291", DecisionSimulation.NEW).toString();
     int seen = 0;

@@ -30,6 +30,7 @@ class JsonSerdeTest {
     assertThat(state.fleets.get("airline-ops").halted).isTrue();
     assertThat(state.fleets.get("airline-ops").commandId).isEqualTo("halt-airline-ops-channel-291-r41-0");
     assertThat(state.trippedFleets).containsExactly("airline-ops");
+    assertThat(state.fleets.get("airline-ops").latest).as("no command kept: nothing to write again").isNull();
   }
 
   /**

@@ -52,30 +52,36 @@ class RepartitionFormatTest {
         new EvidenceData(1, 2, 3, 4, 5, 0.5, "CONTROL", 6, 0.25, 2.0, 1000.5, 1000, "0x50/m", 99), 123, 456);
     OperatorRequest resume = new OperatorRequest("id", "RESUME", Target.parse("*/c/v"), "a", "r", 5);
 
-    assertThat(json(KillSwitchInput.class, KillSwitchInput.of(verdict))).isEqualTo("{\"format\":3,\"verdict\":{"
+    assertThat(json(KillSwitchInput.class, KillSwitchInput.of(verdict))).isEqualTo("{\"format\":4,\"verdict\":{"
         + "\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\",\"reason\":\"CRASH_SPIKE\",\"epoch\":2,\"evidence\":{"
         + "\"devicesOnVersion\":1,\"failedDevices\":2,\"crashedDevices\":3,\"darkDevices\":4,\"uncleanReboots\":5,"
         + "\"failureRate\":0.5,\"comparison\":\"CONTROL\",\"controlDevices\":6,\"controlRate\":0.25,\"rateRatio\":2.0,"
         + "\"testStatistic\":1000.5,\"threshold\":1000.0,\"topSignature\":\"0x50/m\",\"firstFailureMs\":99},"
-        + "\"decidedAtMs\":123,\"fleetSeenSinceMs\":456},\"operator\":null,\"evidence\":null,\"cannotJudge\":null}");
-    assertThat(json(KillSwitchInput.class, KillSwitchInput.of(resume))).isEqualTo("{\"format\":3,\"verdict\":null,"
+        + "\"decidedAtMs\":123,\"fleetSeenSinceMs\":456},\"operator\":null,\"evidence\":null,\"cannotJudge\":null,"
+        + "\"readBack\":null}");
+    assertThat(json(KillSwitchInput.class, KillSwitchInput.of(resume))).isEqualTo("{\"format\":4,\"verdict\":null,"
         + "\"operator\":{\"commandId\":\"id\",\"action\":\"RESUME\",\"target\":{\"fleetId\":null,\"component\":\"c\","
-        + "\"version\":\"v\"},\"actor\":\"a\",\"reason\":\"r\",\"issuedAtMs\":5},\"evidence\":null,\"cannotJudge\":null}");
+        + "\"version\":\"v\"},\"actor\":\"a\",\"reason\":\"r\",\"issuedAtMs\":5},\"evidence\":null,\"cannotJudge\":null,"
+        + "\"readBack\":null}");
     assertThat(json(KillSwitchInput.class, KillSwitchInput.of(new PooledEvidence("f", "c", "v", List.of(0.5), List.of(-1.0)))))
-        .isEqualTo("{\"format\":3,\"verdict\":null,\"operator\":null,\"evidence\":{\"fleetId\":\"f\",\"component\":\"c\","
-            + "\"version\":\"v\",\"control\":[0.5],\"baseline\":[-1.0]},\"cannotJudge\":null}");
+        .isEqualTo("{\"format\":4,\"verdict\":null,\"operator\":null,\"evidence\":{\"fleetId\":\"f\",\"component\":\"c\","
+            + "\"version\":\"v\",\"control\":[0.5],\"baseline\":[-1.0]},\"cannotJudge\":null,\"readBack\":null}");
+    assertThat(json(KillSwitchInput.class, KillSwitchInput.of(ReadBack.verified(Target.parse("f/c/v"), 7, "ab12"))))
+        .isEqualTo("{\"format\":4,\"verdict\":null,\"operator\":null,\"evidence\":null,\"cannotJudge\":null,"
+            + "\"readBack\":{\"target\":{\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\"},\"sequence\":7,"
+            + "\"keyId\":\"ab12\",\"rejected\":null}}");
   }
 
-  /** Format 2 sent a fleet that cannot judge a version as a verdict: read after an upgrade, it is one still. */
+  /** Format 3, still in the repartition topic after an upgrade, reads as it was: without a read-back. */
   @Test
   void shouldReadKillSwitchInputsOfTheFormatBefore() {
-    String before = "{\"format\":2,\"verdict\":{\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\","
-        + "\"reason\":\"CANNOT_JUDGE\",\"epoch\":0,\"evidence\":null,\"decidedAtMs\":123},\"operator\":null,\"evidence\":null}";
+    String before = "{\"format\":3,\"verdict\":null,\"operator\":null,\"evidence\":null,\"cannotJudge\":{\"fleetId\":\"f\","
+        + "\"component\":\"c\",\"version\":\"v\",\"evidence\":null,\"decidedAtMs\":123,\"over\":false}}";
 
     KillSwitchInput read = new JsonSerde<>(KillSwitchInput.class).deserializer().deserialize("t", before.getBytes(StandardCharsets.UTF_8));
 
-    assertThat(read.verdict()).as("not a verdict to halt on").isNull();
     assertThat(read.cannotJudge()).isEqualTo(new CannotJudge("f", "c", "v", null, 123, false));
+    assertThat(read.readBack()).isNull();
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.crashwatch.detector.topology.model.EvidenceData;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
 import io.crashwatch.detector.topology.model.PooledEvidence;
+import io.crashwatch.detector.topology.model.ReadBack;
 import io.crashwatch.detector.topology.model.Verdict;
 import io.crashwatch.killswitch.SignatureHeaders;
 import io.crashwatch.killswitch.Target;
@@ -38,7 +39,8 @@ class KillSwitchProcessorTest {
   private static final long ESTABLISHED = T - Duration.ofDays(30).toMillis();
 
   private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-  private final KillSwitchProcessor processor = new KillSwitchProcessor(DetectionRules.defaults(), DetectorMetrics.unserved());
+  private static final String KEY_ID = "0123456789abcdef";
+  private final KillSwitchProcessor processor = new KillSwitchProcessor(DetectionRules.defaults(), DetectorMetrics.unserved(), KEY_ID);
 
   KillSwitchProcessorTest() {
     addStore(context, KillSwitchProcessor.STORE, Serdes.String(), new JsonSerde<>(KillSwitchState.class));
@@ -137,7 +139,7 @@ class KillSwitchProcessorTest {
   @Test
   void shouldEscalateOnlyOnTripsOfFleetsThatPassTheTrustGates() {
     KillSwitchProcessor gated = new KillSwitchProcessor(DetectionRules.from(Map.of("min-fleet-devices", "500",
-        "min-fleet-age", "1d", "fleets", "east,west,north,young,small")), DetectorMetrics.unserved());
+        "min-fleet-age", "1d", "fleets", "east,west,north,young,small")), DetectorMetrics.unserved(), KEY_ID);
     gated.init(context);
     List<Double> strong = Collections.nCopies(Grid.SIZE, Math.log(1e6));
     List<Double> noBaseline = Collections.nCopies(BaselineTest.LOGS, 0.0);
@@ -197,6 +199,99 @@ class KillSwitchProcessorTest {
     });
     assertThat(forwarded(context, KillSwitchProcessor.ALERTS).get(9).value().getSummary())
         .startsWith("Cannot judge */channel-291/r41 in 512 fleet(s), e.g. fleet-511: ");
+  }
+
+  /**
+   * Compaction keeps a target's last record only: an old RESUME of the detector's own, written again
+   * after its newer HALT, would stand in for the HALT. Read back, it is not the target's latest, so the
+   * detector writes the HALT again, under a new sequence number, and says so (KILL_SWITCH_TAMPERED).
+   */
+  @Test
+  void shouldReassertTheLatestCommandWhenAnOlderOneIsReadBackAfterIt() {
+    process(KillSwitchInput.of(operator("FORCE_HALT")));
+    process(KillSwitchInput.of(operator("RESUME")));
+    context.setCurrentSystemTimeMs(T + 1_000);
+    process(KillSwitchInput.of(operator("FORCE_HALT")));
+    List<Long> sequences = forwarded(context, KillSwitchProcessor.COMMANDS).stream()
+        .map(r -> SignatureHeaders.sequence(r.headers())).toList();
+    String haltId = forwarded(context, KillSwitchProcessor.COMMANDS).get(2).value().getCommandId();
+    for (long sequence : sequences) {
+      process(KillSwitchInput.of(ReadBack.verified(Target.parse(TARGET), sequence, KEY_ID))); // its own, in order
+    }
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).hasSize(3);
+    context.resetForwards();
+
+    process(KillSwitchInput.of(ReadBack.verified(Target.parse(TARGET), sequences.get(1), KEY_ID))); // the RESUME, replayed
+
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo(TARGET);
+      assertThat(r.value().getAction()).isEqualTo(KillSwitchAction.HALT);
+      assertThat(r.value().getCommandId()).as("the same decision").isEqualTo(haltId);
+      assertThat(SignatureHeaders.sequence(r.headers())).isGreaterThan(sequences.get(2));
+    });
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).singleElement().satisfies(r -> {
+      assertThat(r.value().getKind()).isEqualTo(AlertKind.KILL_SWITCH_TAMPERED);
+      assertThat(r.value().getTarget()).isEqualTo(TARGET);
+      assertThat(r.value().getSummary()).contains("replayed", "HALT");
+    });
+  }
+
+  /** A forged record or a tombstone would do the same after compaction: the latest command is written again. */
+  @Test
+  void shouldReassertTheLatestCommandWhenARecordFailsVerification() {
+    process(KillSwitchInput.of(operator("FORCE_HALT")));
+    context.resetForwards();
+
+    process(KillSwitchInput.of(ReadBack.rejected(Target.parse(TARGET), "TOMBSTONE: a tombstone")));
+
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).singleElement()
+        .satisfies(r -> assertThat(r.value().getAction()).isEqualTo(KillSwitchAction.HALT));
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).singleElement()
+        .satisfies(r -> assertThat(r.value().getSummary()).contains("TOMBSTONE"));
+  }
+
+  /**
+   * Its own commands read back in the order written are no tampering, even when a newer one is already
+   * on its way; a forged record of a target it never commanded has nothing to re-assert, only an alert;
+   * its own signed record of a target it has no state of (after an application reset) is no alarm.
+   */
+  @Test
+  void shouldNotReassertItsOwnCommandsReadInOrderNorInventOne() {
+    process(KillSwitchInput.of(operator("FORCE_HALT")));
+    process(KillSwitchInput.of(operator("RESUME")));
+    long halt = SignatureHeaders.sequence(forwarded(context, KillSwitchProcessor.COMMANDS).get(0).headers());
+    context.resetForwards();
+
+    process(KillSwitchInput.of(ReadBack.verified(Target.parse(TARGET), halt, KEY_ID)));
+    process(KillSwitchInput.of(ReadBack.verified(Target.parse("retail/channel-291/r41"), halt, KEY_ID)));
+    assertThat(context.forwarded()).isEmpty();
+
+    process(KillSwitchInput.of(ReadBack.rejected(Target.parse("depot/channel-291/r41"), "FORGED: does not match")));
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).isEmpty();
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).singleElement()
+        .satisfies(r -> assertThat(r.value().getKind()).isEqualTo(AlertKind.KILL_SWITCH_TAMPERED));
+  }
+
+  /**
+   * A key rotation: the detector restarts with a new signing key, and re-signs every target's latest
+   * command once (a new sequence number; the sink signs it with the new key), so rollout services can
+   * drop the old public key afterwards. State from before it stored commands has nothing to re-sign.
+   */
+  @Test
+  void shouldReSignEveryTargetsLatestCommandAfterAKeyRotation() {
+    process(KillSwitchInput.of(operator("FORCE_HALT")));
+    long before = SignatureHeaders.sequence(forwarded(context, KillSwitchProcessor.COMMANDS).get(0).headers());
+    context.resetForwards();
+    KillSwitchProcessor rotated = new KillSwitchProcessor(DetectionRules.defaults(), DetectorMetrics.unserved(), "fedcba9876543210");
+    rotated.init(context);
+
+    context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 1).getPunctuator().punctuate(T + 1_000);
+
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).singleElement().satisfies(r -> {
+      assertThat(r.value().getAction()).isEqualTo(KillSwitchAction.HALT);
+      assertThat(SignatureHeaders.sequence(r.headers())).isGreaterThan(before);
+    });
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).as("a rotation is no tampering").isEmpty();
   }
 
   private static OperatorRequest operator(String action) {
