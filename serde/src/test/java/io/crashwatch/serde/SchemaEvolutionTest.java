@@ -39,7 +39,7 @@ class SchemaEvolutionTest {
   private static final Schema NEWER_HEARTBEAT = withExtraField(Heartbeat.getClassSchema());
 
   /** A future SreAlert with an alert kind this build does not know. */
-  private static final Schema NEWER_ALERT = withAlertKind(SreAlert.getClassSchema(), "KILL_SWITCH_TAMPERED");
+  private static final Schema NEWER_ALERT = withAlertKind(SreAlert.getClassSchema(), "SIGNING_KEY_EXPIRING");
 
   private final String scope = Fixtures.newScope();
   private final AvroSerializer<GenericRecord> writer = new AvroSerializer<>();
@@ -96,19 +96,19 @@ class SchemaEvolutionTest {
     AvroDeserializer<SreAlert> alerts = new AvroDeserializer<>();
     alerts.configure(Fixtures.mockConfig(scope, AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
     GenericRecord newer = new GenericData.Record(NEWER_ALERT);
-    newer.put("alertId", "kill-switch-tampered/1");
-    newer.put("kind", symbol(NEWER_ALERT, "kind", "KILL_SWITCH_TAMPERED"));
+    newer.put("alertId", "signing-key-expiring/1");
+    newer.put("kind", symbol(NEWER_ALERT, "kind", "SIGNING_KEY_EXPIRING"));
     newer.put("severity", symbol(NEWER_ALERT, "severity", "CRITICAL"));
     newer.put("status", symbol(NEWER_ALERT, "status", "FIRING"));
-    newer.put("summary", "A kill-switch record failed verification.");
+    newer.put("summary", "The signing key expires in a week.");
     newer.put("labels", Map.of());
     newer.put("startsAt", 1000L);
 
     SreAlert alert = alerts.deserialize("crashwatch.alerts", writer.serialize("crashwatch.alerts", newer));
 
     assertThat(alert.getKind()).isEqualTo(AlertKind.UNKNOWN);
-    assertThat(alert.getAlertId()).isEqualTo("kill-switch-tampered/1");
-    assertThat(alert.getSummary()).isEqualTo("A kill-switch record failed verification.");
+    assertThat(alert.getAlertId()).isEqualTo("signing-key-expiring/1");
+    assertThat(alert.getSummary()).isEqualTo("The signing key expires in a week.");
   }
 
   private static GenericData.EnumSymbol symbol(Schema record, String field, String symbol) {
