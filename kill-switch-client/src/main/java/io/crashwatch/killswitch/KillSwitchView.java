@@ -92,6 +92,11 @@ public final class KillSwitchView {
     return leases.ageMs(clock.getAsLong());
   }
 
+  /** The latest command of a target (its text, e.g. {@code airline-ops/channel-291/r41}); null when none. */
+  public KillSwitchCommand commandOf(String target) {
+    return latest.get(target);
+  }
+
   /** The command that halts this rollout, fleet target first; null when none does. */
   public KillSwitchCommand haltOf(String fleetId, String component, String version) {
     KillSwitchCommand fleet = latest.get(new Target(fleetId, component, version).toString());

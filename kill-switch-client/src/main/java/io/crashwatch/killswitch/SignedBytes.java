@@ -22,7 +22,9 @@ public final class SignedBytes {
   public enum Domain {
     KILL_SWITCH("crashwatch/kill-switch/v1"),
     LEASE("crashwatch/kill-switch-lease/v1"),
-    BREAK_GLASS("crashwatch/break-glass/v1");
+    BREAK_GLASS("crashwatch/break-glass/v1"),
+    /** An operator's FORCE_HALT or RESUME: signed without its key (the value names its target, which the key must equal). */
+    OPERATOR("crashwatch/operator-command/v1");
 
     final String tag;
 

@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
       Map<String, Object> client = Map.of("bootstrap.servers", stack.bootstrapServers(),
           "schema.registry.url", stack.schemaRegistryUrl());
       LiveView view = new LiveView(out);
-      ScenarioReport report = ScenarioRunner.run(scenario, client, stack.settings().topics(), stack.verifier(), null, view);
+      ScenarioReport report = ScenarioRunner.run(scenario, client, stack.settings().topics(), stack.keys(), null, view);
       summary(report);
       return ExitCodes.of(report);
     }

@@ -5,11 +5,14 @@ import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.embedded.EmbeddedKafkaBroker;
 import io.crashwatch.embedded.EmbeddedSchemaRegistry;
 import io.crashwatch.killswitch.Ed25519Keys;
+import io.crashwatch.killswitch.KillSwitchSigner;
 import io.crashwatch.killswitch.KillSwitchVerifier;
+import io.crashwatch.loadgen.sim.ScenarioKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -27,10 +30,12 @@ final class EmbeddedStack implements AutoCloseable {
   private final Path stateDir;
   private final Detector detector;
   private final DetectorSettings settings;
+  private final KillSwitchSigner operator;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private EmbeddedStack(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path stateDir,
-             DetectorSettings settings, Detector detector) {
+             DetectorSettings settings, Detector detector, KillSwitchSigner operator) {
+    this.operator = operator;
     this.broker = broker;
     this.registry = registry;
     this.stateDir = stateDir;
@@ -56,10 +61,13 @@ final class EmbeddedStack implements AutoCloseable {
       Path signingKey = stateDir.resolve("kill-switch.key");
       Ed25519Keys.generateInto(signingKey, stateDir.resolve("kill-switch.pub"));
       values.put("kill-switch-signing-key", signingKey.toString());
+      // ...and obeys the operator steps signed with another, the scenario operator's.
+      KeyPair operator = Ed25519Keys.generateInto(stateDir.resolve("operator.key"), stateDir.resolve("operator.pub"));
+      values.put("operator-public-keys", stateDir.resolve("operator.pub").toString());
       DetectorSettings settings = DetectorSettings.from(values);
       Detector detector = Detector.start(settings);
       detector.awaitRunning(Duration.ofSeconds(90));
-      return new EmbeddedStack(broker, registry, stateDir, settings, detector);
+      return new EmbeddedStack(broker, registry, stateDir, settings, detector, new KillSwitchSigner(operator.getPrivate()));
     } catch (IOException e) {
       close(broker, registry, stateDir);
       throw new UncheckedIOException(e);
@@ -81,9 +89,9 @@ final class EmbeddedStack implements AutoCloseable {
     return settings;
   }
 
-  /** What the kill switch is verified with: the public key of the key the detector signs with. */
-  KillSwitchVerifier verifier() {
-    return new KillSwitchVerifier(List.of(settings.killSwitchSigner().publicKey()));
+  /** The detector's public key, which the kill switch is verified with, and the operator key its operator-public-keys trust. */
+  ScenarioKeys keys() {
+    return new ScenarioKeys(new KillSwitchVerifier(List.of(settings.killSwitchSigner().publicKey())), operator);
   }
 
   int detectorHttpPort() {

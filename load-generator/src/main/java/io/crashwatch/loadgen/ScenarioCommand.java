@@ -7,6 +7,8 @@ import io.crashwatch.loadgen.scenario.Scenario;
 import io.crashwatch.loadgen.scenario.ScenarioException;
 import io.crashwatch.loadgen.scenario.ScenarioParser;
 import io.crashwatch.loadgen.sim.ScenarioReport;
+import io.crashwatch.killswitch.KillSwitchSigner;
+import io.crashwatch.loadgen.sim.ScenarioKeys;
 import io.crashwatch.loadgen.sim.ScenarioRunner;
 import java.io.IOException;
 import java.io.Reader;
@@ -55,6 +57,11 @@ final class ScenarioCommand implements Callable<Integer> {
           "repeat it for both keys during a rotation. Kill-switch records it did not sign are not obeyed."})
   List<Path> killSwitchKeys = new ArrayList<>();
 
+  @Option(names = "--operator-key", paramLabel = "FILE",
+      description = {"With --bootstrap-servers: the PEM private key the scenario's operator steps sign with;",
+          "the running detector must list its public key in operator-public-keys."})
+  Path operatorKey;
+
   @Override
   public Integer call() throws Exception {
     Scenario scenario;
@@ -66,6 +73,10 @@ final class ScenarioCommand implements Callable<Integer> {
     }
     if ((bootstrapServers == null) != (schemaRegistryUrl == null)) {
       System.err.println("crashwatch: --bootstrap-servers and --schema-registry-url go together");
+      return ExitCodes.USAGE;
+    }
+    if (bootstrapServers != null && !scenario.operator().isEmpty() && operatorKey == null) {
+      System.err.println("crashwatch: " + scenario.name() + " has operator steps: against a running detector they need --operator-key");
       return ExitCodes.USAGE;
     }
     if ((bootstrapServers == null) != killSwitchKeys.isEmpty()) {
@@ -92,7 +103,7 @@ final class ScenarioCommand implements Callable<Integer> {
       System.out.printf("  Kafka broker %s, schema registry %s%n", stack.bootstrapServers(), stack.schemaRegistryUrl());
       Map<String, Object> client = Map.of("bootstrap.servers", stack.bootstrapServers(),
           "schema.registry.url", stack.schemaRegistryUrl());
-      return ScenarioRunner.run(scenario, client, stack.settings().topics(), stack.verifier(), null, new LiveView(System.out));
+      return ScenarioRunner.run(scenario, client, stack.settings().topics(), stack.keys(), null, new LiveView(System.out));
     }
   }
 
@@ -120,7 +131,8 @@ final class ScenarioCommand implements Callable<Integer> {
     for (Path file : killSwitchKeys) {
       keys.add(Ed25519Keys.readPublic(file));
     }
-    return ScenarioRunner.run(scenario, client, TopicNames.defaults(), new KillSwitchVerifier(keys), runId,
-        new LiveView(System.out));
+    KillSwitchSigner operator = operatorKey == null ? null : new KillSwitchSigner(Ed25519Keys.readPrivate(operatorKey));
+    return ScenarioRunner.run(scenario, client, TopicNames.defaults(), new ScenarioKeys(new KillSwitchVerifier(keys), operator),
+        runId, new LiveView(System.out));
   }
 }

@@ -4,7 +4,9 @@ import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.config.TopicNames;
 import io.crashwatch.embedded.TestKafkaCluster;
 import io.crashwatch.killswitch.Ed25519Keys;
+import io.crashwatch.killswitch.KillSwitchSigner;
 import io.crashwatch.killswitch.KillSwitchVerifier;
+import io.crashwatch.loadgen.sim.ScenarioKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,12 +25,21 @@ public final class TestDetectorSettings {
     return new KillSwitchVerifier(List.of(settings.killSwitchSigner().publicKey()));
   }
 
-  /** A key made for the run in its state directory, as the demo makes one in its work directory. */
-  private static Path signingKey(Path stateDir) {
+  /** The keys to play a scenario with against the detector of {@link #forRun} with this state directory. */
+  public static ScenarioKeys keys(Path stateDir, DetectorSettings settings) {
+    try {
+      return new ScenarioKeys(verifier(settings), new KillSwitchSigner(Ed25519Keys.readPrivate(stateDir.resolve("keys/operator.key"))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A key pair made for the run in its state directory, as the demo makes them in its work directory; the private key's path. */
+  private static Path keyPair(Path stateDir, String name) {
     try {
       Path keys = Files.createDirectories(stateDir.resolve("keys"));
-      Ed25519Keys.generateInto(keys.resolve("kill-switch.key"), keys.resolve("kill-switch.pub"));
-      return keys.resolve("kill-switch.key");
+      Ed25519Keys.generateInto(keys.resolve(name + ".key"), keys.resolve(name + ".pub"));
+      return keys.resolve(name + ".key");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -48,7 +59,8 @@ public final class TestDetectorSettings {
     values.put("http-port", "0");
     values.put("topic-partitions", "2");
     values.putAll(TopicNames.settingsUnder(run));
-    values.put("kill-switch-signing-key", signingKey(stateDir).toString());
+    values.put("kill-switch-signing-key", keyPair(stateDir, "kill-switch").toString());
+    values.put("operator-public-keys", keyPair(stateDir, "operator").resolveSibling("operator.pub").toString());
     return DetectorSettings.from(values);
   }
 }

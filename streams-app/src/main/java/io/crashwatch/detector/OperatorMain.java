@@ -2,6 +2,7 @@ package io.crashwatch.detector;
 
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.config.Durations;
+import io.crashwatch.detector.topology.OperatorSignatures;
 import io.crashwatch.detector.topology.Topics;
 import io.crashwatch.killswitch.BreakGlass;
 import io.crashwatch.killswitch.Ed25519Keys;
@@ -114,18 +115,29 @@ public final class OperatorMain {
     }
   }
 
-  /** A FORCE_HALT or RESUME for the detector to act on. */
+  /** A FORCE_HALT or RESUME for the detector to act on, signed with the operator's key. */
   abstract static class CommandForDetector extends OperatorCommandBase {
+    @Option(names = "--key", required = true, paramLabel = "FILE",
+        description = "Your Ed25519 private key (PEM): the detector obeys commands signed by its operator-public-keys only.")
+    Path key;
+
     abstract OperatorAction action();
 
+    /** The HALT a RESUME lifts; null for a FORCE_HALT. */
+    abstract String lifts();
+
     @Override
-    ProducerRecord<String, byte[]> record(DetectorSettings settings, Target parsed) {
+    ProducerRecord<String, byte[]> record(DetectorSettings settings, Target parsed) throws IOException {
+      KillSwitchSigner signer = new KillSwitchSigner(Ed25519Keys.readPrivate(key));
       Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
       OperatorCommand command = OperatorCommand.newBuilder()
           .setCommandId(UUID.randomUUID().toString()).setAction(action()).setTarget(target)
-          .setActor(actor).setReason(reason).setIssuedAt(Instant.now()).build();
+          .setActor(actor).setReason(reason).setIssuedAt(Instant.now()).setLifts(lifts()).build();
       String topic = topics.operatorCommands.name();
-      return new ProducerRecord<>(topic, target, topics.operatorCommands.valueSerde().serializer().serialize(topic, command));
+      byte[] value = topics.operatorCommands.valueSerde().serializer().serialize(topic, command);
+      RecordHeaders headers = new RecordHeaders();
+      OperatorSignatures.sign(signer, topic, command, value, headers);
+      return new ProducerRecord<>(topic, null, target, value, headers);
     }
 
     @Override
@@ -141,15 +153,30 @@ public final class OperatorMain {
     OperatorAction action() {
       return OperatorAction.FORCE_HALT;
     }
+
+    @Override
+    String lifts() {
+      return null;
+    }
   }
 
   @Command(name = "resume", mixinStandardHelpOptions = true,
-      description = "Lifts a halt of this target. The version's test starts over and counts only failures after "
-          + "the RESUME. A fleet RESUME does not lift a global (*/component/version) halt.")
+      description = "Lifts the HALT of this target named by --halt (its commandId, in the ROLLOUT_HALTED alert), "
+          + "if it still stands. The version's test starts over and counts only failures after the RESUME. A fleet "
+          + "RESUME does not lift a global (*/component/version) halt; a global one needs global-resume-approvals "
+          + "operators' keys.")
   static final class Resume extends CommandForDetector {
+    @Option(names = "--halt", required = true, paramLabel = "COMMAND_ID", description = "The commandId of the HALT it lifts.")
+    String halt;
+
     @Override
     OperatorAction action() {
       return OperatorAction.RESUME;
+    }
+
+    @Override
+    String lifts() {
+      return halt;
     }
   }
 

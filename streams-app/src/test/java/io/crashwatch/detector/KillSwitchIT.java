@@ -74,6 +74,7 @@ class KillSwitchIT {
         "state.dir=" + dir.resolve("state"),
         "topic-partitions=2",
         "min-fleet-age=0s", // the fleets are seconds old: their trips must still make the GLOBAL halt
+        "operator-public-keys=" + TestKeys.operatorPublicKeyFile(),
         // A killed member's partitions move after the session timeout: keep it short for the test.
         "consumer.session.timeout.ms=6000"));
     topicSettings.forEach((k, v) -> settings.add(k + "=" + v));
@@ -116,8 +117,10 @@ class KillSwitchIT {
         operatorSettings.add("bootstrap.servers=" + CLUSTER.bootstrapServers());
         operatorSettings.add("schema.registry.url=" + CLUSTER.schemaRegistryUrl());
         Files.write(config, operatorSettings);
-        int exit = new CommandLine(new OperatorMain()).execute(
-            "resume", FLEET_A, "--reason", "rolled back by hand", "--actor", "it", "--config", config.toString());
+        String standing = seen.stream().filter(r -> r.key().equals(FLEET_A) && r.value().getAction() == KillSwitchAction.HALT)
+            .reduce((a, b) -> b).orElseThrow().value().getCommandId();
+        int exit = new CommandLine(new OperatorMain()).execute("resume", FLEET_A, "--halt", standing,
+            "--reason", "rolled back by hand", "--actor", "it", "--key", TestKeys.operatorKeyFile(), "--config", config.toString());
         assertThat(exit).isZero();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
           killSwitch.poll(Duration.ofMillis(200)).forEach(seen::add);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.config.TopicNames;
+import io.crashwatch.detector.topology.OperatorSignatures;
 import io.crashwatch.detector.topology.Topics;
 import io.crashwatch.embedded.KafkaClusterExtension;
 import io.crashwatch.killswitch.SignatureHeaders;
@@ -27,6 +28,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -61,13 +63,14 @@ class KillSwitchTamperedIT {
     values.put("http-port", "0");
     values.put("topic-partitions", "1");
     values.put("kill-switch-signing-key", TestKeys.signingKeyFile());
+    values.put("operator-public-keys", TestKeys.operatorPublicKeyFile());
     DetectorSettings settings = DetectorSettings.from(values);
     Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
     String killSwitch = topics.killSwitch.name();
 
     try (Detector detector = Detector.start(settings);
-         KafkaProducer<String, OperatorCommand> operator = new KafkaProducer<>(CLUSTER.producerConfig(),
-             new StringSerializer(), topics.operatorCommands.valueSerde().serializer());
+         KafkaProducer<String, byte[]> operator = new KafkaProducer<>(CLUSTER.producerConfig(),
+             new StringSerializer(), new ByteArraySerializer());
          KafkaProducer<String, byte[]> attacker = new KafkaProducer<>(CLUSTER.producerConfig(),
              new StringSerializer(), new ByteArraySerializer());
          KafkaConsumer<String, byte[]> reader = reader(killSwitch)) {
@@ -75,9 +78,14 @@ class KillSwitchTamperedIT {
       List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
       for (OperatorAction action : List.of(OperatorAction.FORCE_HALT, OperatorAction.RESUME, OperatorAction.FORCE_HALT)) {
         int before = seen.size();
-        operator.send(new ProducerRecord<>(topics.operatorCommands.name(), TARGET, OperatorCommand.newBuilder()
-            .setCommandId(UUID.randomUUID().toString()).setAction(action).setTarget(TARGET).setActor("it")
-            .setReason("test").setIssuedAt(Instant.now()).build())).get();
+        String lifts = action == OperatorAction.RESUME ? commandId(topics, seen.get(seen.size() - 1)) : null;
+        OperatorCommand command = OperatorCommand.newBuilder().setCommandId(UUID.randomUUID().toString()).setAction(action)
+            .setTarget(TARGET).setActor("it").setReason("test").setIssuedAt(Instant.now()).setLifts(lifts).build();
+        String topic = topics.operatorCommands.name();
+        byte[] value = topics.operatorCommands.valueSerde().serializer().serialize(topic, command);
+        RecordHeaders headers = new RecordHeaders();
+        OperatorSignatures.sign(TestKeys.operator(), topic, command, value, headers);
+        operator.send(new ProducerRecord<>(topic, null, TARGET, value, headers)).get();
         await().atMost(Duration.ofSeconds(60)).until(() -> poll(reader, seen) > before);
       }
       ConsumerRecord<String, byte[]> resume = seen.get(1);
@@ -95,6 +103,10 @@ class KillSwitchTamperedIT {
       assertThat(alerts).filteredOn(a -> a.getKind() == AlertKind.KILL_SWITCH_TAMPERED).hasSize(2)
           .allSatisfy(a -> assertThat(a.getTarget()).isEqualTo(TARGET));
     }
+  }
+
+  private static String commandId(Topics topics, ConsumerRecord<String, byte[]> r) {
+    return topics.killSwitch.valueSerde().deserializer().deserialize(r.topic(), r.value()).getCommandId();
   }
 
   private static KillSwitchAction action(Topics topics, ConsumerRecord<String, byte[]> r) {

@@ -104,7 +104,7 @@ class RegistryFaultsIT {
     try {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
       exit = new CommandLine(new OperatorMain()).execute("halt", "airline-ops/channel-291/r41",
-          "--reason", "bad canary", "--config", config.toString());
+          "--reason", "bad canary", "--key", TestKeys.operatorKeyFile(), "--config", config.toString());
     } finally {
       System.setErr(stderr);
     }

@@ -17,5 +17,5 @@ interface Outbox {
   void deployment(String fleetId, String component, String version, String previous);
 
   /** @param target fleet ids as sent */
-  void operatorCommand(String target, OperatorAction action, String reason);
+  void operatorCommand(String target, OperatorAction action, String reason, String lifts);
 }

@@ -10,6 +10,7 @@ import io.crashwatch.loadgen.scenario.RolloutSpec;
 import io.crashwatch.loadgen.scenario.Scenario;
 import io.crashwatch.loadgen.scenario.SleepSpec;
 import io.crashwatch.schemas.HaltReason;
+import io.crashwatch.schemas.OperatorAction;
 import io.crashwatch.schemas.HeartbeatReason;
 import io.crashwatch.schemas.KillSwitchCommand;
 import io.crashwatch.schemas.Scope;
@@ -61,6 +62,8 @@ public final class Simulation {
   private Instant start;
   /** Whether the kill switch answers UNKNOWN for a rollout now: it installs nothing meanwhile. */
   private Predicate<RolloutProgress> unknown = r -> false;
+  /** The commandId of the HALT that stands for a target, which an operator's RESUME names; null: none known. */
+  private Function<String, String> standingHalt = target -> null;
 
   /** @param sentFleetId the fleet id as sent to Kafka, e.g. with a run suffix against a shared cluster */
   Simulation(Scenario scenario, Outbox telemetry, Function<String, String> sentFleetId) {
@@ -105,6 +108,11 @@ public final class Simulation {
    */
   void pauseWhile(Predicate<RolloutProgress> unknown) {
     this.unknown = unknown;
+  }
+
+  /** Where an operator's RESUME learns the HALT it lifts: the kill switch as the rollout services read it. */
+  void haltsFrom(Function<String, String> standingHalt) {
+    this.standingHalt = standingHalt;
   }
 
   /** Milliseconds since the simulation started, on the wall clock. */
@@ -220,7 +228,11 @@ public final class Simulation {
       at(incident.at().toMillis(), () -> incident(incident));
     }
     for (OperatorStep step : scenario.operator()) {
-      at(step.at().toMillis(), () -> telemetry.operatorCommand(sentTarget(step.target()), step.action(), step.reason()));
+      at(step.at().toMillis(), () -> {
+        String target = sentTarget(step.target());
+        telemetry.operatorCommand(target, step.action(), step.reason(),
+            step.action() == OperatorAction.RESUME ? standingHalt.apply(target) : null);
+      });
     }
   }
 

@@ -5,6 +5,8 @@ import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Deployment;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
+import io.crashwatch.detector.topology.OperatorSignatures;
+import io.crashwatch.killswitch.KillSwitchSigner;
 import io.crashwatch.schemas.OperatorAction;
 import io.crashwatch.schemas.OperatorCommand;
 import io.crashwatch.serde.AvroSerializer;
@@ -17,27 +19,34 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What the simulated agents, rollout services and operator send, as Avro with the project's serde. */
 final class Telemetry implements Outbox, AutoCloseable {
   /** Who the scenario's operator steps say they are. */
   static final String SCENARIO_ACTOR = "scenario";
-  private final KafkaProducer<String, SpecificRecord> producer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
   private final TopicNames topics;
+  private final KillSwitchSigner operator;
   private final AtomicLong events = new AtomicLong();
   private volatile Exception failure;
 
-  /** @param clientConfig bootstrap servers, registry URL and any security settings */
-  Telemetry(Map<String, Object> clientConfig, TopicNames topics) {
+  /**
+   * @param clientConfig bootstrap servers, registry URL and any security settings
+   * @param operator     what the operator's commands are signed with; null when the scenario sends none
+   */
+  Telemetry(Map<String, Object> clientConfig, TopicNames topics, KillSwitchSigner operator) {
     Map<String, Object> config = new HashMap<>(clientConfig);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
     values.configure(config, false);
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), values);
+    this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     this.topics = topics;
+    this.operator = operator;
   }
 
   @Override
@@ -65,11 +74,17 @@ final class Telemetry implements Outbox, AutoCloseable {
         .setVersion(version).setPreviousVersion(previous).setStartedAt(Instant.now()).build());
   }
 
+  /** Signed with the operator key, as {@code ./crashwatch halt|resume --key} signs it. */
   @Override
-  public void operatorCommand(String target, OperatorAction action, String reason) {
-    send(topics.operatorCommands(), target, OperatorCommand.newBuilder()
+  public void operatorCommand(String target, OperatorAction action, String reason, String lifts) {
+    OperatorCommand command = OperatorCommand.newBuilder()
         .setCommandId(UUID.randomUUID().toString()).setAction(action).setTarget(target).setActor(SCENARIO_ACTOR)
-        .setReason(reason).setIssuedAt(Instant.now()).build());
+        .setReason(reason).setIssuedAt(Instant.now()).setLifts(lifts).build();
+    String topic = topics.operatorCommands();
+    byte[] value = values.serialize(topic, command);
+    RecordHeaders headers = new RecordHeaders();
+    OperatorSignatures.sign(operator, topic, command, value, headers);
+    send(new ProducerRecord<>(topic, null, target, value, headers));
   }
 
   long events() {
@@ -77,10 +92,14 @@ final class Telemetry implements Outbox, AutoCloseable {
   }
 
   private void send(String topic, String key, SpecificRecord value) {
+    send(new ProducerRecord<>(topic, key, values.serialize(topic, value)));
+  }
+
+  private void send(ProducerRecord<String, byte[]> record) {
     if (failure != null) {
       throw new IllegalStateException("Cannot produce to Kafka: " + failure.getMessage(), failure);
     }
-    producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+    producer.send(record, (metadata, error) -> {
       if (error != null && failure == null) {
         failure = error; // the producer's I/O thread cannot throw to us: the next send does
       }

@@ -121,7 +121,7 @@ class HostileInputIT {
       CompletableFuture<Void> noise = CompletableFuture.runAsync(() ->
           sendHostile(topics, hostile, scenario.duration().minusSeconds(4), sent));
       ScenarioReport report = ScenarioRunner.run(scenario, Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
-          "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), TestDetectorSettings.verifier(settings), null,
+          "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), TestDetectorSettings.keys(stateDir.resolve(run), settings), null,
           progress -> { });
       noise.get();
       List<ConsumerRecord<byte[], byte[]>> dead = readDeadLetters(settings.topics().deadLetters(), hostile);

@@ -59,7 +59,7 @@ class ScenariosIT {
     try (Detector detector = Detector.start(settings)) {
       detector.awaitRunning(Duration.ofSeconds(60));
       report = ScenarioRunner.run(scenario, Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
-          "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), TestDetectorSettings.verifier(settings), null,
+          "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), TestDetectorSettings.keys(stateDir, settings), null,
           progress -> { });
     }
 

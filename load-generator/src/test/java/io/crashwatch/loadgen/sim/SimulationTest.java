@@ -52,7 +52,7 @@ class SimulationTest {
     }
 
     @Override
-    public void operatorCommand(String target, OperatorAction action, String reason) {
+    public void operatorCommand(String target, OperatorAction action, String reason, String lifts) {
       commands.add(action + " " + target);
       for (RolloutProgress r : simulation.rollouts()) {
         if (action == OperatorAction.FORCE_HALT) {

@@ -34,6 +34,7 @@ public record DetectorSettings(
     int httpPort,
     int stateMemoryMb,
     KillSwitchSigner signer,
+    OperatorTrust operators,
     Map<String, String> kafka) {
 
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -85,6 +86,7 @@ public record DetectorSettings(
         HTTP_PORT.read(values, 8080),
         STATE_MEMORY_MB.read(values, 128),
         SIGNING_KEY.read(values, null),
+        OperatorTrust.from(values),
         kafka);
   }
 
@@ -159,7 +161,7 @@ public record DetectorSettings(
     }
   }
 
-  private static final List<String> KNOWN = Stream.of(OWN, DetectionRules.ALL, InputLimits.ALL, TopicNames.ALL)
+  private static final List<String> KNOWN = Stream.of(OWN, DetectionRules.ALL, InputLimits.ALL, TopicNames.ALL, OperatorTrust.ALL)
       .flatMap(List::stream).map(Setting::key).sorted().toList();
 
   /** Kafka's keys never hold a dash; crashwatch's multi-word keys always do. */

@@ -113,8 +113,10 @@ public final class DetectorTopology {
             FleetEvent.announce(d.getVersion(), d.getStartedAt().toEpochMilli(), d.getPreviousVersion())),
             Named.as("deployments-keyed"));
     KStream<String, OperatorRequest> operator = builder
-        .stream(topics.operatorCommands.name(), topics.operatorCommands.consumed())
-        .processValues(() -> new OperatorValidation(settings.limits(), metrics), Named.as("validate-operator-commands"));
+        .stream(topics.operatorCommands.name(), topics.operatorCommands.consumed(
+            new OperatorSignatures(topics.operatorCommands.valueSerde().deserializer(), settings.operators().verifier())))
+        .processValues(() -> new OperatorValidation(settings.limits(), settings.operators(), metrics),
+            Named.as("validate-operator-commands"), OperatorValidation.SEEN_STORE);
 
     // Device state: heartbeats and crash reports are co-partitioned by deviceId.
     InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(), rules.inputSilence().toMillis(), lag);
@@ -157,7 +159,7 @@ public final class DetectorTopology {
             .mapValues(KillSwitchInput::of, Named.as("operator-to-kill-switch")), Named.as("kill-switch-merge"))
         .merge(readBack, Named.as("read-back-merge"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(KillSwitchInput.class)).withName(KILL_SWITCH_INPUTS))
-        .process(() -> new KillSwitchProcessor(rules, metrics, signer.keyId()), Named.as("kill-switch-processor"),
+        .process(() -> new KillSwitchProcessor(rules, settings.operators(), metrics, signer.keyId()), Named.as("kill-switch-processor"),
             KillSwitchProcessor.STORE);
 
     // The detector's health: every device-state task reports to one key, so its alerts fire once per application.
@@ -205,6 +207,8 @@ public final class DetectorTopology {
         .withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(FleetStatisticsProcessor.TIMERS), Serdes.String(), Serdes.Long()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(OperatorValidation.SEEN_STORE), Serdes.String(), Serdes.Long()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DetectorHealthProcessor.STORE), Serdes.String(), new JsonSerde<>(DetectorHealth.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(

@@ -36,6 +36,11 @@ public final class Topics {
       return Consumed.with(keySerde, valueSerde).withName(name + "-source");
     }
 
+    /** The same source with another deserializer for the values, e.g. one that verifies their signature. */
+    public Consumed<String, V> consumed(Deserializer<V> values) {
+      return Consumed.with(keySerde, Serdes.serdeFrom(valueSerde.serializer(), values)).withName(name + "-source");
+    }
+
     public Produced<String, V> produced() {
       return Produced.with(keySerde, valueSerde).withName(name + "-sink");
     }

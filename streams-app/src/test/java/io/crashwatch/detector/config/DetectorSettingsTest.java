@@ -107,6 +107,8 @@ class DetectorSettingsTest {
       "mode              | LOUD   | ENFORCE, SHADOW",
       "create-topics     | yes    | true or false",
       "kill-switch-topic | a/b    | topic name",
+      "operator-public-keys | /no/such/alice.pub | cannot read /no/such/alice.pub",
+      "global-resume-approvals | 0 | at least 1",
       "dark-afer         | 5m     | unknown crashwatch setting"})
   void shouldRejectABadValueNamingTheKey(String key, String value, String expected) {
     Map<String, String> m = minimal();

@@ -3,6 +3,11 @@ package io.crashwatch.detector.topology;
 import io.crashwatch.detector.TestKeys;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.detector.topology.model.VersionKey;
+import io.crashwatch.detector.topology.output.KillSwitchProcessor;
+import io.crashwatch.detector.topology.output.KillSwitchState;
+import io.crashwatch.killswitch.KillSwitchSigner;
+import io.crashwatch.killswitch.Target;
 import io.crashwatch.schemas.CrashRate;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Deployment;
@@ -22,12 +27,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -46,7 +55,7 @@ final class DetectorDriver implements AutoCloseable {
   private final String scope = "rules-" + UUID.randomUUID();
   private final TestInputTopic<String, Heartbeat> heartbeats;
   private final TestInputTopic<String, CrashReport> crashReports;
-  private final TestInputTopic<String, OperatorCommand> operator;
+  private final TestInputTopic<String, byte[]> rawOperator;
   private final TestInputTopic<String, Deployment> deployments;
   private final TestOutputTopic<String, CrashRate> crashRates;
   private final TestOutputTopic<String, KillSwitchCommand> killSwitch;
@@ -65,6 +74,7 @@ final class DetectorDriver implements AutoCloseable {
     values.put("state.dir", TestDirectories.stateDir().toString()); // not the shared /tmp/kafka-streams
     values.put("application.id", APPLICATION_ID);
     values.putIfAbsent("kill-switch-signing-key", TestKeys.signingKeyFile());
+    values.putIfAbsent("operator-public-keys", TestKeys.operatorPublicKeyFile());
     values.putIfAbsent("min-fleet-age", "0s"); // every fleet here is seconds old: its trips count towards a GLOBAL halt
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
@@ -74,7 +84,7 @@ final class DetectorDriver implements AutoCloseable {
         properties, START);
     heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(), topics.heartbeats.valueSerde().serializer());
     crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(), topics.crashReports.valueSerde().serializer());
-    operator = driver.createInputTopic(topics.operatorCommands.name(), new StringSerializer(), topics.operatorCommands.valueSerde().serializer());
+    rawOperator = driver.createInputTopic(topics.operatorCommands.name(), new StringSerializer(), new ByteArraySerializer());
     deployments = driver.createInputTopic(topics.deployments.name(), new StringSerializer(), topics.deployments.valueSerde().serializer());
     crashRates = driver.createOutputTopic(topics.crashRates.name(), new StringDeserializer(), topics.crashRates.valueSerde().deserializer());
     killSwitch = driver.createOutputTopic(topics.killSwitch.name(), new StringDeserializer(), topics.killSwitch.valueSerde().deserializer());
@@ -139,10 +149,30 @@ final class DetectorDriver implements AutoCloseable {
         .setComponents(components).build(), now);
   }
 
+  /** An operator's command, signed with the test operator's key; a RESUME names the HALT that stands. */
   void operator(OperatorAction action, String target) {
-    operator.pipeInput(target, OperatorCommand.newBuilder()
+    OperatorCommand command = OperatorCommand.newBuilder()
         .setCommandId(UUID.randomUUID().toString()).setAction(action).setTarget(target)
-        .setActor("sre@example.com").setReason("checked the evidence").setIssuedAt(now).build(), now);
+        .setActor("sre@example.com").setReason("checked the evidence").setIssuedAt(now)
+        .setLifts(action == OperatorAction.RESUME ? standingHalt(target) : null).build();
+    rawOperator.pipeInput(signed(topics, command, TestKeys.operator(), now));
+  }
+
+  /** An operator command as {@code ./crashwatch halt|resume --key} writes it: signed by {@code operator}. */
+  static TestRecord<String, byte[]> signed(Topics topics, OperatorCommand command, KillSwitchSigner operator, Instant at) {
+    byte[] value = topics.operatorCommands.valueSerde().serializer().serialize(topics.operatorCommands.name(), command);
+    RecordHeaders headers = new RecordHeaders();
+    OperatorSignatures.sign(operator, topics.operatorCommands.name(), command, value, headers);
+    return new TestRecord<>(command.getTarget(), value, headers, at);
+  }
+
+  /** The commandId of the target's HALT as the kill switch keeps it; null when it has none. */
+  private String standingHalt(String target) {
+    Target parsed = Target.parse(target);
+    KeyValueStore<String, KillSwitchState> store = driver.getKeyValueStore(KillSwitchProcessor.STORE);
+    KillSwitchState state = store.get(VersionKey.of(parsed).toString());
+    KillSwitchState.TargetState t = state == null ? null : parsed.isGlobal() ? state.global : state.fleets.get(parsed.fleetId());
+    return t == null ? null : t.commandId;
   }
 
   /** The rollout service announces a rollout of the version to the fleet, starting now. */

@@ -1,5 +1,13 @@
 package io.crashwatch.detector.topology;
 
+import io.crashwatch.schemas.KillSwitchCommand;
+
+import io.crashwatch.schemas.KillSwitchAction;
+
+import io.crashwatch.killswitch.KillSwitchSigner;
+
+import io.crashwatch.killswitch.Ed25519Keys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.TestKeys;
@@ -57,6 +65,7 @@ class DetectorTopologyTest {
     values.put("schema.registry.url", "mock://" + scope);
     values.put("state.dir", TestDirectories.stateDir().toString()); // not the shared /tmp/kafka-streams
     values.putIfAbsent("kill-switch-signing-key", TestKeys.signingKeyFile());
+    values.put("operator-public-keys", TestKeys.operatorPublicKeyFile());
     settings = DetectorSettings.from(values);
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     DetectorMetrics metrics = new DetectorMetrics(meters);
@@ -202,8 +211,8 @@ class DetectorTopologyTest {
   void shouldDeadLetterDeploymentsAndOperatorCommandsThatBreakTheLimits() {
     TestInputTopic<String, Deployment> deployments = driver.createInputTopic(topics.deployments.name(),
         new StringSerializer(), topics.deployments.valueSerde().serializer());
-    TestInputTopic<String, OperatorCommand> operator = driver.createInputTopic(topics.operatorCommands.name(),
-        new StringSerializer(), topics.operatorCommands.valueSerde().serializer());
+    TestInputTopic<String, byte[]> operator = driver.createInputTopic(topics.operatorCommands.name(),
+        new StringSerializer(), new ByteArraySerializer());
     Deployment longVersion = Deployment.newBuilder().setRolloutId("rollout-1").setFleetId("airline-ops")
         .setComponent("channel-291").setVersion("r".repeat(65)).setStartedAt(NOW).build();
     Deployment future = Deployment.newBuilder(longVersion).setVersion("r41").setStartedAt(NOW.plus(Duration.ofHours(1))).build();
@@ -214,11 +223,48 @@ class DetectorTopologyTest {
 
     deployments.pipeInput("airline-ops", longVersion, NOW);
     deployments.pipeInput("airline-ops", future, NOW);
-    operator.pipeInput(controlCharacters.getTarget(), controlCharacters, NOW);
-    operator.pipeInput(longTarget.getTarget(), longTarget, NOW);
+    operator.pipeInput(DetectorDriver.signed(topics, controlCharacters, TestKeys.operator(), NOW));
+    operator.pipeInput(DetectorDriver.signed(topics, longTarget, TestKeys.operator(), NOW));
 
     assertThat(deadLetters.readRecordsToList()).extracting(r -> header(r, "crashwatch.error.reason"))
         .containsExactly("too-long", "future-timestamp", "invalid-characters", "too-long");
+  }
+
+  /**
+   * Anyone who can write the operator-commands topic could halt or resume anything, as anyone. Only
+   * a command signed by an operator key of the settings acts: unsigned, signed by a stranger, altered,
+   * stale or repeated, it does nothing (the last two are dead letters; refused signatures are too, on a
+   * real broker, which this driver does not route).
+   */
+  @Test
+  void shouldObeyOnlyFreshOperatorCommandsSignedByAnOperatorKey() {
+    TestInputTopic<String, byte[]> operator = driver.createInputTopic(topics.operatorCommands.name(),
+        new StringSerializer(), new ByteArraySerializer());
+    TestOutputTopic<String, KillSwitchCommand> killSwitch = driver.createOutputTopic(topics.killSwitch.name(),
+        new StringDeserializer(), topics.killSwitch.valueSerde().deserializer());
+    String target = "airline-ops/channel-291/r41";
+    OperatorCommand halt = OperatorCommand.newBuilder().setCommandId("h-1").setAction(OperatorAction.FORCE_HALT)
+        .setTarget(target).setActor("sre").setReason("bad canary").setIssuedAt(NOW).build();
+    KillSwitchSigner stranger = new KillSwitchSigner(Ed25519Keys.generate().getPrivate());
+
+    operator.pipeInput(target, topics.operatorCommands.valueSerde().serializer().serialize(topics.operatorCommands.name(), halt), NOW);
+    operator.pipeInput(DetectorDriver.signed(topics, halt, stranger, NOW));
+    TestRecord<String, byte[]> altered = DetectorDriver.signed(topics, halt, TestKeys.operator(), NOW);
+    altered.value()[altered.value().length - 1] ^= 1;
+    operator.pipeInput(altered);
+    OperatorCommand old = OperatorCommand.newBuilder().setCommandId("h-old").setAction(OperatorAction.FORCE_HALT)
+        .setTarget(target).setActor("sre").setReason("bad canary").setIssuedAt(NOW.minus(Duration.ofMinutes(11))).build();
+    operator.pipeInput(DetectorDriver.signed(topics, old, TestKeys.operator(), NOW));
+    assertThat(killSwitch.readValuesToList()).as("unsigned, a stranger's, altered, stale").isEmpty();
+
+    operator.pipeInput(DetectorDriver.signed(topics, halt, TestKeys.operator(), NOW));
+    operator.pipeInput(DetectorDriver.signed(topics, halt, TestKeys.operator(), NOW)); // the same command again
+    assertThat(killSwitch.readValuesToList()).singleElement().satisfies(c -> {
+      assertThat(c.getAction()).isEqualTo(KillSwitchAction.HALT);
+      assertThat(c.getActor()).as("who signed it, as the settings name the key").startsWith("sre (key ");
+    });
+    assertThat(deadLetters.readRecordsToList()).extracting(r -> header(r, "crashwatch.error.reason"))
+        .containsExactly("operator-stale", "operator-duplicate");
   }
 
   @Test

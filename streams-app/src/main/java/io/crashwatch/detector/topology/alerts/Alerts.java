@@ -28,9 +28,11 @@ public final class Alerts {
   private Alerts() {
   }
 
-  public static SreAlert halted(String alertId, Target target, Evidence evidence, String reason, boolean shadow, long nowMs) {
+  public static SreAlert halted(String alertId, Target target, String commandId, Evidence evidence, String reason,
+                                boolean shadow, long nowMs) {
     String summary = (shadow ? "[SHADOW] would halt " : "Halted ") + target + ": " + describe(evidence, reason)
-        + " Resume with: ./crashwatch resume " + shellQuoted(target.toString()) + " --reason '...'";
+        + " Resume with: ./crashwatch resume " + shellQuoted(target.toString()) + " --halt " + commandId
+        + " --key YOUR_KEY --reason '...'";
     return alert(alertId, AlertKind.ROLLOUT_HALTED, Severity.CRITICAL, AlertStatus.FIRING, target, summary,
         evidence, nowMs, null);
   }

@@ -3,6 +3,7 @@ package io.crashwatch.detector.topology.output;
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.Durations;
 import io.crashwatch.detector.config.Mode;
+import io.crashwatch.detector.config.OperatorTrust;
 import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.decision.BaselineTest;
 import io.crashwatch.detector.topology.decision.Grid;
@@ -57,6 +58,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   static final Duration RESIGN_AFTER = Duration.ofSeconds(1);
 
   private final DetectionRules rules;
+  private final OperatorTrust operators;
   private final DetectorMetrics metrics;
   private final String signingKeyId;
   private ProcessorContext<String, Object> context;
@@ -65,9 +67,13 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   /** Event time of the input being processed: what a decision's latency is measured from. */
   private long inputTimeMs;
 
-  /** @param signingKeyId the key id the sink signs with now */
-  public KillSwitchProcessor(DetectionRules rules, DetectorMetrics metrics, String signingKeyId) {
+  /**
+   * @param operators    how many operator keys a global RESUME needs, and within how long
+   * @param signingKeyId the key id the sink signs with now
+   */
+  public KillSwitchProcessor(DetectionRules rules, OperatorTrust operators, DetectorMetrics metrics, String signingKeyId) {
     this.rules = rules;
+    this.operators = operators;
     this.metrics = metrics;
     this.signingKeyId = signingKeyId;
   }
@@ -210,14 +216,23 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
       LOG.info("RESUME of {} by {} ignored: it is not halted", target, op.actor());
       return;
     }
+    if (!t.commandId.equals(op.lifts())) {
+      LOG.warn("RESUME of {} by {} ignored: it lifts HALT {}, but the HALT that stands is {}", target, op.actor(),
+          op.lifts(), t.commandId);
+      return;
+    }
     long now = context.currentSystemTimeMs();
+    String approvedBy = target.isGlobal() ? approveGlobal(state, op, now) : op.actor();
+    if (approvedBy == null) {
+      return;
+    }
     String commandId = Commands.commandId(target, KillSwitchAction.RESUME, t.epoch);
     command(t, target, Commands.command(commandId, KillSwitchAction.RESUME, target, HaltReason.OPERATOR,
-        null, shadow(), op.actor(), op.reason(), now));
+        null, shadow(), approvedBy, op.reason(), now));
     boolean stillHaltedGlobally = !target.isGlobal() && state.global.halted;
-    forward(ALERTS, t.alertId, Alerts.resumed(t.alertId, target, t.haltedAtMs, op.actor(), op.reason(),
+    forward(ALERTS, t.alertId, Alerts.resumed(t.alertId, target, t.haltedAtMs, approvedBy, op.reason(),
         stillHaltedGlobally, now));
-    SreAlert notice = Alerts.rolloutResumed(target, t.epoch, op.actor(), op.reason(), stillHaltedGlobally, now);
+    SreAlert notice = Alerts.rolloutResumed(target, t.epoch, approvedBy, op.reason(), stillHaltedGlobally, now);
     forward(ALERTS, notice.getAlertId(), notice);
     t.halted = false;
     t.epoch++;
@@ -228,6 +243,29 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     } else {
       state.trippedFleets.remove(target.fleetId());
     }
+  }
+
+  /**
+   * A global RESUME lifts the HALT of a version in every fleet: it needs {@code global-resume-approvals}
+   * distinct operator keys within {@code global-resume-window}, so one stolen key cannot let a bad
+   * version everywhere. Returns who approved it once enough have, else null (this approval is kept).
+   */
+  private String approveGlobal(KillSwitchState state, OperatorRequest op, long now) {
+    if (!op.lifts().equals(state.globalApprovalsFor)) {
+      state.globalApprovals.clear();
+      state.globalApprovalsFor = op.lifts();
+    }
+    state.globalApprovals.values().removeIf(at -> now - at > operators.globalResumeWindow().toMillis());
+    state.globalApprovals.put(op.actor(), now);
+    int needed = operators.globalResumeApprovals();
+    if (state.globalApprovals.size() < needed) {
+      LOG.warn("RESUME of {} approved by {} ({} of {} distinct operator keys within {}); waiting for the others",
+          op.target(), op.actor(), state.globalApprovals.size(), needed, Durations.format(operators.globalResumeWindow()));
+      return null;
+    }
+    String approvedBy = String.join(" and ", new java.util.TreeSet<>(state.globalApprovals.keySet()));
+    state.globalApprovals.clear();
+    return approvedBy;
   }
 
   private void halt(KillSwitchState state, Target target, HaltReason reason, Evidence evidence, String actor, String note) {
@@ -244,7 +282,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     command(t, target, Commands.command(t.commandId, KillSwitchAction.HALT, target, reason, evidence,
         shadow(), actor, note, now));
     String why = note == null ? reason.name() : reason.name() + ", " + note;
-    forward(ALERTS, t.alertId, Alerts.halted(t.alertId, target, evidence, why, shadow(), now));
+    forward(ALERTS, t.alertId, Alerts.halted(t.alertId, target, t.commandId, evidence, why, shadow(), now));
     metrics.halt(target.isGlobal() ? "GLOBAL" : "FLEET", reason.name(), now - inputTimeMs);
     LOG.warn("{} {} ({})", shadow() ? "SHADOW HALT" : "HALT", target, why);
   }

@@ -71,6 +71,10 @@ public final class KillSwitchState {
   public Set<String> cannotJudgeFleets = new HashSet<>();
   /** When the first of them could not judge it: the INSUFFICIENT_EVIDENCE alert's start. */
   public long cannotJudgeSinceMs;
+  /** Operators (name and key id) who approved lifting the global HALT, and when; see global-resume-approvals. */
+  public Map<String, Long> globalApprovals = new HashMap<>();
+  /** The global HALT those approvals lift: approvals of an earlier one do not count. */
+  public String globalApprovalsFor;
 
   TargetState of(Target target) {
     return target.isGlobal() ? global : fleets.computeIfAbsent(target.fleetId(), f -> new TargetState());

@@ -5,6 +5,7 @@ import static io.crashwatch.detector.topology.routing.ProcessorHarness.forwarded
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.config.OperatorTrust;
 import io.crashwatch.detector.topology.MonteCarlo;
 import io.crashwatch.detector.topology.fleet.DecisionSimulation.Rollout;
 import io.crashwatch.detector.topology.format.JsonSerde;
@@ -79,7 +80,7 @@ class GlobalDecisionSimulationTest {
 
     MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     addStore(context, KillSwitchProcessor.STORE, Serdes.String(), new JsonSerde<>(KillSwitchState.class));
-    KillSwitchProcessor killSwitch = new KillSwitchProcessor(rules, DetectorMetrics.unserved(), "0123456789abcdef");
+    KillSwitchProcessor killSwitch = new KillSwitchProcessor(rules, OperatorTrust.defaults(), DetectorMetrics.unserved(), "0123456789abcdef");
     killSwitch.init(context);
     String key = new VersionKey("channel-291", DecisionSimulation.NEW).toString();
     int seen = 0;

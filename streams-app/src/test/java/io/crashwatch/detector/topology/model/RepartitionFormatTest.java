@@ -50,7 +50,7 @@ class RepartitionFormatTest {
   void shouldWriteKillSwitchInputsAsBefore() {
     Verdict verdict = new Verdict("f", "c", "v", "CRASH_SPIKE", 2,
         new EvidenceData(1, 2, 3, 4, 5, 0.5, "CONTROL", 6, 0.25, 2.0, 1000.5, 1000, "0x50/m", 99), 123, 456);
-    OperatorRequest resume = new OperatorRequest("id", "RESUME", Target.parse("*/c/v"), "a", "r", 5);
+    OperatorRequest resume = new OperatorRequest("id", "RESUME", Target.parse("*/c/v"), "a", "r", 5, "k", "h");
 
     assertThat(json(KillSwitchInput.class, KillSwitchInput.of(verdict))).isEqualTo("{\"format\":4,\"verdict\":{"
         + "\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\",\"reason\":\"CRASH_SPIKE\",\"epoch\":2,\"evidence\":{"
@@ -61,7 +61,8 @@ class RepartitionFormatTest {
         + "\"readBack\":null}");
     assertThat(json(KillSwitchInput.class, KillSwitchInput.of(resume))).isEqualTo("{\"format\":4,\"verdict\":null,"
         + "\"operator\":{\"commandId\":\"id\",\"action\":\"RESUME\",\"target\":{\"fleetId\":null,\"component\":\"c\","
-        + "\"version\":\"v\"},\"actor\":\"a\",\"reason\":\"r\",\"issuedAtMs\":5},\"evidence\":null,\"cannotJudge\":null,"
+        + "\"version\":\"v\"},\"actor\":\"a\",\"reason\":\"r\",\"issuedAtMs\":5,\"keyId\":\"k\",\"lifts\":\"h\"},"
+        + "\"evidence\":null,\"cannotJudge\":null,"
         + "\"readBack\":null}");
     assertThat(json(KillSwitchInput.class, KillSwitchInput.of(new PooledEvidence("f", "c", "v", List.of(0.5), List.of(-1.0)))))
         .isEqualTo("{\"format\":4,\"verdict\":null,\"operator\":null,\"evidence\":{\"fleetId\":\"f\",\"component\":\"c\","

@@ -5,6 +5,7 @@ import static io.crashwatch.detector.topology.routing.ProcessorHarness.forwarded
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.config.OperatorTrust;
 import io.crashwatch.detector.topology.decision.BaselineTest;
 import io.crashwatch.detector.topology.decision.Grid;
 import io.crashwatch.detector.topology.format.JsonSerde;
@@ -29,6 +30,7 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /** The kill switch sends each command and each alert to its own child. */
@@ -40,7 +42,7 @@ class KillSwitchProcessorTest {
 
   private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
   private static final String KEY_ID = "0123456789abcdef";
-  private final KillSwitchProcessor processor = new KillSwitchProcessor(DetectionRules.defaults(), DetectorMetrics.unserved(), KEY_ID);
+  private final KillSwitchProcessor processor = new KillSwitchProcessor(DetectionRules.defaults(), OperatorTrust.defaults(), DetectorMetrics.unserved(), KEY_ID);
 
   KillSwitchProcessorTest() {
     addStore(context, KillSwitchProcessor.STORE, Serdes.String(), new JsonSerde<>(KillSwitchState.class));
@@ -139,7 +141,7 @@ class KillSwitchProcessorTest {
   @Test
   void shouldEscalateOnlyOnTripsOfFleetsThatPassTheTrustGates() {
     KillSwitchProcessor gated = new KillSwitchProcessor(DetectionRules.from(Map.of("min-fleet-devices", "500",
-        "min-fleet-age", "1d", "fleets", "east,west,north,young,small")), DetectorMetrics.unserved(), KEY_ID);
+        "min-fleet-age", "1d", "fleets", "east,west,north,young,small")), OperatorTrust.defaults(), DetectorMetrics.unserved(), KEY_ID);
     gated.init(context);
     List<Double> strong = Collections.nCopies(Grid.SIZE, Math.log(1e6));
     List<Double> noBaseline = Collections.nCopies(BaselineTest.LOGS, 0.0);
@@ -282,7 +284,8 @@ class KillSwitchProcessorTest {
     process(KillSwitchInput.of(operator("FORCE_HALT")));
     long before = SignatureHeaders.sequence(forwarded(context, KillSwitchProcessor.COMMANDS).get(0).headers());
     context.resetForwards();
-    KillSwitchProcessor rotated = new KillSwitchProcessor(DetectionRules.defaults(), DetectorMetrics.unserved(), "fedcba9876543210");
+    KillSwitchProcessor rotated = new KillSwitchProcessor(DetectionRules.defaults(), OperatorTrust.defaults(), DetectorMetrics.unserved(),
+        "fedcba9876543210");
     rotated.init(context);
 
     context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 1).getPunctuator().punctuate(T + 1_000);
@@ -294,8 +297,50 @@ class KillSwitchProcessorTest {
     assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).as("a rotation is no tampering").isEmpty();
   }
 
-  private static OperatorRequest operator(String action) {
-    return new OperatorRequest("command-" + action, action, Target.parse(TARGET), "sre@example.com", "checked", T);
+  /** A RESUME lifts only the HALT that stands, named by its commandId; one naming another changes nothing. */
+  @Test
+  void shouldResumeOnlyWhenTheResumeNamesTheHaltThatStands() {
+    process(KillSwitchInput.of(operator("FORCE_HALT")));
+    context.resetForwards();
+
+    process(KillSwitchInput.of(new OperatorRequest("late", "RESUME", Target.parse(TARGET), "sre (key 0a)", "old news", T,
+        "0a", "halt-of-last-week")));
+    assertThat(context.forwarded()).isEmpty();
+
+    process(KillSwitchInput.of(operator("RESUME")));
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).singleElement()
+        .satisfies(r -> assertThat(r.value().getAction()).isEqualTo(KillSwitchAction.RESUME));
+  }
+
+  /**
+   * A global HALT stops a version in every fleet; lifting it takes global-resume-approvals (2) distinct
+   * operator keys within global-resume-window: one key, however often, is not enough.
+   */
+  @Test
+  void shouldLiftAGlobalHaltOnlyWithTwoDistinctOperatorKeys() {
+    String global = "*/channel-291/r41";
+    process(KillSwitchInput.of(new OperatorRequest("h", "FORCE_HALT", Target.parse(global), "sre (key 0a)", "bad", T, "0a", null)));
+    String halt = forwarded(context, KillSwitchProcessor.COMMANDS).get(0).value().getCommandId();
+    context.resetForwards();
+
+    process(KillSwitchInput.of(new OperatorRequest("r1", "RESUME", Target.parse(global), "alice (key 0a)", "fixed", T, "0a", halt)));
+    process(KillSwitchInput.of(new OperatorRequest("r2", "RESUME", Target.parse(global), "alice (key 0a)", "fixed!", T, "0a", halt)));
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).as("one key twice").isEmpty();
+
+    process(KillSwitchInput.of(new OperatorRequest("r3", "RESUME", Target.parse(global), "bob (key 0b)", "agreed", T, "0b", halt)));
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).singleElement().satisfies(r -> {
+      assertThat(r.value().getAction()).isEqualTo(KillSwitchAction.RESUME);
+      assertThat(r.value().getActor()).contains("alice (key 0a)", "bob (key 0b)");
+    });
+  }
+
+  private OperatorRequest operator(String action) {
+    String lifts = null;
+    if ("RESUME".equals(action)) {
+      KeyValueStore<String, KillSwitchState> store = context.getStateStore(KillSwitchProcessor.STORE);
+      lifts = store.get("channel-291/r41").fleets.get("airline-ops").commandId;
+    }
+    return new OperatorRequest("command-" + action, action, Target.parse(TARGET), "sre (key 0a)", "checked", T, "0a", lifts);
   }
 
   private void process(KillSwitchInput input) {
