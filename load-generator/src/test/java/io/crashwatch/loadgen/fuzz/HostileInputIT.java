@@ -90,7 +90,7 @@ class HostileInputIT {
     }
     assertThat(noisy.deadLetters).extracting(r -> header(r, "crashwatch.error.reason")).as("reasons seen")
         .contains("too-long", "too-many-components", "invalid-characters", "future-timestamp", "too-old",
-            "missing-fleet-id", "key-not-device-id", "null-value", "wrong-record-type", "invalid-target");
+            "missing-fleet-id", "key-not-device-id", "null-value", "wrong-record-type", "operator-unsigned");
   }
 
   /** What a scenario run decided and how the detector fared, with {@code hostile} records mixed in. */

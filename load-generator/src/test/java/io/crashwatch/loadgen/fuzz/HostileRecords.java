@@ -24,7 +24,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Records no detector may use, of every kind an agent bug, a wrong client or an attacker produces:
  * random bytes, truncated Avro, unknown schema ids, records of another type, huge strings, hundreds
  * of components, {@code /} and {@code *} in names, control characters, far-past and future times,
- * missing ids, keys that are not the device, tombstones, bad rollouts and operator commands. Each
+ * missing ids, keys that are not the device, tombstones, bad rollouts and unsigned operator commands. Each
  * carries a {@value #ID_HEADER} header, so its dead letter can be matched to it. Seeded.
  */
 final class HostileRecords {
