@@ -111,8 +111,9 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     Target fleet = verdict.target();
     Evidence evidence = Commands.evidence(verdict.evidence(), rules);
     halt(state, fleet, HaltReason.valueOf(verdict.reason()), evidence, null, null);
-    if (!trusted(verdict)) {
-      LOG.info("{} tripped, but does not count towards a global halt: {}", fleet, untrustedBecause(verdict));
+    String untrusted = untrustedBecause(verdict);
+    if (untrusted != null) {
+      LOG.info("{} tripped, but does not count towards a global halt: {}", fleet, untrusted);
       return;
     }
     state.trippedFleets.add(verdict.fleetId());
@@ -120,12 +121,10 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     escalate(state, verdict.component(), verdict.version());
   }
 
-  /** Whether a fleet's trip counts towards escalate-fleets: anyone who can send telemetry can invent a fleet. */
-  private boolean trusted(Verdict verdict) {
-    return untrustedBecause(verdict) == null;
-  }
-
-  /** Why a fleet's trip does not count towards a global halt; null when it does. */
+  /**
+   * Why a fleet's trip does not count towards a global halt (anyone who can send telemetry can invent a
+   * fleet); null when it does.
+   */
   private String untrustedBecause(Verdict verdict) {
     if (!rules.fleets().isEmpty() && !rules.fleets().contains(verdict.fleetId())) {
       return "not in " + DetectionRules.FLEETS;
