@@ -420,6 +420,31 @@ class DetectionTopologyTest {
     assertThat(d.commands()).extracting(KillSwitchCommand::getScope).containsExactly(Scope.FLEET, Scope.FLEET);
   }
 
+  /**
+   * Invented devices in a real fleet: a healthy canary is under way, then 20 devices never seen before
+   * heartbeat on r40, switch to r41 and crash. Exposure first does not stop them (they were seen on
+   * r41); being first seen after the rollout began does. No HALT, and UNTRUSTED_EVIDENCE says why.
+   */
+  @Test
+  void shouldNotHaltOnDevicesFirstSeenAfterTheRolloutBegan() {
+    canary("airline-ops", 0);
+    d.advance(Duration.ofMinutes(1));
+
+    d.fleet("airline-ops", 5000, 20);
+    for (int i = 5000; i < 5020; i++) {
+      d.update(device(i), "channel-291", "r41");
+      d.crash(device(i));
+    }
+
+    assertThat(d.commands()).as("no HALT on invented devices").isEmpty();
+    assertThat(d.alerts()).filteredOn(a -> a.getKind() == AlertKind.UNTRUSTED_EVIDENCE).singleElement()
+        .satisfies(a -> assertThat(a.getSummary()).startsWith("20 devices never seen before appeared in fleet airline-ops"));
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k))); // the fleet's own canary devices still trip it
+    }
+    assertThat(d.commands()).singleElement().satisfies(c -> assertThat(c.getAction()).isEqualTo(KillSwitchAction.HALT));
+  }
+
   @Test
   void shouldRestartTheTestOnResumeAndTripAgainOnlyOnNewFailures() {
     canary("airline-ops", 0);

@@ -115,6 +115,17 @@ public final class Alerts {
         null, sinceMs, null);
   }
 
+  /** Devices never seen before appeared in a fleet during a rollout, too many at once to be new machines. */
+  public static SreAlert newDevicesUntrusted(String fleet, String component, String version, long newDevices, long fleetDevices,
+                                             long sinceMs, long nowMs) {
+    Target target = new Target(fleet, component, version);
+    String summary = newDevices + " devices never seen before appeared in fleet " + fleet + " (" + fleetDevices
+        + " devices) since the rollout of " + target + " began; none counts as evidence in its test. New machines"
+        + " come a few at a time: check who writes the heartbeat topic, and per-device credentials at the gateway.";
+    return alert(UNTRUSTED_ID + "/new-devices/" + target, AlertKind.UNTRUSTED_EVIDENCE, Severity.WARNING, AlertStatus.FIRING,
+        target, summary, null, sinceMs, null);
+  }
+
   public static SreAlert untrustedEvidenceResolved(UntrustedReports untrusted, long sinceMs, long nowMs,
                                                    java.time.Duration quiet) {
     return alert(UNTRUSTED_ID, AlertKind.UNTRUSTED_EVIDENCE, Severity.INFO, AlertStatus.RESOLVED, null,

@@ -53,6 +53,11 @@ public final class DeviceState {
   static final int MAX_HELD_REPORTS = 4;
 
   String fleetId;
+  /**
+   * Event time of its first heartbeat the detector saw; 0 in state from before it was kept. A rollout
+   * test counts only devices seen before it started: invented devices cannot become its evidence.
+   */
+  long firstSeenMs;
   /** Whether the device sits in the dark-deadline index (under some deadline, moved lazily). */
   boolean indexed;
   boolean dark;

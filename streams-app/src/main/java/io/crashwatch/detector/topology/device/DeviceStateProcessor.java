@@ -137,6 +137,9 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
     DeviceState known = devices.get(deviceId);
     boolean isNew = known == null;
     DeviceState state = isNew ? new DeviceState(hb.getFleetId()) : known;
+    if (isNew) {
+      state.firstSeenMs = context.currentSystemTimeMs(); // the wall clock: a device's own may be skewed
+    }
     refuseUnboundedGrowth(state, hb);
     long emittedBefore = emitted;
     SortedMap<String, String> firstSeen = new TreeMap<>();
@@ -154,7 +157,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
         state.components.put(c.getKey(), new DeviceState.Installed(c.getValue(), installed.version(), sentAt));
         boolean failedBefore = state.failedOn.contains(c.getKey() + "=" + installed.version());
         emit(DeviceChange.applied(state.fleetId, c.getKey(), c.getValue(), installed.version(), failedBefore, deviceId,
-            state.recentFailures, sentAt));
+            state.recentFailures, sentAt).seenFirstAt(state.firstSeenMs));
         state.pruneFailures();
         switched = true;
       }
@@ -341,6 +344,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
       boolean first = state.markFailed(component, version);
       DeviceChange change = DeviceChange.failed(state.fleetId, component, version, current, deviceId, failure, first,
           signature, state.recentFailures, atMs, specific);
+      change = change.seenFirstAt(state.firstSeenMs);
       emit(failure == DeviceChange.Failure.DARK || blamed(installed, component, version, signature, atMs) ? change
           : change.unblamedOnItsVersion());
     });
@@ -433,7 +437,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
           continue; // heard from since: it fell silent again later, under a later entry, or not at all
         }
         state.currentVersions().forEach((component, version) -> emit(DeviceChange.left(state.fleetId, component, version,
-            deviceId, state.dark, state.recentFailures, now)));
+            deviceId, state.dark, state.recentFailures, now).seenFirstAt(state.firstSeenMs)));
         devices.delete(deviceId);
         lastSeen.delete(deviceId);
         metrics.forgottenDevice();
@@ -454,7 +458,10 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   }
 
   private void forward(DeviceChange change) {
-    CHANGES.forward(context, new Record<>(change.key().toString(), change, change.atMs()));
+    // Devices first seen are counted together, a scan at most after they were: now is when they were seen.
+    DeviceChange sent = change.kind() == DeviceChange.Kind.APPLIED && change.previous() == null
+        ? change.seenFirstAt(context.currentSystemTimeMs()) : change;
+    CHANGES.forward(context, new Record<>(sent.key().toString(), sent, sent.atMs()));
   }
 
   @Override

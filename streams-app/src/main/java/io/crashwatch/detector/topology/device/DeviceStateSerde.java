@@ -27,11 +27,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * stopped the stream thread for good. Format 4 adds the device's latest failure times, which place it
  * in each rollout test's cohorts and strata; format 5 the crash reports held until the device is seen
  * on the version they name, whether it is asleep, and since when a silent device is silent; format 6 when it
- * last went dark. Formats 1 (which also carried a boot id nothing read) to 5 are still read (no failure
- * known before 4, none held before 5, never dark before 6), so state written before an upgrade survives it.
+ * last went dark; format 7 when the device was first seen. Formats 1 (which also carried a boot id nothing
+ * read) to 6 are still read (no failure known before 4, none held before 5, never dark before 6, seen from
+ * the start of time before 7), so state written before an upgrade survives it.
  */
 public final class DeviceStateSerde implements Serde<DeviceState> {
-  private static final byte FORMAT = 6;
+  private static final byte FORMAT = 7;
+  private static final byte FORMAT_LAST_DARK = 6;
   private static final byte FORMAT_HELD = 5;
   private static final byte FORMAT_FAILURE_TIMES = 4;
   private static final byte FORMAT_VARINT = 3;
@@ -53,6 +55,7 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FORMAT);
       writeString(out, s.fleetId);
+      out.writeLong(s.firstSeenMs);
       out.writeBoolean(s.indexed);
       out.writeBoolean(s.dark);
       writeVarint(s.components.size(), out);
@@ -107,6 +110,9 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
       }
       Reader r = format >= FORMAT_VARINT ? new Reader.Varint(in) : new Reader.Bounded(in);
       DeviceState s = new DeviceState(r.string());
+      if (format >= FORMAT) {
+        s.firstSeenMs = in.readLong();
+      }
       if (format == FORMAT_WITH_BOOT_ID) {
         r.string();
       }
@@ -152,7 +158,7 @@ public final class DeviceStateSerde implements Serde<DeviceState> {
           s.silentSinceMs = in.readLong();
         }
       }
-      if (format >= FORMAT && in.readBoolean()) {
+      if (format >= FORMAT_LAST_DARK && in.readBoolean()) {
         s.lastDarkMs = in.readLong();
       }
       return s;

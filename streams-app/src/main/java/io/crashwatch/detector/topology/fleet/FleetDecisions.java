@@ -22,4 +22,7 @@ public interface FleetDecisions {
 
   /** An alert for SREs that no other stage decides: a failure spike on established versions. */
   void alert(SreAlert alert);
+
+  /** The detector's wall clock now: a test's start on it bounds which devices it counts. */
+  long wallClockMs();
 }

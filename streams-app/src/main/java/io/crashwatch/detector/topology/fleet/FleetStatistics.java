@@ -58,7 +58,7 @@ public final class FleetStatistics implements Upgradable {
       out.alert(Alerts.failureSpikeOver(fleetId, component, spike.lastSinceMs, clockMs));
     }
     switch (change.kind()) {
-      case APPLIED -> applied(change, rules);
+      case APPLIED -> applied(change, rules, out);
       case CAME_BACK -> {
         VersionStatistics v = versions.get(change.version());
         if (v != null) {
@@ -108,7 +108,7 @@ public final class FleetStatistics implements Upgradable {
     }
     v.epoch++;
     String from = v.test.fromVersion;
-    startTest(version, v, clockMs, rules);
+    startTest(version, v, clockMs, rules, out.wallClockMs());
     v.test.fromVersion = from;
   }
 
@@ -126,7 +126,7 @@ public final class FleetStatistics implements Upgradable {
     });
     VersionStatistics v = version(version);
     if (v.test == null && !v.established) {
-      startTest(version, v, startedAtMs, rules);
+      startTest(version, v, startedAtMs, rules, out.wallClockMs());
       v.test.fromVersion = previous;
     }
   }
@@ -135,10 +135,11 @@ public final class FleetStatistics implements Upgradable {
     return versions.computeIfAbsent(name, k -> new VersionStatistics());
   }
 
-  private void startTest(String name, VersionStatistics v, long startMs, DetectionRules rules) {
+  private void startTest(String name, VersionStatistics v, long startMs, DetectionRules rules, long startWallMs) {
     long window = rules.baselineWindow().toMillis();
     FleetHistory.Window past = history.window(startMs, window);
     RolloutTest test = new RolloutTest(startMs, new BaselineTest(past.deviceHours(), past.failures()));
+    test.startWallMs = startWallMs;
     long startBucket = Math.floorDiv(startMs, FleetHistory.bucketWidthMs(window));
     versions.forEach((other, o) -> o.byRecentFailures.forEach((key, devices) -> {
       List<Long> buckets = RecentFailures.buckets(key);
@@ -149,7 +150,7 @@ public final class FleetStatistics implements Upgradable {
     v.test = test;
   }
 
-  private void applied(DeviceChange change, DetectionRules rules) {
+  private void applied(DeviceChange change, DetectionRules rules, FleetDecisions out) {
     long window = rules.baselineWindow().toMillis();
     String failures = RecentFailures.key(change.recentFailuresMs(), FleetHistory.bucketWidthMs(window));
     VersionStatistics to = version(change.version());
@@ -161,6 +162,12 @@ public final class FleetStatistics implements Upgradable {
     }
     to.add(failures, change.devices());
     forEachActiveTest((name, test) -> {
+      if (test.seenAfterStart(change)) {
+        if (change.previous() == null) {
+          newDevices(name, test, change.devices(), change.atMs(), rules, out);
+        }
+        return;
+      }
       if (!test.atRisk(change.lastFailureMs())) {
         return; // failed since the start: out of both arms for good
       }
@@ -174,7 +181,7 @@ public final class FleetStatistics implements Upgradable {
       }
     });
     if (change.previous() != null && to.test == null && !to.established) {
-      startTest(change.version(), to, change.atMs(), rules); // the first device switching starts the rollout
+      startTest(change.version(), to, change.atMs(), rules, out.wallClockMs()); // the first device switching starts the rollout
       to.test.fromVersion = change.previous();
     }
   }
@@ -248,12 +255,27 @@ public final class FleetStatistics implements Upgradable {
       }
     }
     forEachActiveTest((name, test) -> {
-      if (test.atRisk(change.lastFailureMs())) {
+      if (test.atRisk(change.lastFailureMs()) && !test.seenAfterStart(change)) {
         long[] arm = test.arm(name.equals(change.version()));
         int stratum = test.stratum(change.recentFailuresMs(), window);
         arm[stratum] = Math.max(0, arm[stratum] - 1);
       }
     });
+  }
+
+  /**
+   * Devices first seen after a version's test started are kept out of it: anyone who can write telemetry
+   * can invent devices in a real fleet, put them on the canary and crash them. A few are new machines;
+   * a burst of them against the fleet's size — {@code min-devices}, and 1% of the fleet — is someone
+   * forging evidence, and UNTRUSTED_EVIDENCE says so, once per test.
+   */
+  private void newDevices(String version, RolloutTest test, long devices, long atMs, DetectionRules rules, FleetDecisions out) {
+    test.newDevices += devices;
+    long burst = Math.max(rules.minDevices(), (long) Math.ceil(NEW_DEVICES_SHARE * devices()));
+    if (!test.newDevicesAlerted && test.newDevices >= burst) {
+      test.newDevicesAlerted = true;
+      out.alert(Alerts.newDevicesUntrusted(fleetId, component, version, test.newDevices, devices(), test.startMs, atMs));
+    }
   }
 
   /** Which of a failure's evidence an incident holds back. */
@@ -266,8 +288,8 @@ public final class FleetStatistics implements Upgradable {
     long at = change.atMs();
     String runs = change.runningVersion();
     forEachActiveTest((name, test) -> {
-      if (!test.atRisk(lastFailure)) {
-        return; // a device counts once per test
+      if (!test.atRisk(lastFailure) || test.seenAfterStart(change)) {
+        return; // a device counts once per test, and only one seen before it started
       }
       boolean inCandidate = name.equals(runs);
       int stratum = test.stratum(change.recentFailuresMs(), window);
@@ -378,6 +400,9 @@ public final class FleetStatistics implements Upgradable {
     }
     clockMs = atMs;
   }
+
+  /** Of the fleet's devices, how many first seen during a rollout make a burst of them (with at least min-devices). */
+  static final double NEW_DEVICES_SHARE = 0.01;
 
   private void forEachActiveTest(java.util.function.BiConsumer<String, RolloutTest> action) {
     versions.forEach((name, v) -> {

@@ -141,6 +141,11 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
   }
 
   @Override
+  public long wallClockMs() {
+    return context.currentSystemTimeMs();
+  }
+
+  @Override
   public void incident(FleetIncident incident) {
     INCIDENTS.forward(context, new Record<>(new FleetComponentKey(incident.fleetId(), incident.component()).toString(),
         incident, timestamp));

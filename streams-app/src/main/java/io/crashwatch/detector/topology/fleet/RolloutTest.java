@@ -41,10 +41,24 @@ public final class RolloutTest {
   public double[] reportedControl;
   public double[] reportedBaseline;
   public boolean tripped;
+  /** When the test started on the detector's wall clock; 0 in state from before it was kept. */
+  public long startWallMs;
+  /** Devices first seen after the start: never part of this test; a burst of them raises UNTRUSTED_EVIDENCE. */
+  public long newDevices;
+  public boolean newDevicesAlerted;
   /** Set once the baseline test was needed and could not judge: said once, never a storm. */
   public boolean cannotJudge;
 
   public RolloutTest() {
+  }
+
+  /**
+   * Whether the change is of a device the detector first saw after this test started, both on its wall
+   * clock (a device's own clock may be skewed either way): no evidence here. Tests and devices from before
+   * either time was kept count as before.
+   */
+  boolean seenAfterStart(io.crashwatch.detector.topology.model.DeviceChange change) {
+    return startWallMs > 0 && change.deviceFirstSeenMs() > startWallMs;
   }
 
   RolloutTest(long startMs, BaselineTest baseline) {

@@ -29,6 +29,9 @@ import java.util.List;
  *                     or the crash's faulting module belongs to other components ({@code module-components}).
  *                     It still counts as control evidence in other versions' tests. Older records lack
  *                     it: blamed.
+ * @param deviceFirstSeenMs when the detector first saw the device, on its wall clock; 0 when not known (state
+ *                     from before it was kept, or records from before): seen from the start. A rollout
+ *                     test counts only devices seen before it started.
  */
 @StateFormat(1)
 public record DeviceChange(
@@ -47,7 +50,8 @@ public record DeviceChange(
     List<Long> recentFailuresMs,
     String currentVersion,
     boolean specific,
-    boolean unblamed) {
+    boolean unblamed,
+    long deviceFirstSeenMs) {
 
   /** Failure times a device carries: enough to stratify by 0, 1, 2 or 3 and more failures before a start. */
   public static final int RECENT_FAILURES = 3;
@@ -69,13 +73,13 @@ public record DeviceChange(
   public static DeviceChange applied(String fleet, String component, String version, String previous,
                                       boolean previousFailed, String device, List<Long> recentFailuresMs, long at) {
     return new DeviceChange(Kind.APPLIED, fleet, component, version, previous, previousFailed, device, 1, false, null,
-        null, at, recentFailuresMs, null, false, false);
+        null, at, recentFailuresMs, null, false, false, 0);
   }
 
   /** {@code devices} devices seen for the first time, on {@code version}: counted, not switched. */
   public static DeviceChange firstSeen(String fleet, String component, String version, long devices, long at) {
     return new DeviceChange(Kind.APPLIED, fleet, component, version, null, false, null, devices, false, null, null, at,
-        List.of(), null, false, false);
+        List.of(), null, false, false, 0);
   }
 
   /**
@@ -87,25 +91,31 @@ public record DeviceChange(
                                     long at, boolean specific) {
     Kind kind = failure == Failure.DARK ? Kind.WENT_DARK : Kind.FAILED;
     return new DeviceChange(kind, fleet, component, version, null, false, device, 1, firstOnVersion, failure, signature,
-        at, recentFailuresMs, version.equals(currentVersion) ? null : currentVersion, specific, false);
+        at, recentFailuresMs, version.equals(currentVersion) ? null : currentVersion, specific, false, 0);
   }
 
   /** A device silent for {@code device-ttl} leaves the fleet's counts: dark ({@code wasDark}) or asleep. */
   public static DeviceChange left(String fleet, String component, String version, String device, boolean wasDark,
                                   List<Long> recentFailuresMs, long at) {
     return new DeviceChange(Kind.LEFT, fleet, component, version, null, false, device, 1, false,
-        wasDark ? Failure.DARK : null, null, at, recentFailuresMs, null, false, false);
+        wasDark ? Failure.DARK : null, null, at, recentFailuresMs, null, false, false, 0);
   }
 
   public static DeviceChange cameBack(String fleet, String component, String version, String device, long at) {
     return new DeviceChange(Kind.CAME_BACK, fleet, component, version, null, false, device, 1, false, null, null, at,
-        List.of(), null, false, false);
+        List.of(), null, false, false, 0);
   }
 
   /** This failure, no evidence against its version in that version's own test: see {@code unblamed}. */
   public DeviceChange unblamedOnItsVersion() {
     return new DeviceChange(kind, fleetId, component, version, previous, previousFailed, deviceId, devices, firstFailure,
-        failure, signature, atMs, recentFailuresMs, currentVersion, specific, true);
+        failure, signature, atMs, recentFailuresMs, currentVersion, specific, true, deviceFirstSeenMs);
+  }
+
+  /** This change, of a device the detector first saw at {@code firstSeenMs}. */
+  public DeviceChange seenFirstAt(long firstSeenMs) {
+    return new DeviceChange(kind, fleetId, component, version, previous, previousFailed, deviceId, devices, firstFailure,
+        failure, signature, atMs, recentFailuresMs, currentVersion, specific, unblamed, firstSeenMs);
   }
 
   /** The latest failures after one more at {@code atMs}, newest first, at most {@link #RECENT_FAILURES}. */

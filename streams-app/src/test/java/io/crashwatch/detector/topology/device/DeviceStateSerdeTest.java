@@ -23,6 +23,7 @@ class DeviceStateSerdeTest {
     state.rememberReport("report-1");
     state.recentFailures = java.util.List.of(1_721_367_500_000L, 1_721_300_000_000L);
     state.lastDarkMs = 1_721_000_000_000L;
+    state.firstSeenMs = 1_720_000_000_000L;
 
     DeviceState read = DeviceStateSerde.read(DeviceStateSerde.write(state));
 
@@ -34,18 +35,28 @@ class DeviceStateSerdeTest {
     assertThat(read.rememberReport("report-1")).as("report-1 already seen").isFalse();
     assertThat(read.recentFailures).containsExactly(1_721_367_500_000L, 1_721_300_000_000L);
     assertThat(read.lastDarkMs).isEqualTo(1_721_000_000_000L);
+    assertThat(read.firstSeenMs).isEqualTo(1_720_000_000_000L);
   }
 
   /**
-   * Format 5 knew nothing of earlier dark, format 4 held no reports, format 3 had no failure times
-   * either: read with none, the rest intact.
+   * Format 6 did not know when the device was first seen, format 5 knew nothing of earlier dark, format
+   * 4 held no reports, format 3 had no failure times either: read with none, the rest intact.
    */
   @Test
   void shouldReadThePreviousFormatsWithoutHeldReportsOrFailureTimes() {
     DeviceState state = new DeviceState("airline-ops");
     state.components.put("channel-291", new DeviceState.Installed("r41", "r40", 1_721_367_000_000L));
     state.recentFailures = java.util.List.of(1_721_367_500_000L);
-    byte[] format6 = DeviceStateSerde.write(state);
+    state.firstSeenMs = 1_720_000_000_000L;
+    byte[] format7 = DeviceStateSerde.write(state);
+    int afterFleet = 1 + 1 + "airline-ops".length(); // format, varint length, the fleet id
+    byte[] format6 = new byte[format7.length - Long.BYTES]; // no first-seen time
+    System.arraycopy(format7, 0, format6, 0, afterFleet);
+    System.arraycopy(format7, afterFleet + Long.BYTES, format6, afterFleet, format7.length - afterFleet - Long.BYTES);
+    format6[0] = 6;
+    DeviceState read6 = DeviceStateSerde.read(format6);
+    assertThat(read6.components).isEqualTo(state.components);
+    assertThat(read6.firstSeenMs).as("seen from the start: counted in every test").isZero();
     byte[] format5 = java.util.Arrays.copyOf(format6, format6.length - 1); // no flag of earlier dark
     format5[0] = 5;
     DeviceState read5 = DeviceStateSerde.read(format5);

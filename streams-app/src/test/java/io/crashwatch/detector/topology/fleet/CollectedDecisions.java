@@ -40,4 +40,12 @@ final class CollectedDecisions implements FleetDecisions {
   public void alert(SreAlert alert) {
     alerts.add(alert);
   }
+
+  /** The wall clock the decisions are made at; 0, as state from before it was kept: every device counts. */
+  long wallClockMs;
+
+  @Override
+  public long wallClockMs() {
+    return wallClockMs;
+  }
 }

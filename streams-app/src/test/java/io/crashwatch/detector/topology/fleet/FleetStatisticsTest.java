@@ -7,6 +7,7 @@ import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.DeviceChange.Failure;
 import io.crashwatch.detector.topology.decision.ControlTest;
 import io.crashwatch.detector.topology.model.PooledEvidence;
+import io.crashwatch.schemas.AlertKind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ class FleetStatisticsTest {
   private final FleetStatistics stats = new FleetStatistics(FLEET, COMPONENT);
   private final Map<String, List<Long>> failures = new HashMap<>();
   private final Map<String, String> running = new HashMap<>();
+  /** When the detector first saw each device, on its wall clock; absent: before the tests. */
+  private final Map<String, Long> firstSeen = new HashMap<>();
   private final CollectedDecisions decisions = new CollectedDecisions();
 
   FleetStatisticsTest() {
@@ -163,12 +166,47 @@ class FleetStatisticsTest {
     return sum;
   }
 
+  /**
+   * Anyone who can write telemetry can invent devices in a real fleet, put them on the canary and crash
+   * them. Devices the detector first sees after a rollout's test started are no part of it — in neither
+   * arm, their failures no evidence — and once they are a burst against the fleet (min-devices, 1% of
+   * it), UNTRUSTED_EVIDENCE says so, once. The fleet's own devices still count.
+   */
+  @Test
+  void shouldKeepDevicesFirstSeenAfterTheStartOutOfTheTestAndAlertOnABurst() {
+    long wall = 1_800_000_000_000L;
+    decisions.wallClockMs = wall;
+    apply("d0", "r41", T0 + HOUR); // the rollout starts, on the wall clock at `wall`
+    DeviceChange invented = DeviceChange.firstSeen(FLEET, COMPONENT, "r40", 6, T0 + 2 * HOUR).seenFirstAt(wall + 60_000);
+    stats.apply(invented, rules, decisions);
+    for (int i = 0; i < 6; i++) {
+      running.put("x" + i, "r40");
+      firstSeen.put("x" + i, wall + 60_000);
+      apply("x" + i, "r41", T0 + 2 * HOUR + 1_000);
+      fail("x" + i, T0 + 2 * HOUR + 2_000);
+    }
+
+    RolloutTest test = test("r41");
+    assertThat(test.candidateTotal()).isEqualTo(1);
+    assertThat(test.controlTotal()).isEqualTo(9);
+    assertThat(test.failedDevices).as("no invented failure").isZero();
+    assertThat(test.newDevices).isEqualTo(6);
+    assertThat(decisions.alerts).singleElement().satisfies(a -> {
+      assertThat(a.getKind()).isEqualTo(AlertKind.UNTRUSTED_EVIDENCE);
+      assertThat(a.getSummary()).startsWith("6 devices never seen before appeared in fleet airline-ops");
+    });
+
+    fail("d0", T0 + 3 * HOUR); // the fleet's own device
+    assertThat(test.failedDevices).isEqualTo(1);
+  }
+
   private RolloutTest test(String version) {
     return stats.versions.get(version).test;
   }
 
   private void apply(String device, String version, long at) {
-    stats.apply(DeviceChange.applied(FLEET, COMPONENT, version, running.get(device), false, device, recent(device), at), rules, decisions);
+    stats.apply(DeviceChange.applied(FLEET, COMPONENT, version, running.get(device), false, device, recent(device), at)
+        .seenFirstAt(firstSeen.getOrDefault(device, 0L)), rules, decisions);
     running.put(device, version);
   }
 
@@ -178,7 +216,7 @@ class FleetStatisticsTest {
 
   private void failOn(String device, String version, long at) {
     stats.apply(DeviceChange.failed(FLEET, COMPONENT, version, running.get(device), device, Failure.CRASH, true, null,
-        recent(device), at, true), rules, decisions);
+        recent(device), at, true).seenFirstAt(firstSeen.getOrDefault(device, 0L)), rules, decisions);
     failures.put(device, DeviceChange.withFailure(recent(device), at));
   }
 

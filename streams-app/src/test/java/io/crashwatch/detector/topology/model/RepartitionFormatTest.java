@@ -17,10 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class RepartitionFormatTest {
   private static final DeviceChange CRASH = new DeviceChange(DeviceChange.Kind.FAILED, "f", "c", "v", "p", true, "d", 3,
-      true, DeviceChange.Failure.CRASH, "0x50/m", 42, java.util.List.of(40L, 30L), "w", true, false);
+      true, DeviceChange.Failure.CRASH, "0x50/m", 42, java.util.List.of(40L, 30L), "w", true, false, 7);
   private static final String CRASH_JSON = "{\"kind\":\"FAILED\",\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\","
       + "\"previous\":\"p\",\"previousFailed\":true,\"deviceId\":\"d\",\"devices\":3,\"firstFailure\":true,"
-      + "\"failure\":\"CRASH\",\"signature\":\"0x50/m\",\"atMs\":42,\"recentFailuresMs\":[40,30],\"currentVersion\":\"w\",\"specific\":true,\"unblamed\":false}";
+      + "\"failure\":\"CRASH\",\"signature\":\"0x50/m\",\"atMs\":42,\"recentFailuresMs\":[40,30],\"currentVersion\":\"w\",\"specific\":true,\"unblamed\":false,"
+      + "\"deviceFirstSeenMs\":7}";
 
   @Test
   void shouldWriteFleetEventsAsBefore() {
@@ -35,7 +36,7 @@ class RepartitionFormatTest {
   /** Format 2 can carry a device that LEFT; a fleet event written in format 1 is read as it was. */
   @Test
   void shouldReadFleetEventsOfTheFormatBefore() {
-    String before = "{\"format\":1,\"change\":" + CRASH_JSON.replace(",\"specific\":true,\"unblamed\":false", "")
+    String before = "{\"format\":1,\"change\":" + CRASH_JSON.replace(",\"specific\":true,\"unblamed\":false,\"deviceFirstSeenMs\":7", "")
         + ",\"resumedVersion\":null,\"announcedVersion\":null,\"announcedAtMs\":0}";
 
     FleetEvent read = new JsonSerde<>(FleetEvent.class).deserializer().deserialize("t", before.getBytes(StandardCharsets.UTF_8));
@@ -43,6 +44,7 @@ class RepartitionFormatTest {
     assertThat(read.change().kind()).isEqualTo(DeviceChange.Kind.FAILED);
     assertThat(read.change().recentFailuresMs()).containsExactly(40L, 30L);
     assertThat(read.change().unblamed()).as("before attribution every failure was blamed").isFalse();
+    assertThat(read.change().deviceFirstSeenMs()).as("seen from the start: counted in every test").isZero();
     assertThat(read.announcedPrevious()).isNull();
   }
 
