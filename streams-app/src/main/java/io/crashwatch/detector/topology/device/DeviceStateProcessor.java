@@ -162,8 +162,12 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
         switched = true;
       }
     }
-    if (!firstSeen.isEmpty()) {
+    if (isNew) {
       inventory.add(state.fleetId, firstSeen, sentAt);
+    } else {
+      // A component new to a device already known: rare, so one change each, as old as the device is.
+      firstSeen.forEach((component, version) ->
+          emit(DeviceChange.firstSeen(state.fleetId, component, version, 1, sentAt).seenFirstAt(state.firstSeenMs)));
     }
     if (isNew && uncleanBoot) {
       fail(deviceId, state, state.currentVersions(), DeviceChange.Failure.UNCLEAN_REBOOT, null, sentAt, true);
@@ -370,7 +374,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   /** Wall-clock scan of the devices whose deadline is due; a skipped punctuation is caught up here. */
   private void scan(long now) {
     activity.scanned(task, partition, now);
-    inventory.drainAll(this::forward);
+    inventory.drainAll(this::forwardFirstSeen);
     releaseHeld(now);
     if (untrusted.reports() > 0) {
       HEALTH.forward(context, new Record<>(HealthReport.KEY, HealthReport.of(untrusted), now));
@@ -453,15 +457,17 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   /** Forwards a change, after the first sightings it must not overtake. */
   private void emit(DeviceChange change) {
     emitted++;
-    inventory.drain(change.fleetId(), this::forward);
+    inventory.drain(change.fleetId(), this::forwardFirstSeen);
     forward(change);
   }
 
   private void forward(DeviceChange change) {
-    // Devices first seen are counted together, a scan at most after they were: now is when they were seen.
-    DeviceChange sent = change.kind() == DeviceChange.Kind.APPLIED && change.previous() == null
-        ? change.seenFirstAt(context.currentSystemTimeMs()) : change;
-    CHANGES.forward(context, new Record<>(sent.key().toString(), sent, sent.atMs()));
+    CHANGES.forward(context, new Record<>(change.key().toString(), change, change.atMs()));
+  }
+
+  /** Devices first seen go out counted together, a scan at most after they were seen: now is when that was. */
+  private void forwardFirstSeen(DeviceChange devices) {
+    forward(devices.seenFirstAt(context.currentSystemTimeMs()));
   }
 
   @Override

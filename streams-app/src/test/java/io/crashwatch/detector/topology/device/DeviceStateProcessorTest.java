@@ -58,6 +58,30 @@ class DeviceStateProcessorTest {
   }
 
   /**
+   * A rollout test counts only devices seen before it started, so every change says when its device was
+   * first seen on the detector's wall clock: new devices when counted, and a component new to a known
+   * device as old as the device (not a new device at all).
+   */
+  @Test
+  void shouldTellWhenEachDeviceWasFirstSeen() {
+    heartbeat("device-1");
+    scan(NOW + 500);
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).allSatisfy(r ->
+        assertThat(r.value().deviceFirstSeenMs()).isEqualTo(NOW + 500));
+    context.resetForwards();
+    context.setCurrentSystemTimeMs(NOW + 60_000);
+
+    processor.process(new Record<>("device-1", Heartbeat.newBuilder().setDeviceId("device-1").setFleetId("airline-ops")
+        .setSentAt(Instant.ofEpochMilli(NOW + 60_000)).setBootId("boot-1").setUptimeMs(61_000).setOsBuild("19045.4651")
+        .setComponents(Map.of("sensor", "7.11.18110", "channel-291", "r41", "telemetry", "1.0"))
+        .setReason(HeartbeatReason.PERIODIC).build(), NOW + 60_000));
+
+    assertThat(forwarded(context, DeviceStateProcessor.CHANGES))
+        .extracting(r -> r.value().component() + " " + r.value().deviceFirstSeenMs())
+        .containsExactlyInAnyOrder("channel-291 " + NOW, "telemetry " + NOW);
+  }
+
+  /**
    * Each task tells the detector's health how its partition is: when that changes and once a
    * heartbeat interval, never an alert of its own (one per task and instance, and a false one from an
    * instance with idle partitions, was what happened before).
