@@ -86,8 +86,8 @@ final class TopicProvisioner {
 
   private static Map<String, String> configFor(String name, TopicNames names) {
     Map<String, String> config = new HashMap<>();
-    if (name.equals(names.killSwitch()) || name.equals(names.killSwitchLease())) {
-      // Rollout services read the latest state per target (lease per partition); compaction keeps exactly that.
+    if (name.equals(names.killSwitch()) || name.equals(names.killSwitchLease()) || name.equals(names.fleets())) {
+      // Readers want the latest record per key (target, partition, fleet); compaction keeps exactly that.
       config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     }
     if (name.equals(names.deadLetters())) {

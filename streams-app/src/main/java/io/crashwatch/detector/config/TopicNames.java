@@ -9,6 +9,7 @@ public record TopicNames(
     String crashReports,
     String deployments,
     String operatorCommands,
+    String fleets,
     String killSwitch,
     String killSwitchLease,
     String alerts,
@@ -20,6 +21,8 @@ public record TopicNames(
   static final Setting<String> CRASH_REPORTS = Setting.topic("crash-reports-topic", "crash reports in");
   static final Setting<String> DEPLOYMENTS = Setting.topic("deployments-topic", "rollout announcements in");
   static final Setting<String> OPERATOR_COMMANDS = Setting.topic("operator-commands-topic", "operator commands in");
+  static final Setting<String> FLEETS = Setting.topic("fleets-topic",
+      "fleet allowlist in (compacted, key: fleet id): only listed fleets' trips count towards a global halt");
   static final Setting<String> KILL_SWITCH = Setting.topic("kill-switch-topic", "kill-switch commands out");
   static final Setting<String> KILL_SWITCH_LEASE = Setting.topic("kill-switch-lease-topic",
       "the detector's signed leases out: rollouts pause when they are stale");
@@ -28,7 +31,7 @@ public record TopicNames(
   static final Setting<String> CRASH_SIGNATURES = Setting.topic("crash-signatures-topic", "signature counts out");
   static final Setting<String> DEAD_LETTERS = Setting.topic("dead-letters-topic", "rejected input out");
 
-  static final List<Setting<?>> ALL = List.of(HEARTBEATS, CRASH_REPORTS, DEPLOYMENTS, OPERATOR_COMMANDS,
+  static final List<Setting<?>> ALL = List.of(HEARTBEATS, CRASH_REPORTS, DEPLOYMENTS, OPERATOR_COMMANDS, FLEETS,
       KILL_SWITCH, KILL_SWITCH_LEASE, ALERTS, CRASH_RATES, CRASH_SIGNATURES, DEAD_LETTERS);
 
   /**
@@ -54,6 +57,7 @@ public record TopicNames(
         CRASH_REPORTS.read(values, "crashwatch.crash-reports"),
         DEPLOYMENTS.read(values, "crashwatch.deployments"),
         OPERATOR_COMMANDS.read(values, "crashwatch.operator-commands"),
+        FLEETS.read(values, "crashwatch.fleets"),
         KILL_SWITCH.read(values, "crashwatch.kill-switch"),
         KILL_SWITCH_LEASE.read(values, "crashwatch.kill-switch-lease"),
         ALERTS.read(values, "crashwatch.alerts"),
@@ -64,7 +68,7 @@ public record TopicNames(
 
   /** Topics the detector consumes. */
   public List<String> inputs() {
-    return List.of(heartbeats, crashReports, deployments, operatorCommands);
+    return List.of(heartbeats, crashReports, deployments, operatorCommands, fleets);
   }
 
   /** Topics the detector produces. */

@@ -23,6 +23,7 @@ import io.crashwatch.detector.topology.model.OperatorRequest;
 import io.crashwatch.detector.topology.model.VersionKey;
 import io.crashwatch.detector.topology.output.CrashRates;
 import io.crashwatch.detector.topology.output.CrashSignatures;
+import io.crashwatch.detector.topology.output.FleetAllowlist;
 import io.crashwatch.detector.topology.output.KillSwitchProcessor;
 import io.crashwatch.detector.topology.output.KillSwitchReadBack;
 import io.crashwatch.detector.topology.output.KillSwitchState;
@@ -139,6 +140,9 @@ public final class DetectorTopology {
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(FleetEvent.class)).withName(FLEET_EVENTS))
         .process(() -> new FleetStatisticsProcessor(rules), Named.as("fleet-statistics-processor"),
             FleetStatisticsProcessor.STORE, FleetStatisticsProcessor.TIMERS);
+
+    // Which fleets' trips may count towards a global halt, when any are listed: every instance reads the whole topic.
+    FleetAllowlist.addTo(builder, topics.fleets);
 
     // The kill switch reads its own topic back: a record there that is not its latest command is re-asserted over.
     KillSwitchSigner signer = settings.killSwitchSigner();

@@ -62,6 +62,8 @@ public final class Topics {
   public final Topic<SignatureCount> crashSignatures;
   /** Original key and value bytes of rejected input, with error headers. */
   public final String deadLetters;
+  /** The fleet allowlist: fleet ids as keys, any non-empty value; read whole by every instance. */
+  public final String fleets;
 
   private Topics(TopicNames names, Map<String, ?> serdeConfig, SchemaRegistryClient registry) {
     heartbeats = topic(names.heartbeats(), serdeConfig, registry, Heartbeat.class);
@@ -74,6 +76,7 @@ public final class Topics {
     crashRates = topic(names.crashRates(), serdeConfig, registry, CrashRate.class);
     crashSignatures = topic(names.crashSignatures(), serdeConfig, registry, SignatureCount.class);
     deadLetters = names.deadLetters();
+    fleets = names.fleets();
   }
 
   /** @param serdeConfig registry settings ({@code schema.registry.url}, auth, ...) in Confluent's keys */

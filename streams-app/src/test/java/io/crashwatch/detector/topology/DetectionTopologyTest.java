@@ -445,6 +445,36 @@ class DetectionTopologyTest {
     assertThat(d.commands()).singleElement().satisfies(c -> assertThat(c.getAction()).isEqualTo(KillSwitchAction.HALT));
   }
 
+  /**
+   * The fleet allowlist can live on a compacted topic as well as in the settings, so fleets are listed
+   * without a restart: once any fleet is listed there, only listed fleets' trips count towards a global
+   * halt. Two fleets, the same trips: listed, they escalate; with only another fleet listed, they halt
+   * themselves and nothing more.
+   */
+  @Test
+  void shouldCountOnlyTheTripsOfFleetsListedOnTheFleetsTopicTowardsAGlobalHalt() {
+    d.listFleet("forged-1");
+    d.listFleet("forged-2");
+    canary("forged-1", 0);
+    canary("forged-2", 1000);
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+      d.crash(device(1000 + canaryDevice(k)));
+    }
+    assertThat(d.commands()).extracting(KillSwitchCommand::getScope).contains(Scope.GLOBAL);
+
+    d.close();
+    d = new DetectorDriver(Map.of());
+    d.listFleet("airline-ops");
+    canary("forged-1", 0);
+    canary("forged-2", 1000);
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+      d.crash(device(1000 + canaryDevice(k)));
+    }
+    assertThat(d.commands()).extracting(KillSwitchCommand::getScope).containsExactly(Scope.FLEET, Scope.FLEET);
+  }
+
   @Test
   void shouldRestartTheTestOnResumeAndTripAgainOnlyOnNewFailures() {
     canary("airline-ops", 0);

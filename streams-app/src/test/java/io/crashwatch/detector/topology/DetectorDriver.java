@@ -175,6 +175,12 @@ final class DetectorDriver implements AutoCloseable {
     return t == null ? null : t.commandId;
   }
 
+  /** An admin lists the fleet on the fleets topic: with any listed, only their trips count towards a global halt. */
+  void listFleet(String fleet) {
+    driver.createInputTopic(topics.fleets, new StringSerializer(), new ByteArraySerializer())
+        .pipeInput(fleet, fleet.getBytes(java.nio.charset.StandardCharsets.UTF_8), now);
+  }
+
   /** The rollout service announces a rollout of the version to the fleet, starting now. */
   void deployment(String fleet, String component, String version) {
     deployments.pipeInput(fleet, Deployment.newBuilder().setRolloutId(UUID.randomUUID().toString()).setFleetId(fleet)

@@ -101,6 +101,7 @@ class DetectorTopologyTest {
         "detector-health-repartition", "detector-health-processor", "stores: [detector-health]", "detector-health-alerts",
         "detector-health-leases", "crashwatch.kill-switch-lease-sink",
         "kill-switch-read-back-source", "kill-switch-read-back", "read-back-merge",
+        "crashwatch.fleets-source", "stores: [fleet-allowlist]",
         "health-alerts-merge", "fleet-alerts", "fleet-alerts-merge",
         "fleet-events-repartition", "fleet-statistics-processor", "stores: [fleet-statistics, fleet-timers]",
         "fleet-incidents", "incidents-keyed", "incidents-to-health", "health-inputs",

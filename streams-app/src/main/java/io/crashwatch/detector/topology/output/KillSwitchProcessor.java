@@ -62,6 +62,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   private final DetectorMetrics metrics;
   private final String signingKeyId;
   private ProcessorContext<String, Object> context;
+  private FleetAllowlist allowlist;
   private Cancellable resign;
   private KeyValueStore<String, KillSwitchState> store;
   /** Event time of the input being processed: what a decision's latency is measured from. */
@@ -82,6 +83,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.allowlist = new FleetAllowlist(rules.fleets(), context.getStateStore(FleetAllowlist.STORE));
     resign = context.schedule(RESIGN_AFTER, PunctuationType.WALL_CLOCK_TIME, this::resignOnce);
   }
 
@@ -126,8 +128,8 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
    * fleet); null when it does.
    */
   private String untrustedBecause(Verdict verdict) {
-    if (!rules.fleets().isEmpty() && !rules.fleets().contains(verdict.fleetId())) {
-      return "not in " + DetectionRules.FLEETS;
+    if (!allowlist.allows(verdict.fleetId())) {
+      return "not on the fleet allowlist (setting " + DetectionRules.FLEETS + ", or the fleets topic)";
     }
     EvidenceData e = verdict.evidence();
     long devices = e == null ? 0 : e.devicesOnVersion() + e.controlDevices();
