@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
         "july-19 scenario: a faulty channel-291 content update rolled out in waves to 5,000 hosts, crashing them",
         "with 0x50 in csagent.sys. Ends with the time to halt and the hosts hit, next to 19 July 2024's figures.",
         "Ctrl-C stops everything cleanly. Exit code 3 when any halt is false or missed."})
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
   static final String SCENARIO = "scenarios/july-19.yaml";
 
   private final PrintStream out = System.out;

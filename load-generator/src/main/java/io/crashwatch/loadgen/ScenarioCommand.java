@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
         "--schema-registry-url it drives an external cluster and an already running detector instead, suffixing",
         "fleet ids with a run id so reruns start fresh. Exit code 3 when any halt is false or missed, 2 for an",
         "invalid scenario or options."})
-final class ScenarioCommand implements Callable<Integer> {
+public final class ScenarioCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The scenario (YAML).")
   Path file;

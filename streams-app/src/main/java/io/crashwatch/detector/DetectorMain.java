@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./crashwatch detector [--config FILE]}: the detector alone, for a real cluster. */
-@Command(name = "crashwatch detector", mixinStandardHelpOptions = true,
+@Command(name = "detector", mixinStandardHelpOptions = true,
     description = {"Runs the crashwatch detector against a Kafka cluster and a Confluent-compatible schema registry.",
         "Settings come from the properties file, then from the environment, which wins:",
         "  KAFKA_BOOTSTRAP_SERVERS -> bootstrap.servers, KAFKA_SCHEMA_REGISTRY_URL -> schema.registry.url,",
@@ -25,7 +25,8 @@ public final class DetectorMain implements Callable<Integer> {
   Path config;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new DetectorMain()).execute(args));
+    // Run alone (what an image runs) it is still "crashwatch detector" to whoever reads its usage.
+    System.exit(new CommandLine(new DetectorMain()).setCommandName("crashwatch detector").execute(args));
   }
 
   @Override

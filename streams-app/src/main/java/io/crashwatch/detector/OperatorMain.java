@@ -148,7 +148,7 @@ public final class OperatorMain {
 
   @Command(name = "halt", mixinStandardHelpOptions = true,
       description = "Halts a rollout now (FORCE_HALT), whatever the detector has seen.")
-  static final class Halt extends CommandForDetector {
+  public static final class Halt extends CommandForDetector {
     @Override
     OperatorAction action() {
       return OperatorAction.FORCE_HALT;
@@ -165,7 +165,7 @@ public final class OperatorMain {
           + "if it still stands. The version's test starts over and counts only failures after the RESUME. A fleet "
           + "RESUME does not lift a global (*/component/version) halt; a global one needs global-resume-approvals "
           + "operators' keys.")
-  static final class Resume extends CommandForDetector {
+  public static final class Resume extends CommandForDetector {
     @Option(names = "--halt", required = true, paramLabel = "COMMAND_ID", description = "The commandId of the HALT it lifts.")
     String halt;
 
@@ -183,7 +183,7 @@ public final class OperatorMain {
   @Command(name = "break-glass", mixinStandardHelpOptions = true,
       description = "While the detector is down (its lease stale), lets this one rollout proceed for a while, "
           + "at most 12h, in rollout services that trust your key for break glass. It never lifts a HALT.")
-  static final class BreakGlassCommand extends OperatorCommandBase {
+  public static final class BreakGlassCommand extends OperatorCommandBase {
     @Option(names = "--for", required = true, paramLabel = "DURATION", description = "How long, e.g. 30m or 2h; at most 12h.")
     String lasts;
 
