@@ -124,7 +124,7 @@ public final class OperatorMain {
     abstract OperatorAction action();
 
     /** The HALT a RESUME lifts; null for a FORCE_HALT. */
-    abstract String lifts();
+    abstract String lifts(DetectorSettings settings, Topics topics) throws IOException;
 
     @Override
     ProducerRecord<String, byte[]> record(DetectorSettings settings, Target parsed) throws IOException {
@@ -132,7 +132,7 @@ public final class OperatorMain {
       Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
       OperatorCommand command = OperatorCommand.newBuilder()
           .setCommandId(UUID.randomUUID().toString()).setAction(action()).setTarget(target)
-          .setActor(actor).setReason(reason).setIssuedAt(Instant.now()).setLifts(lifts()).build();
+          .setActor(actor).setReason(reason).setIssuedAt(Instant.now()).setLifts(lifts(settings, topics)).build();
       String topic = topics.operatorCommands.name();
       byte[] value = topics.operatorCommands.valueSerde().serializer().serialize(topic, command);
       RecordHeaders headers = new RecordHeaders();
@@ -155,18 +155,19 @@ public final class OperatorMain {
     }
 
     @Override
-    String lifts() {
+    String lifts(DetectorSettings settings, Topics topics) {
       return null;
     }
   }
 
   @Command(name = "resume", mixinStandardHelpOptions = true,
-      description = "Lifts the HALT of this target named by --halt (its commandId, in the ROLLOUT_HALTED alert), "
-          + "if it still stands. The version's test starts over and counts only failures after the RESUME. A fleet "
-          + "RESUME does not lift a global (*/component/version) halt; a global one needs global-resume-approvals "
-          + "operators' keys.")
+      description = "Lifts the HALT of this target that stands (read from the kill switch, or named by --halt: its "
+          + "commandId, in the ROLLOUT_HALTED alert), if it still stands when the detector reads the RESUME. The "
+          + "version's test starts over and counts only failures after the RESUME. A fleet RESUME does not lift a "
+          + "global (*/component/version) halt; a global one needs global-resume-approvals operators' keys.")
   public static final class Resume extends CommandForDetector {
-    @Option(names = "--halt", required = true, paramLabel = "COMMAND_ID", description = "The commandId of the HALT it lifts.")
+    @Option(names = "--halt", paramLabel = "COMMAND_ID",
+        description = "The commandId of the HALT it lifts (default: the one the kill switch shows for the target now).")
     String halt;
 
     @Override
@@ -175,8 +176,12 @@ public final class OperatorMain {
     }
 
     @Override
-    String lifts() {
-      return halt;
+    String lifts(DetectorSettings settings, Topics topics) throws IOException {
+      if (halt != null) {
+        return halt;
+      }
+      return StandingHalt.of(settings, topics, target).orElseThrow(() -> new IOException(
+          target + " is not halted: the kill switch holds no HALT of it, so there is nothing to resume"));
     }
   }
 
