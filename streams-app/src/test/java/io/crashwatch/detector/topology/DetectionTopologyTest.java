@@ -41,6 +41,16 @@ class DetectionTopologyTest {
   }
 
   /** 200 devices on r40; every 20th (10 devices) takes r41: a 5% canary with a 95% control. */
+  /** Two fleets, forged-1 and forged-2, each with a canary whose five first devices crash: both trip. */
+  private void twoFleetsTrip() {
+    canary("forged-1", 0);
+    canary("forged-2", 1000);
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+      d.crash(device(1000 + canaryDevice(k)));
+    }
+  }
+
   private void canary(String fleet, int from) {
     d.fleet(fleet, from, 200);
     for (int i = from; i < from + 200; i += 20) {
@@ -409,13 +419,7 @@ class DetectionTopologyTest {
   void shouldNotHaltGloballyOnTheTripsOfFleetsFirstSeenJustNow() {
     d.close();
     d = new DetectorDriver(Map.of("min-fleet-age", "1d"));
-    canary("forged-1", 0);
-    canary("forged-2", 1000);
-
-    for (int k = 0; k < 5; k++) {
-      d.crash(device(canaryDevice(k)));
-      d.crash(device(1000 + canaryDevice(k)));
-    }
+    twoFleetsTrip();
 
     assertThat(d.commands()).extracting(KillSwitchCommand::getScope).containsExactly(Scope.FLEET, Scope.FLEET);
   }
@@ -455,23 +459,13 @@ class DetectionTopologyTest {
   void shouldCountOnlyTheTripsOfFleetsListedOnTheFleetsTopicTowardsAGlobalHalt() {
     d.listFleet("forged-1");
     d.listFleet("forged-2");
-    canary("forged-1", 0);
-    canary("forged-2", 1000);
-    for (int k = 0; k < 5; k++) {
-      d.crash(device(canaryDevice(k)));
-      d.crash(device(1000 + canaryDevice(k)));
-    }
+    twoFleetsTrip();
     assertThat(d.commands()).extracting(KillSwitchCommand::getScope).contains(Scope.GLOBAL);
 
     d.close();
     d = new DetectorDriver(Map.of());
     d.listFleet("airline-ops");
-    canary("forged-1", 0);
-    canary("forged-2", 1000);
-    for (int k = 0; k < 5; k++) {
-      d.crash(device(canaryDevice(k)));
-      d.crash(device(1000 + canaryDevice(k)));
-    }
+    twoFleetsTrip();
     assertThat(d.commands()).extracting(KillSwitchCommand::getScope).containsExactly(Scope.FLEET, Scope.FLEET);
   }
 
