@@ -45,15 +45,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
+  /** The SCRAM mechanism of a secured broker. */
+  public static final String SCRAM = "SCRAM-SHA-512";
+
   private final KafkaRaftServer server;
   private final Path directory;
   private final String bootstrapServers;
+  /** What an admin client needs besides the bootstrap servers: empty, or the super user's SASL settings. */
+  private final Map<String, Object> adminSecurity;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedKafkaBroker(KafkaRaftServer server, Path directory, String bootstrapServers) {
+  private EmbeddedKafkaBroker(KafkaRaftServer server, Path directory, String bootstrapServers, Map<String, Object> adminSecurity) {
     this.server = server;
     this.directory = directory;
     this.bootstrapServers = bootstrapServers;
+    this.adminSecurity = adminSecurity;
   }
 
   /** Starts a broker on a free port with the defaults below. */
@@ -71,6 +77,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * it answers clients. {@code overrides} win over the defaults, but must leave the listeners alone.
    */
   public static EmbeddedKafkaBroker start(int port, Map<String, String> overrides) {
+    return start(port, overrides, Map.of());
+  }
+
+  /**
+   * A broker whose client listener takes SASL/SCRAM ({@value #SCRAM}) only and authorizes with
+   * {@code StandardAuthorizer} and ACLs, nothing allowed without one; the controller listener stays
+   * PLAINTEXT on loopback. {@code users} (name to password) get SCRAM credentials when the storage is
+   * formatted; {@code superUser} must be one of them: the harness's own admin, allowed everything.
+   */
+  public static EmbeddedKafkaBroker startSecured(String superUser, Map<String, String> users) {
+    if (!users.containsKey(superUser)) {
+      throw new IllegalArgumentException("the super user " + superUser + " needs a password among the users");
+    }
+    return start(0, Map.of(), Map.copyOf(new java.util.TreeMap<>(users)), superUser);
+  }
+
+  private static EmbeddedKafkaBroker start(int port, Map<String, String> overrides, Map<String, String> scramUsers) {
+    return start(port, overrides, scramUsers, null);
+  }
+
+  private static EmbeddedKafkaBroker start(int port, Map<String, String> overrides, Map<String, String> scramUsers,
+                                           String superUser) {
     long started = System.nanoTime();
     Path directory = createTempDirectory();
     KafkaRaftServer server = null;
@@ -78,11 +106,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       int[] free = freePorts(2);
       int brokerPort = port == 0 ? free[0] : port;
       Properties properties = properties(directory, brokerPort, free[1] == brokerPort ? free[0] : free[1]);
+      Map<String, Object> adminSecurity = Map.of();
+      if (superUser != null) {
+        secure(properties, brokerPort, superUser, scramUsers.get(superUser));
+        adminSecurity = clientSecurity(superUser, scramUsers.get(superUser));
+      }
       properties.putAll(overrides);
-      format(directory, properties);
+      format(directory, properties, scramUsers);
       server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
       server.startup();
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, directory, HOST + ":" + brokerPort);
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, directory, HOST + ":" + brokerPort, adminSecurity);
       broker.awaitReady();
       log.info("Kafka broker listening at {} (started in {} ms)", broker.bootstrapServers,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -100,6 +133,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** {@code host:port} for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** Client settings for a user of a secured broker: SASL_PLAINTEXT, {@value #SCRAM}, its credentials. */
+  public static Map<String, Object> clientSecurity(String user, String password) {
+    return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", SCRAM,
+        "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+            + user + "\" password=\"" + password + "\";");
   }
 
   /** Creates a topic with replication factor 1 and waits until the controller has accepted it. */
@@ -168,8 +208,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return p;
   }
 
+  /**
+   * The client listener becomes SASL_PLAINTEXT with SCRAM, brokers talk to each other on it as the super
+   * user, and every request is authorized by ACLs; the controller listener stays PLAINTEXT (its anonymous
+   * principal is a super user, as only this process can reach it on loopback).
+   */
+  private static void secure(Properties p, int brokerPort, String superUser, String password) {
+    String controller = p.getProperty("controller.quorum.bootstrap.servers");
+    String listeners = "SASL_PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + controller;
+    p.setProperty("listeners", listeners);
+    p.setProperty("advertised.listeners", "SASL_PLAINTEXT://" + HOST + ":" + brokerPort);
+    p.setProperty("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.setProperty("inter.broker.listener.name", "SASL_PLAINTEXT");
+    p.setProperty("sasl.enabled.mechanisms", SCRAM);
+    p.setProperty("sasl.mechanism.inter.broker.protocol", SCRAM);
+    p.setProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + superUser
+            + "\" password=\"" + password + "\";");
+    p.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    p.setProperty("super.users", "User:" + superUser + ";User:ANONYMOUS");
+    p.setProperty("allow.everyone.if.no.acl.found", "false");
+  }
+
   /** Writes the properties file and formats the log directory as a one-voter quorum, as {@code --standalone} does. */
-  private static void format(Path directory, Properties properties) {
+  private static void format(Path directory, Properties properties, Map<String, String> scramUsers) {
     Path file = directory.resolve("server.properties");
     try (Writer writer = Files.newBufferedWriter(file)) {
       properties.store(writer, "crashwatch embedded broker");
@@ -177,10 +239,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     ByteArrayOutputStream output = new ByteArrayOutputStream();
-    String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", file.toString(), "--standalone",
-        "--ignore-formatted"};
+    List<String> args = new java.util.ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c",
+        file.toString(), "--standalone", "--ignore-formatted"));
+    scramUsers.forEach((user, password) -> args.addAll(List.of("--add-scram",
+        SCRAM + "=[name=" + user + ",password=" + password + "]")));
     // execute, not main: main calls System.exit.
-    int code = StorageTool.execute(args, new PrintStream(output, true, StandardCharsets.UTF_8));
+    int code = StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
     if (code != 0) {
       throw new IllegalStateException("Formatting " + directory + " failed: "
           + output.toString(StandardCharsets.UTF_8));
@@ -200,8 +264,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+  /** An admin client, as the super user on a secured broker. */
+  public Admin admin() {
+    Map<String, Object> config = new java.util.HashMap<>(adminSecurity);
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return Admin.create(config);
   }
 
   /** Asks the OS for a free port; another process could take it before Kafka binds, rare enough here. */
