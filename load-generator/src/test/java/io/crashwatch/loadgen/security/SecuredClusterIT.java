@@ -42,8 +42,8 @@ class SecuredClusterIT {
   private static final String ADMIN = "admin";
   private static final Map<String, String> ROLES = Map.of(
       "detector", "crashwatch-detector", "telemetry", "crashwatch-telemetry", "rollout-service", "crashwatch-rollout",
-      "operator", "crashwatch-operator", "fleet-admin", "crashwatch-fleet-admin");
-  /** The simulator sends telemetry and reads the kill switch as a rollout service: both roles' ACLs. */
+      "operator", "crashwatch-operator", "fleet-admin", "crashwatch-fleet-admin", "sre", "crashwatch-sre");
+  /** The simulator sends telemetry, reads the kill switch as a rollout service and alerts as an SRE: those roles' ACLs. */
   private static final String SIMULATOR = "crashwatch-simulator";
 
   @TempDir
@@ -75,6 +75,7 @@ class SecuredClusterIT {
       ROLES.forEach((role, user) -> acls.addAll(plan.bindings(role, user, values)));
       acls.addAll(plan.bindings("telemetry", SIMULATOR, values));
       acls.addAll(plan.bindings("rollout-service", SIMULATOR, values));
+      acls.addAll(plan.bindings("sre", SIMULATOR, values));
       admin.createAcls(acls).all().get();
 
       write(broker, "crashwatch-telemetry", names.heartbeats()); // allowed: the denials below are the ACLs'
@@ -83,6 +84,7 @@ class SecuredClusterIT {
       assertDenied(broker, "crashwatch-operator", names.heartbeats());
       assertDenied(broker, "crashwatch-fleet-admin", names.killSwitchLease());
       assertDenied(broker, "crashwatch-detector", names.crashReports());
+      assertDenied(broker, "crashwatch-sre", names.killSwitch());
 
       Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-short/july-19.yaml"));
       Map<String, String> settings = new HashMap<>(scenario.detectorSettings());
