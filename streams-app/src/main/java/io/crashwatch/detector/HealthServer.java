@@ -20,10 +20,13 @@ import org.apache.kafka.streams.KafkaStreams;
  * {@code "registry":"unreachable"}, or the {@code "error"} that stopped the detector, named in the
  * body), 503 otherwise (starting, rebalancing, restoring, failed), so a Kubernetes readiness probe
  * routes nothing to an instance that is not processing. {@code GET /metrics}: the Prometheus scrape
- * of the detector's Micrometer registry.
+ * of the detector's Micrometer registry. {@code GET /live}: 200 while the process serves HTTP, whatever
+ * Kafka and the registry say, for a liveness probe: one that followed them would restart every instance
+ * at once in a broker outage, and a detector that stops on its own exits (its exit code tells why).
  */
 final class HealthServer implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, String> LIVE = Map.of("status", "ALIVE");
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(2, runnable -> {
     Thread t = new Thread(runnable, "crashwatch-http");
@@ -42,6 +45,7 @@ final class HealthServer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/health", exchange -> respond(exchange, state.get(), problems.get()));
     server.createContext("/metrics", exchange -> metrics(exchange, scrape.get()));
+    server.createContext("/live", exchange -> json(exchange, 200, LIVE));
     server.start();
   }
 
@@ -51,19 +55,23 @@ final class HealthServer implements AutoCloseable {
 
   private static void respond(HttpExchange exchange, KafkaStreams.State state, Map<String, String> problems)
       throws IOException {
+    boolean ready = state == KafkaStreams.State.RUNNING && problems.isEmpty();
+    Map<String, String> health = new LinkedHashMap<>();
+    health.put("status", ready ? "UP" : "DOWN");
+    health.put("state", state.name());
+    health.putAll(new TreeMap<>(problems));
+    json(exchange, ready ? 200 : 503, health);
+  }
+
+  private static void json(HttpExchange exchange, int status, Map<String, String> fields) throws IOException {
     try (exchange) {
       if (!"GET".equals(exchange.getRequestMethod())) {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      boolean ready = state == KafkaStreams.State.RUNNING && problems.isEmpty();
-      Map<String, String> health = new LinkedHashMap<>();
-      health.put("status", ready ? "UP" : "DOWN");
-      health.put("state", state.name());
-      health.putAll(new TreeMap<>(problems));
-      byte[] body = JSON.writeValueAsBytes(health);
+      byte[] body = JSON.writeValueAsBytes(fields);
       exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(ready ? 200 : 503, body.length);
+      exchange.sendResponseHeaders(status, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }

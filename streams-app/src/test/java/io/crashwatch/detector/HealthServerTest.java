@@ -57,6 +57,20 @@ class HealthServerTest {
   }
 
   @Test
+  void shouldAnswerLivenessWhateverKafkaAndTheRegistrySay() throws Exception {
+    // A liveness probe that followed Kafka would restart every instance in a broker outage, all at once.
+    problems.set(Map.of("registry", "unreachable"));
+    try (HealthServer health = server(KafkaStreams.State.REBALANCING, "")) {
+      assertThat(get(health, "/health").statusCode()).isEqualTo(503);
+
+      HttpResponse<String> live = get(health, "/live");
+
+      assertThat(live.statusCode()).isEqualTo(200);
+      assertThat(live.body()).isEqualTo("{\"status\":\"ALIVE\"}");
+    }
+  }
+
+  @Test
   void shouldSayWhyADetectorThatStoppedOnUnreadableStateIsDown() throws Exception {
     StopCause cause = StopCause.of(new StreamsException("task failed",
         new StateFormatException("KillSwitchState was written in format 3; this detector reads formats 0 and 1")));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.crashwatch.detector.Detector;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.config.TopicNames;
+import io.crashwatch.embedded.AclPlan;
 import io.crashwatch.embedded.EmbeddedKafkaBroker;
 import io.crashwatch.embedded.EmbeddedSchemaRegistry;
 import io.crashwatch.killswitch.Ed25519Keys;

@@ -1,4 +1,4 @@
-package io.crashwatch.loadgen.security;
+package io.crashwatch.embedded;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +18,10 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 
-/** {@code security/acl-plan.yaml}: one principal per role and its ACLs, {@code ${setting}}s filled in. */
+/**
+ * {@code security/acl-plan.yaml}: one principal per role and its ACLs, {@code ${setting}}s filled in. Applied
+ * to the in-process broker by the security test; {@code deploy/}'s manifest test holds the Strimzi KafkaUsers to it.
+ */
 public record AclPlan(Map<String, Role> principals) {
   private static final Pattern SETTING = Pattern.compile("\\$\\{([a-z.-]+)}");
 
