@@ -3,6 +3,7 @@ package io.crashwatch.detector.config;
 import io.crashwatch.killswitch.Ed25519Keys;
 import io.crashwatch.killswitch.KillSwitchVerifier;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Whose operator commands the detector obeys: those signed by one of {@code operator-public-keys}, each
@@ -29,7 +31,8 @@ public record OperatorTrust(Map<String, String> names, KillSwitchVerifier verifi
   }
 
   static final Setting<NamedKeys> KEYS = new Setting<>(OPERATOR_PUBLIC_KEYS, OperatorTrust::readKeys,
-      "comma-separated PEM files of the operators' Ed25519 public keys; each operator is named for the file");
+      "comma-separated PEM files of the operators' Ed25519 public keys, or directories of them (a mounted ConfigMap);"
+          + " each operator is named for the file");
   static final Setting<Duration> MAX_AGE = Setting.duration("operator-command-max-age",
       "how old an operator command may be when the detector reads it; older ones are dead letters");
   static final Setting<Integer> APPROVALS = Setting.atLeast("global-resume-approvals", 1,
@@ -63,7 +66,8 @@ public record OperatorTrust(Map<String, String> names, KillSwitchVerifier verifi
   private static NamedKeys readKeys(String files) {
     Map<String, String> names = new LinkedHashMap<>();
     List<PublicKey> keys = new java.util.ArrayList<>();
-    for (String file : Arrays.stream(files.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList()) {
+    for (String file : Arrays.stream(files.split(",")).map(String::trim).filter(f -> !f.isEmpty())
+        .flatMap(OperatorTrust::filesOf).toList()) {
       PublicKey key;
       try {
         key = Ed25519Keys.readPublic(Path.of(file));
@@ -75,5 +79,22 @@ public record OperatorTrust(Map<String, String> names, KillSwitchVerifier verifi
       keys.add(key);
     }
     return new NamedKeys(Map.copyOf(names), List.copyOf(keys));
+  }
+
+  /**
+   * A file, or the files of a directory in name order. Names starting with a dot are not keys: a mounted
+   * ConfigMap keeps its data under {@code ..data} and a timestamped {@code ..<time>} directory.
+   */
+  private static Stream<String> filesOf(String entry) {
+    Path path = Path.of(entry);
+    if (!Files.isDirectory(path)) {
+      return Stream.of(entry);
+    }
+    try (Stream<Path> children = Files.list(path)) {
+      return children.filter(p -> !p.getFileName().toString().startsWith(".")).filter(Files::isRegularFile)
+          .map(Path::toString).sorted().toList().stream();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot list " + entry + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -173,7 +173,7 @@ public final class DetectorTopology {
             .mapValues(HealthReport::of, Named.as("incidents-to-health")), Named.as("health-inputs"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(HealthReport.class))
             .withName(DETECTOR_HEALTH).withNumberOfPartitions(1))
-        .process(() -> new DetectorHealthProcessor(rules, heartbeatPartitions), Named.as("detector-health-processor"),
+        .process(() -> new DetectorHealthProcessor(rules, heartbeatPartitions, metrics), Named.as("detector-health-processor"),
             DetectorHealthProcessor.STORE);
 
     KillSwitchProcessor.COMMANDS.of(decisions).to(topics.killSwitch.name(), topics.killSwitch.produced(

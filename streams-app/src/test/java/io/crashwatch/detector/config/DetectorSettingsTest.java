@@ -65,6 +65,27 @@ class DetectorSettingsTest {
         .contains(settings.killSwitchSigner().keyId());
   }
 
+  /**
+   * A directory of public keys, as a Kubernetes ConfigMap mounts them: every file in it is an operator,
+   * named for the file; the volume's own entries ({@code ..data} and its timestamped directory) are not.
+   */
+  @Test
+  void shouldReadEveryOperatorKeyInADirectory(@TempDir Path dir) throws Exception {
+    Path keys = Files.createDirectories(dir.resolve("operators"));
+    Ed25519Keys.generateInto(dir.resolve("alice.key"), keys.resolve("alice.pub"));
+    Ed25519Keys.generateInto(dir.resolve("bob.key"), keys.resolve("bob.pub"));
+    Files.createDirectories(keys.resolve("..2026_11_29_18_00_00.123"));
+    Files.createSymbolicLink(keys.resolve("..data"), keys.resolve("..2026_11_29_18_00_00.123"));
+    Map<String, String> m = minimal();
+    m.put("operator-public-keys", keys.toString());
+
+    OperatorTrust operators = DetectorSettings.from(m).operators();
+
+    String alice = Ed25519Keys.keyId(Ed25519Keys.readPublic(keys.resolve("alice.pub")));
+    String bob = Ed25519Keys.keyId(Ed25519Keys.readPublic(keys.resolve("bob.pub")));
+    assertThat(operators.names()).containsOnly(Map.entry(alice, "alice"), Map.entry(bob, "bob"));
+  }
+
   @Test
   void shouldHideCredentialsWhenShownAndServeHealthOnLoopbackByDefault() {
     Map<String, String> m = minimal();

@@ -2,6 +2,7 @@ package io.crashwatch.detector.topology.health;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.alerts.Alerts;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.FleetIncident;
 import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.PartitionLiveness;
@@ -53,13 +54,15 @@ public final class DetectorHealthProcessor implements Processor<String, HealthRe
 
   private final DetectionRules rules;
   private final int heartbeatPartitions;
+  private final DetectorMetrics metrics;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, DetectorHealth> store;
 
   /** @param heartbeatPartitions the heartbeat topic's partitions: a rollout service needs a lease of each */
-  public DetectorHealthProcessor(DetectionRules rules, int heartbeatPartitions) {
+  public DetectorHealthProcessor(DetectionRules rules, int heartbeatPartitions, DetectorMetrics metrics) {
     this.rules = rules;
     this.heartbeatPartitions = heartbeatPartitions;
+    this.metrics = metrics;
   }
 
   @Override
@@ -151,6 +154,7 @@ public final class DetectorHealthProcessor implements Processor<String, HealthRe
     Record<String, KillSwitchLease> record = new Record<>(Integer.toString(liveness.partition()), lease, context.currentSystemTimeMs());
     SignatureHeaders.putSequence(record.headers(), liveness.atMs());
     LEASES.forward(context, record);
+    metrics.lease(liveness.partition(), liveness.caughtUp() ? validUntil : liveness.atMs());
   }
 
   private void incident(DetectorHealth health, FleetIncident incident) {

@@ -1,12 +1,14 @@
 package io.crashwatch.detector.topology.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * crashwatch's own meters, on whichever Micrometer registry the detector serves (Prometheus on
@@ -25,6 +27,7 @@ public final class DetectorMetrics {
   private final Map<String, Counter> events = new ConcurrentHashMap<>();
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, Counter> halts = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> leaseProceedUntilMs = new ConcurrentHashMap<>();
   private final Counter darkDevices;
   private final Counter untrustedEvidence;
   private final Counter forgottenDevices;
@@ -84,6 +87,21 @@ public final class DetectorMetrics {
         .description("HALT commands emitted").tag("scope", scope).tag("reason", reason).register(registry))
         .increment();
     decisionLatency.record(Duration.ofMillis(Math.max(0, latencyMs)));
+  }
+
+  /**
+   * A lease issued for a heartbeat partition: rollouts may proceed on it until {@code proceedUntilMs}
+   * (its end when caught up, its issue time when behind). Per partition, the latest this instance issued:
+   * the highest across instances is the partition's, since the health task may move.
+   */
+  public void lease(int partition, long proceedUntilMs) {
+    leaseProceedUntilMs.computeIfAbsent(partition, p -> {
+      AtomicLong until = new AtomicLong();
+      Gauge.builder("crashwatch.lease.proceed.until", until, u -> u.get() / 1000.0)
+          .description("Until when the latest lease of a heartbeat partition lets rollouts proceed (epoch seconds)")
+          .baseUnit("seconds").tag("partition", Integer.toString(p)).register(registry);
+      return until;
+    }).set(proceedUntilMs);
   }
 
   public void darkDevice() {

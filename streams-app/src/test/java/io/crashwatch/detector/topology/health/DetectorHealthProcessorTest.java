@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.format.JsonSerde;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.FleetIncident;
 import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.PartitionLiveness;
@@ -15,6 +16,8 @@ import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.killswitch.SignatureHeaders;
 import io.crashwatch.schemas.KillSwitchLease;
 import io.crashwatch.schemas.SreAlert;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,7 +34,8 @@ class DetectorHealthProcessorTest {
 
   private final DetectionRules rules = DetectionRules.defaults();
   private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
-  private final DetectorHealthProcessor processor = new DetectorHealthProcessor(rules, 2);
+  private final MeterRegistry meters = new SimpleMeterRegistry();
+  private final DetectorHealthProcessor processor = new DetectorHealthProcessor(rules, 2, new DetectorMetrics(meters));
 
   DetectorHealthProcessorTest() {
     addStore(context, DetectorHealthProcessor.STORE, Serdes.String(), new JsonSerde<>(DetectorHealth.class));
@@ -174,6 +178,26 @@ class DetectorHealthProcessorTest {
         new KillSwitchLease(0, 2, true, Instant.ofEpochMilli(NOW), Instant.ofEpochMilli(NOW + lease)),
         new KillSwitchLease(1, 2, false, Instant.ofEpochMilli(NOW + 500), Instant.ofEpochMilli(NOW + 500 + lease)));
     assertThat(SignatureHeaders.sequence(leases.get(1).headers())).as("sequence: when it was issued").isEqualTo(NOW + 500);
+  }
+
+  /**
+   * Until when each partition's latest lease lets rollouts proceed, as a gauge: its end when caught up,
+   * its issue time when behind. An alert outside the detector compares it with the clock, so it fires
+   * when rollouts pause even when the detector cannot say so.
+   */
+  @Test
+  void shouldShowUntilWhenEachPartitionsLeaseLetsRolloutsProceed() {
+    liveness(0, true, NOW, true, NOW, NOW);
+    liveness(1, false, NOW, true, NOW, NOW + 500);
+
+    assertThat(meters.get("crashwatch.lease.proceed.until").tag("partition", "0").gauge().value())
+        .isEqualTo((NOW + rules.leaseDuration().toMillis()) / 1000.0);
+    assertThat(meters.get("crashwatch.lease.proceed.until").tag("partition", "1").gauge().value())
+        .as("behind: rollouts wait from the moment it was issued").isEqualTo((NOW + 500) / 1000.0);
+
+    liveness(1, true, NOW + 2_000, true, NOW + 2_000, NOW + 2_000);
+    assertThat(meters.get("crashwatch.lease.proceed.until").tag("partition", "1").gauge().value())
+        .isEqualTo((NOW + 2_000 + rules.leaseDuration().toMillis()) / 1000.0);
   }
 
   /**
