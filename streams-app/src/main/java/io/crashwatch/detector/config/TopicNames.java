@@ -47,6 +47,17 @@ public record TopicNames(
     return settings;
   }
 
+  /** Every topic by the setting that names it: {@code heartbeats-topic -> crashwatch.heartbeats}, … */
+  public Map<String, String> bySetting() {
+    Map<String, String> names = new java.util.LinkedHashMap<>();
+    List<String> values = List.of(heartbeats, crashReports, deployments, operatorCommands, fleets, killSwitch,
+        killSwitchLease, alerts, crashRates, crashSignatures, deadLetters);
+    for (int i = 0; i < ALL.size(); i++) {
+      names.put(ALL.get(i).key(), values.get(i));
+    }
+    return names;
+  }
+
   public static TopicNames defaults() {
     return from(Map.of());
   }

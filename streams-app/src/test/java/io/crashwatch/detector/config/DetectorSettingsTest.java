@@ -86,6 +86,15 @@ class DetectorSettingsTest {
     assertThat(operators.names()).containsOnly(Map.entry(alice, "alice"), Map.entry(bob, "bob"));
   }
 
+  /** Each topic under the setting that names it: the deploy test matches Strimzi's topics to them. */
+  @Test
+  void shouldNameEveryTopicBySetting() {
+    Map<String, String> own = TopicNames.settingsUnder("run-7");
+
+    assertThat(TopicNames.from(own).bySetting()).isEqualTo(own);
+    assertThat(TopicNames.defaults().bySetting()).hasSize(11).containsEntry("kill-switch-lease-topic", "crashwatch.kill-switch-lease");
+  }
+
   @Test
   void shouldHideCredentialsWhenShownAndServeHealthOnLoopbackByDefault() {
     Map<String, String> m = minimal();
