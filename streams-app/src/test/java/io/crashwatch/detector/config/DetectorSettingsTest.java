@@ -204,4 +204,22 @@ class DetectorSettingsTest {
     assertThat(props.getProperty("acks")).isEqualTo("all");
     assertThat(props).doesNotContainKey("dead-letters-topic");
   }
+
+  /**
+   * Failover in seconds (README, "Several instances"): a warm copy of each task on another instance, and a
+   * dead instance noticed after 10 s, not Kafka's 45; both the user's to change.
+   */
+  @Test
+  void shouldDefaultToAStandbyOfEveryTaskAndATenSecondSession() {
+    var defaults = DetectorSettings.from(minimal()).streamsConfig();
+    assertThat(defaults.getProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo("1");
+    assertThat(defaults.getProperty("session.timeout.ms")).isEqualTo("10000");
+
+    Map<String, String> m = minimal();
+    m.put("num.standby.replicas", "0");
+    m.put("session.timeout.ms", "45000");
+    var own = DetectorSettings.from(m).streamsConfig();
+    assertThat(own.getProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo("0");
+    assertThat(own.getProperty("session.timeout.ms")).isEqualTo("45000");
+  }
 }
