@@ -51,6 +51,11 @@ public final class TestDetectorSettings {
    * @param detection detection settings, e.g. a scenario's {@link io.crashwatch.loadgen.scenario.Scenario#detectorSettings()}
    */
   public static DetectorSettings forRun(TestKafkaCluster cluster, String run, Path stateDir, Map<String, String> detection) {
+    return DetectorSettings.from(valuesForRun(cluster, run, stateDir, detection));
+  }
+
+  /** The settings of {@link #forRun} as a detector's settings file holds them, for detectors in processes of their own. */
+  public static Map<String, String> valuesForRun(TestKafkaCluster cluster, String run, Path stateDir, Map<String, String> detection) {
     Map<String, String> values = new HashMap<>(detection);
     values.put("bootstrap.servers", cluster.bootstrapServers());
     values.put("schema.registry.url", cluster.schemaRegistryUrl());
@@ -61,6 +66,6 @@ public final class TestDetectorSettings {
     values.putAll(TopicNames.settingsUnder(run));
     values.put("kill-switch-signing-key", keyPair(stateDir, "kill-switch").toString());
     values.put("operator-public-keys", keyPair(stateDir, "operator").resolveSibling("operator.pub").toString());
-    return DetectorSettings.from(values);
+    return values;
   }
 }

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.ThreadMetadata;
@@ -210,7 +211,11 @@ public final class Detector implements AutoCloseable {
       closing = true;
     }
     starter.interrupt(); // stops waiting for the registry, if it still is
-    streams.close(CLOSE_TIMEOUT);
+    // Leave the group: the other instances' standbys take the tasks over at once. Without it the tasks of a
+    // static member (group.instance.id, as the StatefulSet runs it) go unprocessed until its session times
+    // out, and rollouts pause for it; a restarted pod comes back to its state on its volume either way.
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT));
     lag.close();
     streamsMetrics.close();
     health.close();

@@ -47,7 +47,11 @@ class DetectorIT {
 
   /** Settings with topic names of their own, so tests sharing the broker do not see each other. */
   private DetectorSettings settings(String run) {
-    Map<String, String> values = new HashMap<>();
+    return settings(run, Map.of());
+  }
+
+  private DetectorSettings settings(String run, Map<String, String> more) {
+    Map<String, String> values = new HashMap<>(more);
     values.put("bootstrap.servers", CLUSTER.bootstrapServers());
     values.put("schema.registry.url", CLUSTER.schemaRegistryUrl());
     values.put("application.id", "crashwatch-it-" + run);
@@ -113,6 +117,32 @@ class DetectorIT {
             .isEqualTo("undecodable");
       });
     }
+  }
+
+  /**
+   * A clean stop (SIGTERM: a scale-down, a rolling restart) hands the instance's tasks over at once, to the
+   * standbys of the others, instead of leaving them unprocessed until its session times out — which a
+   * static member, as the StatefulSet runs it, would otherwise wait for. The session here is a minute, so
+   * only leaving the group can empty it within seconds.
+   */
+  @Test
+  void shouldLeaveItsGroupOnACleanStop() throws Exception {
+    String run = "leave-" + UUID.randomUUID();
+    DetectorSettings settings = settings(run, Map.of("group.instance.id", run + "-0", "session.timeout.ms", "60000"));
+    String group = "crashwatch-it-" + run;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
+      Detector detector = Detector.start(settings);
+      detector.awaitRunning(Duration.ofSeconds(60));
+      assertThat(members(admin, group)).isPositive();
+
+      detector.close();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> members(admin, group) == 0);
+    }
+  }
+
+  private static int members(Admin admin, String group) throws Exception {
+    return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size();
   }
 
   @Test

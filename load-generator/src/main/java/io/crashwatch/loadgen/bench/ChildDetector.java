@@ -21,8 +21,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-/** The detector in a process of its own, so its memory is its own: started through {@link DetectorMain}. */
-final class ChildDetector implements AutoCloseable {
+/**
+ * The detector in a process of its own, so its memory is its own and it can be killed as a pod is: started
+ * through {@link DetectorMain}.
+ */
+public final class ChildDetector implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path stateDir;
@@ -33,7 +36,8 @@ final class ChildDetector implements AutoCloseable {
     this.stateDir = stateDir;
   }
 
-  static ChildDetector start(Path dir, List<String> settings, String heap) throws IOException {
+  /** Starts a detector in {@code dir} (its settings file, state and log) with these settings; http-port is chosen here. */
+  public static ChildDetector start(Path dir, List<String> settings, String heap) throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -52,7 +56,7 @@ final class ChildDetector implements AutoCloseable {
     return new ChildDetector(process, port, stateDir);
   }
 
-  void awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
+  public void awaitReady(Duration timeout) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     HttpClient http = HttpClient.newHttpClient();
     while (System.nanoTime() < deadline) {
@@ -128,6 +132,13 @@ final class ChildDetector implements AutoCloseable {
     return out;
   }
 
+  /** SIGKILL, as a node that dies or the OOM killer: no commit, no goodbye to the group. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM, as Kubernetes stops a pod: the detector closes cleanly. Waits for it, then kills what is left. */
   @Override
   public void close() throws InterruptedException {
     process.destroy();

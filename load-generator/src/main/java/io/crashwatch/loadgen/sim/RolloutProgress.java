@@ -31,6 +31,8 @@ public final class RolloutProgress {
   volatile boolean resumeDue;
   /** Devices a halt kept from installing, in order; touched by the simulation's thread only. */
   final List<Device> waiting = new ArrayList<>();
+  /** When each install happened, on the wall clock (every one, after a halt too); the simulation's thread only. */
+  final List<Long> installedAtMs = new ArrayList<>();
   /** Devices whose install waited while the kill switch answered UNKNOWN; the simulation's thread only. */
   final Set<Device> paused = new HashSet<>();
 
@@ -58,6 +60,11 @@ public final class RolloutProgress {
   void resume() {
     stopped = false;
     resumeDue = true;
+  }
+
+  /** When each device installed this version, on the wall clock: to hold installs against what the kill switch allowed. */
+  public List<Long> installTimesMs() {
+    return List.copyOf(installedAtMs);
   }
 
   public List<String> halts() {

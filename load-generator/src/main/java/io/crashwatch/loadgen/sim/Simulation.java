@@ -374,6 +374,7 @@ public final class Simulation {
     }
     d.components.put(r.component(), r.version());
     d.installedBy.put(r.component(), r);
+    r.installedAtMs.add(System.currentTimeMillis());
     if (!r.halted()) {
       r.installed++; // the report's figures stop at the first halt
     }

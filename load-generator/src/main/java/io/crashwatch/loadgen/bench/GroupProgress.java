@@ -1,0 +1,107 @@
+package io.crashwatch.loadgen.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Whether a consumer group processes each of some partitions, seen from outside it as an SRE's lag alert
+ * sees it: its committed offsets, sampled against the partitions' ends. A partition <em>stalls</em> from the
+ * first sample that finds input waiting after its committed offset last moved, until it moves again. With
+ * exactly-once the detector commits every 100 ms while it processes, so a stall longer than a few samples
+ * means nobody processes the partition: its instance is dead, stopped, or its tasks are moving.
+ */
+public final class GroupProgress implements AutoCloseable {
+  /** A time, on the wall clock, during which a partition waited unprocessed; {@code toMs} -1 while it lasts. */
+  public record Stall(TopicPartition partition, long fromMs, long toMs) {
+    public long lastedMs(long nowMs) {
+      return (toMs < 0 ? nowMs : toMs) - fromMs;
+    }
+  }
+
+  /** Shorter waits are a commit interval between two samples, not a stall: they are not kept. */
+  static final long MIN_STALL_MS = 1_000;
+
+  private final Admin admin;
+  private final String group;
+  private final List<TopicPartition> partitions;
+  private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "group-progress");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private final Map<TopicPartition, Long> waitingSinceMs = new HashMap<>();
+  private final List<Stall> stalls = new ArrayList<>();
+  private final Map<TopicPartition, Long> committedAdvancedAtMs = new HashMap<>();
+
+  public GroupProgress(Admin admin, String group, List<TopicPartition> partitions, Duration every) {
+    this.admin = admin;
+    this.group = group;
+    this.partitions = List.copyOf(partitions);
+    sampler.scheduleWithFixedDelay(this::sampleQuietly, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void sampleQuietly() {
+    try {
+      sample();
+    } catch (ExecutionException e) {
+      // the broker did not answer this once: the next sample will
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void sample() throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    Map<TopicPartition, Long> ends = admin.listOffsets(partitions.stream()
+            .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get().entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    long now = System.currentTimeMillis();
+    synchronized (this) {
+      for (TopicPartition p : partitions) {
+        OffsetAndMetadata c = offsets.get(p);
+        long at = c == null ? 0 : c.offset();
+        Long before = committed.put(p, at);
+        if (before == null || at > before) {
+          committedAdvancedAtMs.put(p, now);
+          Long since = waitingSinceMs.remove(p);
+          if (since != null && now - since >= MIN_STALL_MS) {
+            stalls.add(new Stall(p, since, now));
+          }
+        } else if (ends.get(p) > at) {
+          waitingSinceMs.putIfAbsent(p, now);
+        }
+      }
+    }
+  }
+
+  /** Every stall so far, those that last included, oldest first. */
+  public synchronized List<Stall> stalls() {
+    List<Stall> all = new ArrayList<>(stalls);
+    waitingSinceMs.forEach((p, since) -> all.add(new Stall(p, since, -1)));
+    all.sort(java.util.Comparator.comparingLong(Stall::fromMs));
+    return all;
+  }
+
+  /** When the group last committed past where it was on {@code p}, on the wall clock; -1 if never seen to. */
+  public synchronized long committedAdvancedAtMs(TopicPartition p) {
+    return committedAdvancedAtMs.getOrDefault(p, -1L);
+  }
+
+  @Override
+  public void close() {
+    sampler.shutdownNow();
+  }
+}

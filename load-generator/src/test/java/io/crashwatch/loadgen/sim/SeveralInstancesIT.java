@@ -1,0 +1,184 @@
+package io.crashwatch.loadgen.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.embedded.KafkaClusterExtension;
+import io.crashwatch.killswitch.KillSwitchListener;
+import io.crashwatch.loadgen.TestDetectorSettings;
+import io.crashwatch.loadgen.scenario.Scenario;
+import io.crashwatch.loadgen.scenario.ScenarioParser;
+import io.crashwatch.loadgen.bench.ChildDetector;
+import io.crashwatch.loadgen.bench.GroupProgress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three detector processes share 12 heartbeat partitions, with the deployment's failover settings (one
+ * stream thread each, a standby of every task, a 10 s session, static membership), while july-19's bad
+ * r41 and a healthy sensor build roll out to two fleets. One detector is killed (SIGKILL) 4 s into the
+ * rollouts, another stopped cleanly (SIGTERM) later. The bad rollout is halted exactly once, the healthy one
+ * not at all, TELEMETRY_OUTAGE never fires, and no device installs while a partition has gone unprocessed
+ * longer than a lease: the rollout services paused instead (lease stale: UNKNOWN).
+ */
+@Tag("slow")
+class SeveralInstancesIT {
+  private static final int PARTITIONS = 12;
+  private static final long KILL_AT_MS = 24_000;
+  private static final long STOP_AT_MS = 45_000;
+  /** Sampling of the group's progress, and the time a lease takes to reach a client: on top of lease and tolerance. */
+  private static final long SLACK_MS = 1_000;
+
+  @RegisterExtension
+  static final KafkaClusterExtension CLUSTER = new KafkaClusterExtension();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void shouldHaltTheBadRolloutOnceAndPauseRolloutsWhileInstancesGoAway() throws Exception {
+    Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-instances/july-19-two-fleets.yaml"));
+    String run = "instances-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> values = TestDetectorSettings.valuesForRun(CLUSTER, run, dir, scenario.detectorSettings());
+    values.put("topic-partitions", Integer.toString(PARTITIONS));
+    values.put("num.stream.threads", "1");
+    DetectorSettings settings = DetectorSettings.from(values);
+    long leaseMs = settings.rules().leaseDuration().toMillis();
+    long blindAfterMs = leaseMs + KillSwitchListener.DEFAULT_CLOCK_TOLERANCE.toMillis() + SLACK_MS;
+
+    List<ChildDetector> detectors = new ArrayList<>();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
+      // The first creates the topics; the others join it.
+      detectors.add(start(values, run, 0));
+      detectors.get(0).awaitReady(Duration.ofMinutes(2));
+      detectors.add(start(values, run, 1));
+      detectors.add(start(values, run, 2));
+      for (ChildDetector d : detectors) {
+        d.awaitReady(Duration.ofMinutes(2));
+      }
+      await().atMost(Duration.ofMinutes(2)).until(() -> {
+        var group = admin.describeConsumerGroups(List.of(run)).all().get().get(run);
+        return group.groupState() == GroupState.STABLE && group.members().size() == 3;
+      });
+
+      List<TopicPartition> heartbeats = IntStream.range(0, PARTITIONS)
+          .mapToObj(p -> new TopicPartition(settings.topics().heartbeats(), p)).toList();
+      ScenarioReport report;
+      try (GroupProgress progress = new GroupProgress(admin, run, heartbeats, Duration.ofMillis(250))) {
+        AtomicBoolean killed = new AtomicBoolean();
+        AtomicBoolean stopped = new AtomicBoolean();
+        Consumer<Progress> view = p -> {
+          if (p.elapsedMs() >= KILL_AT_MS && killed.compareAndSet(false, true)) {
+            CompletableFuture.runAsync(() -> quietly(detectors.get(1)::kill));
+          }
+          if (p.elapsedMs() >= STOP_AT_MS && stopped.compareAndSet(false, true)) {
+            CompletableFuture.runAsync(() -> quietly(detectors.get(2)::close));
+          }
+        };
+        report = ScenarioRunner.run(scenario, Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
+            "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), TestDetectorSettings.keys(dir, settings),
+            null, view);
+        assertThat(killed).isTrue();
+        assertThat(stopped).isTrue();
+        System.out.println(report.toJsonString());
+
+        List<GroupProgress.Stall> blind = progress.stalls().stream()
+            .filter(s -> s.lastedMs(System.currentTimeMillis()) > blindAfterMs).toList();
+        System.out.println("stalls longer than lease + tolerance + slack: " + blind);
+        assertThat(blind).as("the instances that went away left partitions unprocessed for longer than a lease").isNotEmpty();
+        for (RolloutProgress r : report.rollouts()) {
+          for (long installedAt : r.installTimesMs()) {
+            assertThat(blind).as("%s/%s installed at %d while a partition had gone unprocessed longer than a lease",
+                r.fleet(), r.version(), installedAt).noneMatch(s -> installedAt > s.fromMs() + blindAfterMs
+                && (s.toMs() < 0 || installedAt < s.toMs() - SLACK_MS));
+          }
+        }
+        assertThat(report.rollouts()).as("rollouts paused while the detector could not vouch for them")
+            .anyMatch(r -> r.pausedDevices() > 0);
+      }
+
+      assertThat(report.falseHalts()).as("false halts").isZero();
+      assertThat(report.missedHalts()).as("missed halts").isZero();
+      RolloutProgress bad = rollout(report, "airline-ops");
+      assertThat(bad.halts()).as("halted once, by its fleet's evidence").containsExactly("FLEET");
+      assertThat(bad.installed()).as("hosts that installed r41 before the halt").isLessThan(5_000 / 4);
+      assertThat(killSwitchRecords(settings, "airline-ops/channel-291/r41")).as("one command on the kill switch").isEqualTo(1);
+      assertThat(rollout(report, "hospital-frontdesk").halts()).as("the healthy build").isEmpty();
+      assertThat(report.alerts()).noneMatch(a -> a.kind().equals("TELEMETRY_OUTAGE"));
+    } finally {
+      for (ChildDetector d : detectors) {
+        d.close();
+      }
+    }
+  }
+
+  /** Each detector's settings, state and log stay in target/several-instances/RUN for a look after a failure. */
+  private ChildDetector start(Map<String, String> values, String run, int n) throws Exception {
+    Path home = Files.createDirectories(Path.of("target", "several-instances", run, "detector-" + n));
+    List<String> lines = new ArrayList<>();
+    values.forEach((k, v) -> lines.add(k + "=" + v));
+    lines.removeIf(l -> l.startsWith("state.dir=") || l.startsWith("http-port="));
+    // Static membership, as the StatefulSet gives each pod its name: group.instance.id.
+    lines.add("group.instance.id=" + run + "-" + n);
+    lines.add("client.id=" + run + "-" + n);
+    return ChildDetector.start(home, lines, "384m");
+  }
+
+  private static RolloutProgress rollout(ScenarioReport report, String fleet) {
+    return report.rollouts().stream().filter(r -> r.fleet().equals(fleet)).findFirst().orElseThrow();
+  }
+
+  /** Committed records of the target on the kill switch, read raw: a second HALT would be a second record. */
+  private static int killSwitchRecords(DetectorSettings settings, String target) {
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
+        "isolation.level", "read_committed", "auto.offset.reset", "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(settings.topics().killSwitch()).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      int count = 0;
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.key() != null && target.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+            count++;
+          }
+        }
+      }
+      return count;
+    }
+  }
+
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  private static void quietly(Action action) {
+    try {
+      action.run();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
