@@ -28,16 +28,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./crashwatch bench}: throughput, detection latency and memory of the detector, next to the
- * raw Kafka ceiling measured in the same run on the same records. The broker and registry run in
- * this process, the detector in its own.
+ * {@code ./crashwatch bench}: throughput, detection latency, memory and failover of the detector, next to
+ * the raw Kafka ceiling and Kafka's default failover measured in the same run on the same records. The
+ * broker and registry run in this process, each detector in its own.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmarks the detector on the embedded stack and writes results.json, results.md and results.svg.",
         "1. ceiling: a plain consumer reading and decoding N Avro events (95%% heartbeats, 5%% crash reports);",
         "2. throughput: the detector (its own JVM, exactly_once_v2) catching up on the same events from offset 0;",
         "3. memory: heap after GC, RSS and state bytes per device;",
-        "4. latency: under a steady background load, from producing a 5th failure to a read_committed HALT."})
+        "4. latency: under a steady background load, from producing a 5th failure to a read_committed HALT;",
+        "5. failover: two detectors share the events; one is killed; the time until its partitions are processed again."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--devices", defaultValue = "1000000", description = "Devices in the stream (default: ${DEFAULT-VALUE}).")
@@ -69,6 +70,15 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--detector-heap", defaultValue = "1g", description = "The detector's -Xmx (default: ${DEFAULT-VALUE}).")
   String detectorHeap;
 
+  @Option(names = "--failover", defaultValue = "all", paramLabel = "VARIANTS",
+      description = "Failover variants to measure after the rest: all, none, or a list of kafka-defaults, short-session, "
+          + "standby, restarted, restarted-static (default: ${DEFAULT-VALUE}).")
+  String failover;
+
+  @Option(names = "--failover-rate", defaultValue = "5000",
+      description = "Background events/s while an instance is killed (default: ${DEFAULT-VALUE}).")
+  int failoverRate;
+
   @Option(names = "--out", defaultValue = "bench", description = "Directory for the results (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -84,6 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   BenchResults run() throws Exception {
     Duration warmUpTime = Durations.parse(warmUp); // a typo fails now, not after the fill and the catch-up
+    List<Failover.Variant> variants = Failover.parse(failover);
     // Devices the stream actually holds: fewer than --devices when there are fewer events.
     long devicesSeen = Math.min(devices, events);
     TopicNames topics = TopicNames.defaults();
@@ -123,22 +134,23 @@ public final class BenchCommand implements Callable<Integer> {
         Path signingKey = work.resolve("kill-switch.key");
         KillSwitchVerifier verifier = new KillSwitchVerifier(
             List.of(Ed25519Keys.generateInto(signingKey, work.resolve("kill-switch.pub")).getPublic()));
+        List<String> detectorSettings = List.of(
+            "bootstrap.servers=" + broker.bootstrapServers(),
+            "schema.registry.url=" + registry.url(),
+            // The stream revisits each of its devices far less often than once a minute: with the
+            // default interval they would all go dark mid-run. Dark detection is not measured here.
+            "heartbeat-interval=10m",
+            "topic-partitions=" + partitions,
+            "state-memory-mb=" + stateMemoryMb,
+            "kill-switch-signing-key=" + signingKey);
         try (KillSwitchListener killSwitch = new KillSwitchListener(client, topics.killSwitch(), topics.killSwitchLease(), verifier, (target, command) -> {
                if (command != null && command.getAction() == KillSwitchAction.HALT) {
                  halts.putIfAbsent(target, System.nanoTime());
                  haltCount.incrementAndGet();
                }
              });
-             ChildDetector detector = ChildDetector.start(work, List.of(
-                 "bootstrap.servers=" + broker.bootstrapServers(),
-                 "schema.registry.url=" + registry.url(),
-                 "application.id=crashwatch-bench",
-                 // The stream revisits each of its devices far less often than once a minute: with the
-                 // default interval they would all go dark mid-run. Dark detection is not measured here.
-                 "heartbeat-interval=10m",
-                 "topic-partitions=" + partitions,
-                 "state-memory-mb=" + stateMemoryMb,
-                 "kill-switch-signing-key=" + signingKey), detectorHeap)) {
+             ChildDetector detector = ChildDetector.start(work, concat(detectorSettings, "application.id=crashwatch-bench"),
+                 detectorHeap)) {
           detector.awaitReady(Duration.ofMinutes(2));
           log.println("Detector catching up from offset 0...");
           Measurements.CatchUp catchUp = Measurements.catchUp(admin, "crashwatch-bench", inputs, Duration.ofMinutes(30));
@@ -157,10 +169,13 @@ public final class BenchCommand implements Callable<Integer> {
               results.json.get("rssBytes"));
 
           log.printf("Timing %d HALTs under %,d background events/s...%n", latencyRuns, backgroundRate);
-          long[] background = new long[2];
           int[] timeouts = new int[1];
-          Histogram latency = Measurements.latency(fleet, halts, latencyRuns, backgroundRate, warmUpTime, events,
-              background, timeouts);
+          Histogram latency;
+          double backgroundEventsPerSec;
+          try (Background background = new Background(fleet, backgroundRate, events)) {
+            latency = Measurements.latency(fleet, halts, latencyRuns, warmUpTime, timeouts);
+            backgroundEventsPerSec = background.eventsPerSecond();
+          }
           results.latency(latency);
           results.put("latencyTimeouts", timeouts[0]);
           results.put("backgroundTargetEventsPerSec", backgroundRate);
@@ -176,10 +191,21 @@ public final class BenchCommand implements Callable<Integer> {
           stateBytes.forEach((store, bytes) -> perStore.put(store, Math.round((double) bytes / devicesSeen)));
           results.put("stateBytesPerDeviceByStore", perStore);
           log.printf("State on disk after a clean stop: %,d bytes per device%n", results.json.get("stateBytesPerDevice"));
-          results.put("backgroundEventsPerSec", Math.round(background[0] / (background[1] / 1e9)));
+          results.put("backgroundEventsPerSec", Math.round(backgroundEventsPerSec));
           log.printf("Latency p50 %d ms, p99 %d ms, max %d ms%n", latency.getValueAtPercentile(50),
               latency.getValueAtPercentile(99), latency.getMaxValue());
         }
+        List<Failover.Result> failovers = new java.util.ArrayList<>();
+        for (Failover.Variant variant : variants) {
+          log.printf("Failover, %s: two detectors catch up, then one is killed...%n", Failover.describe(variant));
+          // Each variant reads everything from offset 0 with a fresh state: report ids seen before count once.
+          Failover.Result result = Failover.measure(variant, work, detectorSettings, detectorHeap, admin, fleet, failoverRate,
+              events, inputs);
+          log.printf("  partitions processed again after %s ms%n", result.resumedAfterMs());
+          failovers.add(result);
+        }
+        results.put("failoverRate", failoverRate);
+        results.put("failover", Failover.toJson(failovers));
       }
     } finally {
       try {
@@ -189,6 +215,12 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     return results;
+  }
+
+  private static List<String> concat(List<String> settings, String more) {
+    List<String> all = new java.util.ArrayList<>(settings);
+    all.add(more);
+    return all;
   }
 
   /** The Kafka clients' version, as the clients report it themselves. */

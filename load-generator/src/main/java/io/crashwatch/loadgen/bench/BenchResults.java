@@ -81,7 +81,29 @@ final class BenchResults {
     md.append(String.format(Locale.ROOT, "| state on disk per device | %.0f bytes | target ≤ 200; by store: %s |%n",
         number("stateBytesPerDevice"), byStore()));
     md.append("\n![throughput and latency](results.svg)\n");
+    failover(md);
     return md.toString();
+  }
+
+  /** Each variant's time from the kill until every partition of the killed instance was processed again. */
+  @SuppressWarnings("unchecked")
+  private void failover(StringBuilder md) {
+    Map<String, Map<String, Object>> variants = (Map<String, Map<String, Object>>) json.getOrDefault("failover", Map.of());
+    if (variants.isEmpty()) {
+      return;
+    }
+    md.append(String.format(Locale.ROOT, "%n## Failover%n%nTwo detectors (one stream thread each) caught up on the same "
+        + "events; one killed (SIGKILL) under %,d background events/s; the time until the group's committed offset moved "
+        + "on every heartbeat partition the killed one had.%n%n| variant | all its partitions processed again after | each partition, ms | beside the baseline |%n|---|---|---|---|%n",
+        ((Number) json.get("failoverRate")).longValue()));
+    Number baseline = variants.values().iterator().next().get("maxMs") instanceof Number n ? n : null;
+    variants.forEach((name, v) -> {
+      long max = ((Number) v.get("maxMs")).longValue();
+      String ratio = max < 0 || baseline == null || baseline.longValue() <= 0 ? "—"
+          : String.format(Locale.ROOT, "%.2f ×", (double) max / baseline.longValue());
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", v.get("description"),
+          max < 0 ? "not within 3 min" : String.format(Locale.ROOT, "%,.1f s", max / 1000.0), v.get("partitionsResumedAfterMs"), ratio));
+    });
   }
 
   /** Two small bar charts: throughput against the ceiling, and latency percentiles. */

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -134,76 +133,52 @@ final class Measurements {
 
   /**
    * Latency of each HALT, ms: from producing the 5th failure to a read_committed consumer receiving
-   * the HALT. A HALT that does not come within 60 s counts in {@code timeouts[0]}. The first HALT is
-   * timed after {@code warmUp} under the background load, so the detector is in its steady state.
-   * The background goes on from event {@code firstEvent} of the stream: new report ids, not the fill's again.
+   * the HALT. A HALT that does not come within 60 s counts in {@code timeouts[0]}. The caller runs a
+   * {@link Background} meanwhile; the first HALT is timed after {@code warmUp} of it, so the detector is in
+   * its steady state.
    */
-  static Histogram latency(BenchFleet fleet, Map<String, Long> haltsReceived, int runs, int backgroundPerSecond,
-                           Duration warmUp, long firstEvent, long[] backgroundSent, int[] timeouts) throws Exception {
+  static Histogram latency(BenchFleet fleet, Map<String, Long> haltsReceived, int runs, Duration warmUp, int[] timeouts)
+      throws Exception {
     Histogram histogram = new Histogram(TimeUnit.MINUTES.toMillis(5), 3);
-    AtomicBoolean running = new AtomicBoolean(true);
-    Thread background = new Thread(() -> {
-      long n = 0;
-      long start = System.nanoTime();
-      while (running.get()) {
-        long due = (long) ((System.nanoTime() - start) / 1e9 * backgroundPerSecond);
-        while (n < due) {
-          fleet.send(firstEvent + n++);
-        }
-        try {
-          Thread.sleep(2);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-      backgroundSent[0] = n;
-      backgroundSent[1] = System.nanoTime() - start;
-    }, "bench-background");
-    background.start();
     int inARow = 0;
-    try {
-      Thread.sleep(warmUp.toMillis());
-      for (int run = 0; run < runs; run++) {
-        String fleetId = "bench-latency-" + run;
-        String target = fleetId + "/channel-291/r41";
-        // A fleet of 100 on r40; five take r41 and crash: the 5th failure makes the decision possible.
-        for (int i = 0; i < 100; i++) {
-          fleet.producer().send(new ProducerRecord<>(topicOf(fleet, true), device(run, i), heartbeat(fleetId, device(run, i), "r40",
-              HeartbeatReason.PERIODIC)));
-        }
-        for (int i = 0; i < 5; i++) {
-          fleet.producer().send(new ProducerRecord<>(topicOf(fleet, true), device(run, i), heartbeat(fleetId, device(run, i), "r41",
-              HeartbeatReason.UPDATE_APPLIED)));
-        }
-        fleet.producer().flush();
-        Thread.sleep(200);
-        long sentAt = 0;
-        for (int i = 0; i < 5; i++) {
-          sentAt = System.nanoTime();
-          fleet.producer().send(new ProducerRecord<>(topicOf(fleet, false), device(run, i), CrashReport.newBuilder()
-              .setReportId(device(run, i) + "-crash").setDeviceId(device(run, i)).setFleetId(fleetId)
-              .setCrashedAt(Instant.now()).setBugcheckCode(0x50).setFaultingModule("csagent.sys")
-              .setOsBuild("10.0.19045").build()));
-        }
-        fleet.producer().flush();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!haltsReceived.containsKey(target) && System.nanoTime() < deadline) {
-          Thread.sleep(1);
-        }
-        Long received = haltsReceived.get(target);
-        if (received == null) {
-          timeouts[0]++;
-          if (++inARow >= MAX_TIMEOUTS) {
-            break;
-          }
-          continue;
-        }
-        inARow = 0;
-        histogram.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMillis(received - sentAt)));
+    Thread.sleep(warmUp.toMillis());
+    for (int run = 0; run < runs; run++) {
+      String fleetId = "bench-latency-" + run;
+      String target = fleetId + "/channel-291/r41";
+      // A fleet of 100 on r40; five take r41 and crash: the 5th failure makes the decision possible.
+      for (int i = 0; i < 100; i++) {
+        fleet.producer().send(new ProducerRecord<>(topicOf(fleet, true), device(run, i), heartbeat(fleetId, device(run, i), "r40",
+            HeartbeatReason.PERIODIC)));
       }
-    } finally {
-      running.set(false);
-      background.join();
+      for (int i = 0; i < 5; i++) {
+        fleet.producer().send(new ProducerRecord<>(topicOf(fleet, true), device(run, i), heartbeat(fleetId, device(run, i), "r41",
+            HeartbeatReason.UPDATE_APPLIED)));
+      }
+      fleet.producer().flush();
+      Thread.sleep(200);
+      long sentAt = 0;
+      for (int i = 0; i < 5; i++) {
+        sentAt = System.nanoTime();
+        fleet.producer().send(new ProducerRecord<>(topicOf(fleet, false), device(run, i), CrashReport.newBuilder()
+            .setReportId(device(run, i) + "-crash").setDeviceId(device(run, i)).setFleetId(fleetId)
+            .setCrashedAt(Instant.now()).setBugcheckCode(0x50).setFaultingModule("csagent.sys")
+            .setOsBuild("10.0.19045").build()));
+      }
+      fleet.producer().flush();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!haltsReceived.containsKey(target) && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      Long received = haltsReceived.get(target);
+      if (received == null) {
+        timeouts[0]++;
+        if (++inARow >= MAX_TIMEOUTS) {
+          break;
+        }
+        continue;
+      }
+      inARow = 0;
+      histogram.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMillis(received - sentAt)));
     }
     return histogram;
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -20,7 +21,7 @@ class BenchIT {
   void shouldProduceEveryFigure() throws Exception {
     int exit = new CommandLine(new BenchCommand()).execute("--devices", "2000", "--events", "20000",
         "--latency-runs", "3", "--background-rate", "500", "--warm-up", "1s", "--partitions", "2", "--detector-heap", "256m",
-        "--out", out.toString());
+        "--failover", "none", "--out", out.toString());
 
     assertThat(exit).isZero();
     JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
@@ -38,5 +39,26 @@ class BenchIT {
     }
     assertThat(Files.readString(out.resolve("results.md"))).contains("ceiling", "detector", "latency");
     assertThat(Files.readString(out.resolve("results.svg"))).startsWith("<svg");
+  }
+
+  /**
+   * The failover phase: each variant kills one of two detectors and every partition it had is processed
+   * again, by the survivor or by the restarted one. Five pairs of detectors and a session timeout each: slow.
+   */
+  @Test
+  @Tag("slow")
+  void shouldTimeEveryFailoverVariant() throws Exception {
+    int exit = new CommandLine(new BenchCommand()).execute("--devices", "2000", "--events", "20000",
+        "--latency-runs", "1", "--background-rate", "500", "--warm-up", "1s", "--partitions", "4", "--detector-heap", "256m",
+        "--failover", "all", "--failover-rate", "500", "--out", out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode failover = new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("failover");
+    assertThat(failover.size()).isEqualTo(Failover.Variant.values().length);
+    for (JsonNode variant : failover) {
+      assertThat(variant.path("partitionsResumedAfterMs").size()).as(variant.toString()).isPositive();
+      assertThat(variant.path("maxMs").asLong()).as(variant.toString()).isPositive();
+    }
+    assertThat(Files.readString(out.resolve("results.md"))).contains("## Failover", "Kafka's defaults");
   }
 }
