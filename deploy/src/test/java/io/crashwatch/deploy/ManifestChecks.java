@@ -299,6 +299,9 @@ final class ManifestChecks {
             && "metadata.name".equals(e.getValueFrom().getFieldRef().getFieldPath()))) {
       problems.add("detector: group.instance.id (static membership) must be the pod's name");
     }
+    if (!Boolean.FALSE.equals(detector.getSpec().getTemplate().getSpec().getEnableServiceLinks())) {
+      problems.add("detector: enableServiceLinks must be false: a Service's CRASHWATCH_*/KAFKA_* variables would be read as settings");
+    }
     String stateDir = streams.getProperty(StreamsConfig.STATE_DIR_CONFIG);
     VolumeMount stateMount = stateDir == null ? null : mountOf(stateDir, container);
     boolean claimed = stateMount != null && detector.getSpec().getVolumeClaimTemplates().stream()

@@ -129,6 +129,13 @@ class ManifestsTest {
   }
 
   @Test
+  void shouldCatchServiceLinksInTheDetectorsEnvironment() throws IOException {
+    assertThat(problemsAfter("StatefulSet", "crashwatch-detector",
+        s -> ((ObjectNode) s.at("/spec/template/spec")).remove("enableServiceLinks")))
+        .containsExactly("detector: enableServiceLinks must be false: a Service's CRASHWATCH_*/KAFKA_* variables would be read as settings");
+  }
+
+  @Test
   void shouldCatchAnAlertOnAMetricTheDetectorDoesNotServe() throws IOException {
     assertThat(problemsAfter("PrometheusRule", "crashwatch-detector", r -> ((ObjectNode) r.at("/spec/groups/0/rules/3"))
         .put("expr", "time() - max by (partition) (crashwatch_lease_valid_until_seconds) > 0")))

@@ -93,8 +93,8 @@ final class BenchResults {
       return;
     }
     md.append(String.format(Locale.ROOT, "%n## Failover%n%nTwo detectors (one stream thread each) caught up on the same "
-        + "events; one killed (SIGKILL) under %,d background events/s; the time until the group's committed offset moved "
-        + "on every heartbeat partition the killed one had.%n%n| variant | all its partitions processed again after | each partition, ms | beside the baseline |%n|---|---|---|---|%n",
+        + "events; one killed (SIGKILL) under %,d background events/s; the time until the group had committed, on every "
+        + "heartbeat partition the killed one had, past the records written by the time it was dead.%n%n| variant | all its partitions processed again after | each partition, ms | beside the baseline |%n|---|---|---|---|%n",
         ((Number) json.get("failoverRate")).longValue()));
     Number baseline = variants.values().iterator().next().get("maxMs") instanceof Number n ? n : null;
     variants.forEach((name, v) -> {

@@ -18,7 +18,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * How long a killed detector's partitions go unprocessed: two detectors (one stream thread each) share the
  * benchmark's topics; once both have caught up, one is killed (SIGKILL) under a steady background load, and
- * the time is taken until the group's committed offset has moved on every heartbeat partition it had. That
+ * the time is taken until the group has committed, on every heartbeat partition it had, past the records
+ * written by the time it was dead: those only a living instance can have processed. That
  * is the time rollouts wait, once it is longer than a lease, and the time a bad rollout goes unwatched.
  */
 final class Failover {
@@ -90,20 +91,26 @@ final class Failover {
       Thread.sleep(5_000);
       List<TopicPartition> partitions = heartbeatPartitionsOf(admin, app, app + "-1", fleet.heartbeatsTopic());
       try (GroupProgress progress = new GroupProgress(admin, app, partitions, Duration.ofMillis(100))) {
-        Thread.sleep(1_000); // a first sample of every partition, moving
+        Thread.sleep(1_000); // a first sample of every partition
         long killedAt = System.currentTimeMillis();
         detectors.get(1).kill();
+        // Records after these were written when it was dead: only a living instance commits past them.
+        Map<TopicPartition, Long> ends = admin.listOffsets(partitions.stream()
+                .collect(java.util.stream.Collectors.toMap(p -> p, p -> org.apache.kafka.clients.admin.OffsetSpec.latest())))
+            .all().get().entrySet().stream()
+            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+        ends.forEach(progress::watchFor);
         if (variant.restart) {
           detectors.set(1, start(work, app, 1, lines, variant, heap));
         }
         long deadline = killedAt + WAIT_MS;
         List<Long> resumed = new ArrayList<>();
         for (TopicPartition p : partitions) {
-          while (progress.committedAdvancedAtMs(p) <= killedAt && System.currentTimeMillis() < deadline) {
+          while (progress.committedPastAtMs(p, ends.get(p)) < 0 && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
           }
-          long at = progress.committedAdvancedAtMs(p);
-          resumed.add(at > killedAt ? at - killedAt : -1);
+          long at = progress.committedPastAtMs(p, ends.get(p));
+          resumed.add(at < 0 ? -1 : at - killedAt);
         }
         return new Result(variant, resumed);
       }

@@ -44,7 +44,8 @@ public final class GroupProgress implements AutoCloseable {
   private final Map<TopicPartition, Long> committed = new HashMap<>();
   private final Map<TopicPartition, Long> waitingSinceMs = new HashMap<>();
   private final List<Stall> stalls = new ArrayList<>();
-  private final Map<TopicPartition, Long> committedAdvancedAtMs = new HashMap<>();
+  private final Map<TopicPartition, Long> firstPastOffset = new HashMap<>();
+  private final Map<TopicPartition, Long> firstPast = new HashMap<>();
 
   public GroupProgress(Admin admin, String group, List<TopicPartition> partitions, Duration every) {
     this.admin = admin;
@@ -74,8 +75,11 @@ public final class GroupProgress implements AutoCloseable {
         OffsetAndMetadata c = offsets.get(p);
         long at = c == null ? 0 : c.offset();
         Long before = committed.put(p, at);
+        Long watched = firstPastOffset.get(p);
+        if (watched != null && at > watched) {
+          firstPast.putIfAbsent(p, now);
+        }
         if (before == null || at > before) {
-          committedAdvancedAtMs.put(p, now);
           Long since = waitingSinceMs.remove(p);
           if (since != null && now - since >= MIN_STALL_MS) {
             stalls.add(new Stall(p, since, now));
@@ -95,9 +99,20 @@ public final class GroupProgress implements AutoCloseable {
     return all;
   }
 
-  /** When the group last committed past where it was on {@code p}, on the wall clock; -1 if never seen to. */
-  public synchronized long committedAdvancedAtMs(TopicPartition p) {
-    return committedAdvancedAtMs.getOrDefault(p, -1L);
+  /**
+   * When a sample first found the group committed past {@code offset} on {@code p}, on the wall clock; -1 if
+   * none has yet. Past the partition's end when an instance was killed, it is a living one's progress: a dead
+   * instance's last transaction may still complete, and move the offset, after it died.
+   */
+  public synchronized long committedPastAtMs(TopicPartition p, long offset) {
+    Long reached = firstPast.get(p);
+    return reached != null && firstPastOffset.get(p) == offset ? reached : -1;
+  }
+
+  /** From now on, note when {@code p}'s committed offset first passes {@code offset}. */
+  public synchronized void watchFor(TopicPartition p, long offset) {
+    firstPastOffset.put(p, offset);
+    firstPast.remove(p);
   }
 
   @Override

@@ -35,12 +35,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three detector processes share 12 heartbeat partitions, with the deployment's failover settings (one
- * stream thread each, a standby of every task, a 10 s session, static membership), while july-19's bad
- * r41 and a healthy sensor build roll out to two fleets. One detector is killed (SIGKILL) 4 s into the
- * rollouts, another stopped cleanly (SIGTERM) later. The bad rollout is halted exactly once, the healthy one
- * not at all, TELEMETRY_OUTAGE never fires, and no device installs while a partition has gone unprocessed
- * longer than a lease: the rollout services paused instead (lease stale: UNKNOWN).
+ * Three detector processes share 12 heartbeat partitions, one stream thread each, with the deployment's
+ * failover settings (the defaults: a standby of every task, a 10 s session; and static membership, as the
+ * StatefulSet gives each pod its name). Slow: each plays a whole scenario.
  */
 @Tag("slow")
 class SeveralInstancesIT {
@@ -56,6 +53,13 @@ class SeveralInstancesIT {
   @TempDir
   Path dir;
 
+  /**
+   * july-19's bad r41 and a healthy sensor build roll out to two fleets; one detector is killed (SIGKILL)
+   * 4 s into the rollouts, another stopped cleanly (SIGTERM) later. The bad rollout is halted exactly once,
+   * the healthy one not at all, TELEMETRY_OUTAGE never fires, and no device installs while a partition has
+   * gone unprocessed longer than a lease: the rollout services paused instead (lease stale: UNKNOWN).
+   * Without that pause (checked by switching it off) devices install while partitions go unprocessed.
+   */
   @Test
   void shouldHaltTheBadRolloutOnceAndPauseRolloutsWhileInstancesGoAway() throws Exception {
     Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-instances/july-19-two-fleets.yaml"));
@@ -69,18 +73,7 @@ class SeveralInstancesIT {
 
     List<ChildDetector> detectors = new ArrayList<>();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
-      // The first creates the topics; the others join it.
-      detectors.add(start(values, run, 0));
-      detectors.get(0).awaitReady(Duration.ofMinutes(2));
-      detectors.add(start(values, run, 1));
-      detectors.add(start(values, run, 2));
-      for (ChildDetector d : detectors) {
-        d.awaitReady(Duration.ofMinutes(2));
-      }
-      await().atMost(Duration.ofMinutes(2)).until(() -> {
-        var group = admin.describeConsumerGroups(List.of(run)).all().get().get(run);
-        return group.groupState() == GroupState.STABLE && group.members().size() == 3;
-      });
+      startThree(values, run, admin, detectors);
 
       List<TopicPartition> heartbeats = IntStream.range(0, PARTITIONS)
           .mapToObj(p -> new TopicPartition(settings.topics().heartbeats(), p)).toList();
@@ -123,7 +116,7 @@ class SeveralInstancesIT {
       RolloutProgress bad = rollout(report, "airline-ops");
       assertThat(bad.halts()).as("halted once, by its fleet's evidence").containsExactly("FLEET");
       assertThat(bad.installed()).as("hosts that installed r41 before the halt").isLessThan(5_000 / 4);
-      assertThat(killSwitchRecords(settings, "airline-ops/channel-291/r41")).as("one command on the kill switch").isEqualTo(1);
+      assertThat(killSwitchRecords(settings)).as("one command on the kill switch").containsOnly(Map.entry("airline-ops/channel-291/r41", 1));
       assertThat(rollout(report, "hospital-frontdesk").halts()).as("the healthy build").isEmpty();
       assertThat(report.alerts()).noneMatch(a -> a.kind().equals("TELEMETRY_OUTAGE"));
     } finally {
@@ -131,6 +124,56 @@ class SeveralInstancesIT {
         d.close();
       }
     }
+  }
+
+  /**
+   * With all three alive, two fleets' trips escalate to one GLOBAL halt, though each fleet's statistics may
+   * live on another instance than the kill switch's decision: each target is commanded once.
+   */
+  @Test
+  void shouldHaltEachFleetOnceAndTheThirdByTheGlobalHalt() throws Exception {
+    Scenario scenario = ScenarioParser.parse(Path.of("scenarios/two-fleets.yaml"));
+    String run = "instances-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> values = TestDetectorSettings.valuesForRun(CLUSTER, run, dir, scenario.detectorSettings());
+    values.put("topic-partitions", Integer.toString(PARTITIONS));
+    values.put("num.stream.threads", "1");
+    DetectorSettings settings = DetectorSettings.from(values);
+    List<ChildDetector> detectors = new ArrayList<>();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
+      startThree(values, run, admin, detectors);
+
+      ScenarioReport report = ScenarioRunner.run(scenario, Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
+          "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), TestDetectorSettings.keys(dir, settings),
+          null, p -> { });
+      System.out.println(report.toJsonString());
+
+      assertThat(report.falseHalts()).as("false halts").isZero();
+      assertThat(report.missedHalts()).as("missed halts").isZero();
+      assertThat(rollout(report, "north-stores").haltedBy()).isEqualTo("GLOBAL");
+      assertThat(killSwitchRecords(settings)).as("each target commanded once").containsOnly(
+          Map.entry("east-stores/sensor/7.12.18401", 1), Map.entry("west-stores/sensor/7.12.18401", 1),
+          Map.entry("*/sensor/7.12.18401", 1));
+      assertThat(report.alerts()).noneMatch(a -> a.kind().equals("TELEMETRY_OUTAGE"));
+    } finally {
+      for (ChildDetector d : detectors) {
+        d.close();
+      }
+    }
+  }
+
+  /** The first creates the topics; the others join it; then the group settles with all three. */
+  private void startThree(Map<String, String> values, String run, Admin admin, List<ChildDetector> detectors) throws Exception {
+    detectors.add(start(values, run, 0));
+    detectors.get(0).awaitReady(Duration.ofMinutes(2));
+    detectors.add(start(values, run, 1));
+    detectors.add(start(values, run, 2));
+    for (ChildDetector d : detectors) {
+      d.awaitReady(Duration.ofMinutes(2));
+    }
+    await().atMost(Duration.ofMinutes(2)).until(() -> {
+      var group = admin.describeConsumerGroups(List.of(run)).all().get().get(run);
+      return group.groupState() == GroupState.STABLE && group.members().size() == 3;
+    });
   }
 
   /** Each detector's settings, state and log stay in target/several-instances/RUN for a look after a failure. */
@@ -149,8 +192,8 @@ class SeveralInstancesIT {
     return report.rollouts().stream().filter(r -> r.fleet().equals(fleet)).findFirst().orElseThrow();
   }
 
-  /** Committed records of the target on the kill switch, read raw: a second HALT would be a second record. */
-  private static int killSwitchRecords(DetectorSettings settings, String target) {
+  /** Committed records on the kill switch by target, read raw: a second HALT of a target would be a second record. */
+  private static Map<String, Integer> killSwitchRecords(DetectorSettings settings) {
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
         "isolation.level", "read_committed", "auto.offset.reset", "earliest"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(settings.topics().killSwitch()).stream()
@@ -158,12 +201,10 @@ class SeveralInstancesIT {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      int count = 0;
+      Map<String, Integer> count = new java.util.TreeMap<>();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.key() != null && target.equals(new String(r.key(), StandardCharsets.UTF_8))) {
-            count++;
-          }
+          count.merge(r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8), 1, Integer::sum);
         }
       }
       return count;
