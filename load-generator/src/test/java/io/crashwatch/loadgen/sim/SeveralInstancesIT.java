@@ -81,7 +81,14 @@ class SeveralInstancesIT {
       try (GroupProgress progress = new GroupProgress(admin, run, heartbeats, Duration.ofMillis(250))) {
         AtomicBoolean killed = new AtomicBoolean();
         AtomicBoolean stopped = new AtomicBoolean();
+        long[] lastCall = {System.currentTimeMillis()};
+        List<String> simulatorPauses = new java.util.concurrent.CopyOnWriteArrayList<>();
         Consumer<Progress> view = p -> {
+          long now = System.currentTimeMillis();
+          if (now - lastCall[0] > 2_000) { // called every 500 ms: the simulation's thread stood still
+            simulatorPauses.add((now - lastCall[0]) + " ms before " + now);
+          }
+          lastCall[0] = now;
           if (p.elapsedMs() >= KILL_AT_MS && killed.compareAndSet(false, true)) {
             CompletableFuture.runAsync(() -> quietly(detectors.get(1)::kill));
           }
@@ -95,6 +102,8 @@ class SeveralInstancesIT {
         assertThat(killed).isTrue();
         assertThat(stopped).isTrue();
         System.out.println(report.toJsonString());
+        System.out.println("simulator pauses: " + simulatorPauses);
+        printAlerts(settings);
 
         List<GroupProgress.Stall> blind = progress.stalls().stream()
             .filter(s -> s.lastedMs(System.currentTimeMillis()) > blindAfterMs).toList();
@@ -190,6 +199,26 @@ class SeveralInstancesIT {
 
   private static RolloutProgress rollout(ScenarioReport report, String fleet) {
     return report.rollouts().stream().filter(r -> r.fleet().equals(fleet)).findFirst().orElseThrow();
+  }
+
+  /** Every alert of the run with its time and summary, for a look after a failure. */
+  private static void printAlerts(DetectorSettings settings) {
+    var values = new io.crashwatch.serde.AvroDeserializer<io.crashwatch.schemas.SreAlert>();
+    values.configure(Map.of("schema.registry.url", CLUSTER.schemaRegistryUrl(), "specific.avro.reader", true), false);
+    try (KafkaConsumer<byte[], io.crashwatch.schemas.SreAlert> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+        CLUSTER.bootstrapServers(), "isolation.level", "read_committed"), new ByteArrayDeserializer(), values)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(settings.topics().alerts()).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+        for (ConsumerRecord<byte[], io.crashwatch.schemas.SreAlert> r : consumer.poll(Duration.ofMillis(500))) {
+          System.out.println("alert at " + r.timestamp() + ": " + r.value().getKind() + " " + r.value().getStatus() + " "
+              + r.value().getSummary());
+        }
+      }
+    }
   }
 
   /** Committed records on the kill switch by target, read raw: a second HALT of a target would be a second record. */

@@ -42,6 +42,10 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import io.crashwatch.detector.topology.output.CrashRates;
+import java.util.ArrayList;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.junit.jupiter.api.Test;
 
 class DetectorTopologyTest {
@@ -85,6 +89,25 @@ class DetectorTopologyTest {
   void stop() {
     driver.close();
     MockSchemaRegistryClient.dropScope(scope);
+  }
+
+  /**
+   * The crash-rates window store emits each window when it closes (emit on window close). A task's first
+   * emit range-fetches from epoch 0, and Kafka Streams' record cache over a time-ordered window store walks
+   * that range segment by segment, every 90 s since 1970: 2 x 10^7 steps, which held a new task's stream
+   * thread for 10-30 s (its transaction timed out, the thread was fenced) at every start and every task
+   * move. Uncached, the store fetches only the segments it has.
+   */
+  @Test
+  void shouldNotCacheTheCrashRatesWindowStore() {
+    List<String> layers = new ArrayList<>();
+    StateStore store = driver.getAllStateStores().get(CrashRates.STORE);
+    while (store != null) {
+      layers.add(store.getClass().getSimpleName());
+      store = store instanceof WrappedStateStore<?, ?, ?> wrapped ? wrapped.wrapped() : null;
+    }
+    assertThat(layers).as("the whole stack was walked, down to RocksDB").anyMatch(l -> l.contains("RocksDB"));
+    assertThat(layers).noneMatch(l -> l.contains("Caching"));
   }
 
   @Test

@@ -28,6 +28,8 @@ public final class CrashRates {
   static final Duration WINDOW = Duration.ofMinutes(1);
   /** Crash reports arrive late (uploaded after the reboot): a window stays open this long after it ends. */
   static final Duration GRACE = Duration.ofMinutes(2);
+  /** How long the store keeps a window: until well after it is emitted. */
+  static final Duration RETENTION = Duration.ofHours(1);
 
   private CrashRates() {
   }
@@ -81,7 +83,14 @@ public final class CrashRates {
         .emitStrategy(EmitStrategy.onWindowClose())
         .aggregate(Window::new, (key, sample, window) -> window.add(sample), Named.as("crash-rates-aggregate"),
             Materialized.<String, Window, WindowStore<Bytes, byte[]>>as(STORE)
-                .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Window.class)))
+                .withKeySerde(Serdes.String()).withValueSerde(new JsonSerde<>(Window.class))
+                // Uncached: a task's first emit range-fetches from epoch 0, and the record cache over this
+                // time-ordered store walks that range segment by segment (2 x 10^7 of them since 1970),
+                // which held a new task's stream thread 10-30 s at every start and every task move.
+                .withCachingDisabled()
+                // ...and kept well past its close: a window is emitted by the first record after it closes,
+                // and a store that kept it only size + grace would drop its segment on a jump in event time.
+                .withRetention(RETENTION))
         .toStream(Named.as("crash-rates-closed"))
         .map((Windowed<String> key, Window w) -> KeyValue.pair(
                 key.key() + "@" + Instant.ofEpochMilli(key.window().start()),
