@@ -50,7 +50,7 @@ public final class Detector implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
-  private final ConsumerFetchLag lag;
+  private final PartitionEnds lag;
   private HealthServer health;
   private final RegistryGate registryGate;
   private final SchemaRegistryClient registry;
@@ -64,7 +64,7 @@ public final class Detector implements AutoCloseable {
   private boolean closing; // guarded by lifecycle
 
   private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, RegistryGate registryGate,
-                   SchemaRegistryClient registry, ConsumerFetchLag lag) {
+                   SchemaRegistryClient registry, PartitionEnds lag) {
     this.streams = streams;
     this.lag = lag;
     this.registry = registry;
@@ -90,10 +90,10 @@ public final class Detector implements AutoCloseable {
     Topics topics = Topics.create(settings.topics(), settings.serdeConfig(), registry);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DetectorMetrics metrics = new DetectorMetrics(meters);
-    ConsumerFetchLag lag = new ConsumerFetchLag(settings.topics().heartbeats(), settings.rules().heartbeatInterval());
+    PartitionEnds lag = PartitionEnds.sampling(Admin.create(streamsConfig.getAdminConfigs("crashwatch-partition-ends")),
+        settings.topics().heartbeats(), heartbeatPartitions, settings.rules().heartbeatInterval());
     KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics, lag, heartbeatPartitions),
         DetectorTopology.streamsConfig(settings, metrics));
-    lag.start(streams::metrics);
     KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(meters);
     new JvmMemoryMetrics().bindTo(meters);

@@ -80,7 +80,7 @@ final class DetectorDriver implements AutoCloseable {
     topics = Topics.create(settings.topics(), settings.serdeConfig());
     DetectorMetrics metrics = new DetectorMetrics(meters);
     Properties properties = DetectorTopology.streamsConfig(settings, metrics);
-    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics, (partition, wallMs) -> !behind, 1),
+    driver = new TopologyTestDriver(DetectorTopology.build(settings, topics, metrics, (partition, nextOffset, wallMs) -> !behind, 1),
         properties, START);
     heartbeats = driver.createInputTopic(topics.heartbeats.name(), new StringSerializer(), topics.heartbeats.valueSerde().serializer());
     crashReports = driver.createInputTopic(topics.crashReports.name(), new StringSerializer(), topics.crashReports.valueSerde().serializer());

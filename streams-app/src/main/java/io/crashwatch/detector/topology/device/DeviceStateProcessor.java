@@ -124,7 +124,7 @@ public final class DeviceStateProcessor implements Processor<String, SpecificRec
   private void heartbeat(String deviceId, Heartbeat hb) {
     long now = context.currentSystemTimeMs();
     long sentAt = hb.getSentAt().toEpochMilli();
-    activity.heartbeat(task, now);
+    activity.heartbeat(task, now, context.recordMetadata().map(m -> m.offset() + 1).orElse(-1L));
     long fingerprint = LastSeen.fingerprint(hb.getBootId(), hb.getComponents());
     LastSeen seen = lastSeen.get(deviceId);
     boolean boot = hb.getReason() == HeartbeatReason.BOOT;

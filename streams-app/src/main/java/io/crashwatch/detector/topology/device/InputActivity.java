@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * How live the heartbeat input of this instance is, partition by partition (task by task). Dark
  * detection trusts silence only where the detector is caught up — a fetch showed lag 0 within a
- * heartbeat interval ({@link FetchLag}), never a device's clock — and nowhere while this instance's whole input is
+ * heartbeat interval ({@link FetchLag}: it has processed what the partition held then), never a device's clock — and nowhere while this instance's whole input is
  * silent: a restarting, restoring or lagging detector declares nobody dark. Each task also reports
  * its partition's liveness ({@link PartitionLiveness}) to the detector's health, where the alerts
  * about the input are decided once for the whole application.
@@ -30,6 +30,8 @@ public final class InputActivity {
     boolean reportedSilent;
     volatile boolean lastScanOnTime;
     volatile boolean fetchBehind;
+    /** The offset after the last heartbeat processed; -1: none yet. */
+    volatile long nextOffset = -1;
   }
 
   private final long heartbeatIntervalMs;
@@ -56,16 +58,21 @@ public final class InputActivity {
     partitions.remove(task);
   }
 
-  /** A heartbeat was processed: the partition has input. When it was sent does not matter here. */
-  void heartbeat(String task, long wallMs) {
+  /**
+   * A heartbeat was processed: the partition has input. When it was sent does not matter here.
+   *
+   * @param nextOffset the offset after it in its partition; -1 when not known
+   */
+  void heartbeat(String task, long wallMs, long nextOffset) {
     Partition p = partitions.computeIfAbsent(task, t -> new Partition());
     p.lastRecordWallMs = wallMs;
     p.hadInput = true;
+    p.nextOffset = Math.max(p.nextOffset, nextOffset);
   }
 
   /**
-   * The task scans for silent devices: is its partition caught up now? Only when a fetch showed lag 0
-   * within a heartbeat interval, and this scan is on time. When the previous scan is more than a heartbeat
+   * The task scans for silent devices: is its partition caught up now? Only when it has processed what
+   * the partition held at some moment within a heartbeat interval, and this scan is on time. When the previous scan is more than a heartbeat
    * interval ago the thread stood still (a slow commit, a pause): heartbeats sent meanwhile wait
    * unread, so its devices only look silent. While this instance's whole input is silent, no partition
    * is, so silence counts again only from when input resumes.
@@ -73,7 +80,7 @@ public final class InputActivity {
   void scanned(String task, int partition, long wallMs) {
     Partition p = partitions.computeIfAbsent(task, t -> new Partition());
     boolean onTime = wallMs - p.lastScanWallMs <= heartbeatIntervalMs;
-    p.fetchBehind = !lag.caughtUp(partition, wallMs);
+    p.fetchBehind = !lag.caughtUp(partition, p.nextOffset, wallMs);
     boolean caughtUp = onTime && !inputSilent(wallMs) && !p.fetchBehind;
     if (caughtUp != p.caughtUp) {
       p.stateSinceMs = wallMs;

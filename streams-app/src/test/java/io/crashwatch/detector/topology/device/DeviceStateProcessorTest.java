@@ -30,7 +30,7 @@ class DeviceStateProcessorTest {
   /** What the consumer's fetches say: read to the end, unless a test says the detector is behind. */
   private boolean behind;
   private final InputActivity activity = new InputActivity(rules.heartbeatInterval().toMillis(),
-      rules.inputSilence().toMillis(), (partition, wallMs) -> !behind);
+      rules.inputSilence().toMillis(), (partition, nextOffset, wallMs) -> !behind);
   private final DetectorMetrics metrics = DetectorMetrics.unserved();
   private final DeviceStateProcessor processor = new DeviceStateProcessor(rules, 64, activity, metrics);
 
@@ -158,7 +158,7 @@ class DeviceStateProcessorTest {
     // Another task, on another thread, keeps reading its partition: the input as a whole is alive.
     long resumed = NOW + darkAfter + 1_000;
     for (long t = NOW; t <= resumed + 2 * darkAfter; t += interval / 2) {
-      activity.heartbeat("0_9", t);
+      activity.heartbeat("0_9", t, -1);
     }
     scan(resumed); // this task: no scan and no record since NOW
     assertThat(forwarded(context, DeviceStateProcessor.CHANGES)).as("changes after the stall").isEmpty();
