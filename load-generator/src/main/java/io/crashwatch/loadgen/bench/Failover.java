@@ -7,11 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 
@@ -66,7 +69,7 @@ final class Failover {
    */
   static Result measure(Variant variant, Path work, List<String> settings, String heap, Admin admin, BenchFleet fleet,
                         int backgroundPerSecond, long firstEvent, List<String> inputs) throws Exception {
-    String app = "crashwatch-failover-" + variant.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    String app = "crashwatch-failover-" + variant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     List<String> lines = new ArrayList<>(settings);
     lines.add("application.id=" + app);
     lines.add("num.stream.threads=1");
@@ -91,14 +94,13 @@ final class Failover {
       Thread.sleep(5_000);
       List<TopicPartition> partitions = heartbeatPartitionsOf(admin, app, app + "-1", fleet.heartbeatsTopic());
       try (GroupProgress progress = new GroupProgress(admin, app, partitions, Duration.ofMillis(100))) {
-        Thread.sleep(1_000); // a first sample of every partition
         long killedAt = System.currentTimeMillis();
         detectors.get(1).kill();
         // Records after these were written when it was dead: only a living instance commits past them.
         Map<TopicPartition, Long> ends = admin.listOffsets(partitions.stream()
-                .collect(java.util.stream.Collectors.toMap(p -> p, p -> org.apache.kafka.clients.admin.OffsetSpec.latest())))
+                .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
             .all().get().entrySet().stream()
-            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
         ends.forEach(progress::watchFor);
         if (variant.restart) {
           detectors.set(1, start(work, app, 1, lines, variant, heap));
@@ -162,10 +164,6 @@ final class Failover {
     return json;
   }
 
-  static String describe(Variant v) {
-    return v.description;
-  }
-
   static List<Variant> parse(String variants) {
     if (variants.equals("none")) {
       return List.of();
@@ -173,7 +171,7 @@ final class Failover {
     if (variants.equals("all")) {
       return List.of(Variant.values());
     }
-    return Arrays.stream(variants.split(",")).map(String::trim).map(s -> Variant.valueOf(s.toUpperCase(java.util.Locale.ROOT)
+    return Arrays.stream(variants.split(",")).map(String::trim).map(s -> Variant.valueOf(s.toUpperCase(Locale.ROOT)
         .replace('-', '_'))).toList();
   }
 }

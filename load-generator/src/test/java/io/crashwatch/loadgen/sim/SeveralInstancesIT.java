@@ -64,9 +64,7 @@ class SeveralInstancesIT {
   void shouldHaltTheBadRolloutOnceAndPauseRolloutsWhileInstancesGoAway() throws Exception {
     Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-instances/july-19-two-fleets.yaml"));
     String run = "instances-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> values = TestDetectorSettings.valuesForRun(CLUSTER, run, dir, scenario.detectorSettings());
-    values.put("topic-partitions", Integer.toString(PARTITIONS));
-    values.put("num.stream.threads", "1");
+    Map<String, String> values = values(scenario, run);
     DetectorSettings settings = DetectorSettings.from(values);
     long leaseMs = settings.rules().leaseDuration().toMillis();
     long blindAfterMs = leaseMs + KillSwitchListener.DEFAULT_CLOCK_TOLERANCE.toMillis() + SLACK_MS;
@@ -143,9 +141,7 @@ class SeveralInstancesIT {
   void shouldHaltEachFleetOnceAndTheThirdByTheGlobalHalt() throws Exception {
     Scenario scenario = ScenarioParser.parse(Path.of("scenarios/two-fleets.yaml"));
     String run = "instances-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> values = TestDetectorSettings.valuesForRun(CLUSTER, run, dir, scenario.detectorSettings());
-    values.put("topic-partitions", Integer.toString(PARTITIONS));
-    values.put("num.stream.threads", "1");
+    Map<String, String> values = values(scenario, run);
     DetectorSettings settings = DetectorSettings.from(values);
     List<ChildDetector> detectors = new ArrayList<>();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
@@ -168,6 +164,14 @@ class SeveralInstancesIT {
         d.close();
       }
     }
+  }
+
+  /** The detectors' settings for this run: its own topics and group, 12 partitions, one stream thread each. */
+  private Map<String, String> values(Scenario scenario, String run) {
+    Map<String, String> values = TestDetectorSettings.valuesForRun(CLUSTER, run, dir, scenario.detectorSettings());
+    values.put("topic-partitions", Integer.toString(PARTITIONS));
+    values.put("num.stream.threads", "1");
+    return values;
   }
 
   /** The first creates the topics; the others join it; then the group settles with all three. */
