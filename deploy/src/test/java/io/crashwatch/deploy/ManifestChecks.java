@@ -100,16 +100,7 @@ final class ManifestChecks {
   }
 
   private static String metadataName(Object model) {
-    if (model instanceof io.fabric8.kubernetes.api.model.HasMetadata k) {
-      return k.getMetadata().getName();
-    }
-    if (model instanceof io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule r) {
-      return r.getMetadata().getName();
-    }
-    if (model instanceof io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor m) {
-      return m.getMetadata().getName();
-    }
-    return null;
+    return model instanceof io.fabric8.kubernetes.api.model.HasMetadata k ? k.getMetadata().getName() : null;
   }
 
   private void crossCheck(AclPlan plan, Set<String> metrics) {

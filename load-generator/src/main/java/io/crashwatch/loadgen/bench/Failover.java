@@ -10,11 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 
@@ -96,22 +94,17 @@ final class Failover {
       try (GroupProgress progress = new GroupProgress(admin, app, partitions, Duration.ofMillis(100))) {
         long killedAt = System.currentTimeMillis();
         detectors.get(1).kill();
-        // Records after these were written when it was dead: only a living instance commits past them.
-        Map<TopicPartition, Long> ends = admin.listOffsets(partitions.stream()
-                .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
-            .all().get().entrySet().stream()
-            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-        ends.forEach(progress::watchFor);
+        progress.watchPastEndsNow();
         if (variant.restart) {
           detectors.set(1, start(work, app, 1, lines, variant, heap));
         }
         long deadline = killedAt + WAIT_MS;
         List<Long> resumed = new ArrayList<>();
         for (TopicPartition p : partitions) {
-          while (progress.committedPastAtMs(p, ends.get(p)) < 0 && System.currentTimeMillis() < deadline) {
+          while (progress.committedPastAtMs(p) < 0 && System.currentTimeMillis() < deadline) {
             Thread.sleep(50);
           }
-          long at = progress.committedPastAtMs(p, ends.get(p));
+          long at = progress.committedPastAtMs(p);
           resumed.add(at < 0 ? -1 : at - killedAt);
         }
         return new Result(variant, resumed);

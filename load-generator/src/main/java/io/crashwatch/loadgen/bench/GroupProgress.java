@@ -66,9 +66,7 @@ public final class GroupProgress implements AutoCloseable {
 
   private void sample() throws ExecutionException, InterruptedException {
     Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-    Map<TopicPartition, Long> ends = admin.listOffsets(partitions.stream()
-            .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get().entrySet().stream()
-        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    Map<TopicPartition, Long> ends = ends();
     long now = System.currentTimeMillis();
     synchronized (this) {
       for (TopicPartition p : partitions) {
@@ -100,19 +98,26 @@ public final class GroupProgress implements AutoCloseable {
   }
 
   /**
-   * When a sample first found the group committed past {@code offset} on {@code p}, on the wall clock; -1 if
-   * none has yet. Past the partition's end when an instance was killed, it is a living one's progress: a dead
-   * instance's last transaction may still complete, and move the offset, after it died.
+   * From now on, notes when the group first commits past each partition's end as it is now. Called right
+   * after an instance died: those records were all written by then, and the dead instance's last transaction
+   * may still complete and move the offset, so only a living instance's progress takes it past the end.
    */
-  public synchronized long committedPastAtMs(TopicPartition p, long offset) {
-    Long reached = firstPast.get(p);
-    return reached != null && firstPastOffset.get(p) == offset ? reached : -1;
+  public void watchPastEndsNow() throws ExecutionException, InterruptedException {
+    Map<TopicPartition, Long> now = ends();
+    synchronized (this) {
+      firstPastOffset.putAll(now);
+      firstPast.clear();
+    }
   }
 
-  /** From now on, note when {@code p}'s committed offset first passes {@code offset}. */
-  public synchronized void watchFor(TopicPartition p, long offset) {
-    firstPastOffset.put(p, offset);
-    firstPast.remove(p);
+  /** When a sample first found the group committed past the end {@link #watchPastEndsNow} saw on {@code p}; -1: not yet. */
+  public synchronized long committedPastAtMs(TopicPartition p) {
+    return firstPast.getOrDefault(p, -1L);
+  }
+
+  private Map<TopicPartition, Long> ends() throws ExecutionException, InterruptedException {
+    return admin.listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
+        .all().get().entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
   }
 
   @Override

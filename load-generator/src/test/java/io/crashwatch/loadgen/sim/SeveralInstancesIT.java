@@ -62,10 +62,11 @@ class SeveralInstancesIT {
    */
   @Test
   void shouldHaltTheBadRolloutOnceAndPauseRolloutsWhileInstancesGoAway() throws Exception {
-    Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-instances/july-19-two-fleets.yaml"));
-    String run = "instances-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> values = values(scenario, run);
-    DetectorSettings settings = DetectorSettings.from(values);
+    Run given = prepare("src/test/resources/scenarios-instances/july-19-two-fleets.yaml");
+    Scenario scenario = given.scenario();
+    String run = given.run();
+    Map<String, String> values = given.values();
+    DetectorSettings settings = given.settings();
     long leaseMs = settings.rules().leaseDuration().toMillis();
     long blindAfterMs = leaseMs + KillSwitchListener.DEFAULT_CLOCK_TOLERANCE.toMillis() + SLACK_MS;
 
@@ -139,10 +140,11 @@ class SeveralInstancesIT {
    */
   @Test
   void shouldHaltEachFleetOnceAndTheThirdByTheGlobalHalt() throws Exception {
-    Scenario scenario = ScenarioParser.parse(Path.of("scenarios/two-fleets.yaml"));
-    String run = "instances-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> values = values(scenario, run);
-    DetectorSettings settings = DetectorSettings.from(values);
+    Run given = prepare("scenarios/two-fleets.yaml");
+    Scenario scenario = given.scenario();
+    String run = given.run();
+    Map<String, String> values = given.values();
+    DetectorSettings settings = given.settings();
     List<ChildDetector> detectors = new ArrayList<>();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", CLUSTER.bootstrapServers()))) {
       startThree(values, run, admin, detectors);
@@ -166,12 +168,17 @@ class SeveralInstancesIT {
     }
   }
 
-  /** The detectors' settings for this run: its own topics and group, 12 partitions, one stream thread each. */
-  private Map<String, String> values(Scenario scenario, String run) {
+  /** A run of a scenario: its own topics and group, 12 partitions, one stream thread a detector. */
+  private record Run(Scenario scenario, String run, Map<String, String> values, DetectorSettings settings) {
+  }
+
+  private Run prepare(String scenarioFile) throws Exception {
+    Scenario scenario = ScenarioParser.parse(Path.of(scenarioFile));
+    String run = "instances-" + UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> values = TestDetectorSettings.valuesForRun(CLUSTER, run, dir, scenario.detectorSettings());
     values.put("topic-partitions", Integer.toString(PARTITIONS));
     values.put("num.stream.threads", "1");
-    return values;
+    return new Run(scenario, run, values, DetectorSettings.from(values));
   }
 
   /** The first creates the topics; the others join it; then the group settles with all three. */
