@@ -301,9 +301,9 @@ final class ManifestChecks {
       problems.add(CONFIG_FILE + ": state.dir=" + stateDir + " must be on a volume of the StatefulSet's volumeClaimTemplates");
     }
     probe(container, container.getReadinessProbe() == null ? null : container.getReadinessProbe().getHttpGet(),
-        "/health", "readiness", settings.httpPort());
+        "/health", "readiness", settings.http().port());
     probe(container, container.getLivenessProbe() == null ? null : container.getLivenessProbe().getHttpGet(),
-        "/live", "liveness", settings.httpPort());
+        "/live", "liveness", settings.http().port());
     memory(values, container, settings);
   }
 

@@ -1,6 +1,7 @@
 package io.crashwatch.detector;
 
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.http.DetectorHttpServer;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.DetectorTopology;
 import io.crashwatch.detector.topology.Topics;
@@ -14,12 +15,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.crashwatch.serde.AvroSerdeConfig;
 import io.crashwatch.serde.SchemaRegistryClient;
 import io.crashwatch.serde.SchemaRegistryClients;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running detector: topics provisioned, the topology started with exactly-once once the schema
- * registry answers, {@code /health} served. This is the public entry point; the command line, the demo
+ * registry answers, its HTTP server (health, metrics, the status API) served. This is the public entry point; the command line, the demo
  * and the scenario runner all start the detector through it.
  */
 public final class Detector implements AutoCloseable {
@@ -51,7 +51,7 @@ public final class Detector implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
   private final PartitionEnds lag;
-  private HealthServer health;
+  private final DetectorHttpServer http;
   private final RegistryGate registryGate;
   private final SchemaRegistryClient registry;
   private final Thread starter;
@@ -64,8 +64,9 @@ public final class Detector implements AutoCloseable {
   private boolean closing; // guarded by lifecycle
 
   private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, RegistryGate registryGate,
-                   SchemaRegistryClient registry, PartitionEnds lag) {
+                   SchemaRegistryClient registry, PartitionEnds lag, DetectorHttpServer http) {
     this.streams = streams;
+    this.http = http;
     this.lag = lag;
     this.registry = registry;
     this.streamsMetrics = streamsMetrics;
@@ -80,9 +81,9 @@ public final class Detector implements AutoCloseable {
    */
   public static Detector start(DetectorSettings settings) throws InterruptedException {
     settings.killSwitchSigner(); // it never runs unsigned: a missing key stops it before it touches the cluster
-    StreamsConfig streamsConfig = new StreamsConfig(settings.streamsConfig());
+    StreamsConfig given = new StreamsConfig(settings.streamsConfig());
     int heartbeatPartitions;
-    try (Admin admin = Admin.create(streamsConfig.getAdminConfigs("crashwatch-provisioner"))) {
+    try (Admin admin = Admin.create(given.getAdminConfigs("crashwatch-provisioner"))) {
       heartbeatPartitions = new TopicProvisioner(admin, settings).provision();
     }
     AvroSerdeConfig serdeConfig = AvroSerdeConfig.of(settings.serdeConfig());
@@ -90,25 +91,40 @@ public final class Detector implements AutoCloseable {
     Topics topics = Topics.create(settings.topics(), settings.serdeConfig(), registry);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     DetectorMetrics metrics = new DetectorMetrics(meters);
-    PartitionEnds lag = PartitionEnds.sampling(Admin.create(streamsConfig.getAdminConfigs("crashwatch-partition-ends")),
-        settings.topics().heartbeats(), heartbeatPartitions, settings.rules().heartbeatInterval());
-    KafkaStreams streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics, lag, heartbeatPartitions),
-        DetectorTopology.streamsConfig(settings, metrics));
-    KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+    // The server listens before Kafka Streams exists: its address (the port may be chosen now) is what the
+    // other instances are told to reach this one at, for keys it holds.
+    AtomicReference<Detector> self = new AtomicReference<>();
+    DetectorHttpServer http;
+    try {
+      http = new DetectorHttpServer(settings.http(), DetectorHttpServer.probes(
+          () -> self.get() == null ? null : self.get().streams.state(),
+          () -> self.get() == null ? Map.of() : self.get().problems(), meters::scrape), List.of());
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("Cannot serve HTTP on " + settings.http().bind() + ":" + settings.http().port()
+          + ": " + e.getMessage(), e);
+    }
+    KafkaStreams streams;
+    KafkaStreamsMetrics streamsMetrics;
+    PartitionEnds lag;
+    try {
+      Properties streamsProperties = DetectorTopology.streamsConfig(settings, metrics);
+      streamsProperties.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, settings.http().advertisedAddress(http.port()));
+      lag = PartitionEnds.sampling(Admin.create(given.getAdminConfigs("crashwatch-partition-ends")),
+          settings.topics().heartbeats(), heartbeatPartitions, settings.rules().heartbeatInterval());
+      streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics, lag, heartbeatPartitions), streamsProperties);
+      streamsMetrics = new KafkaStreamsMetrics(streams);
+    } catch (RuntimeException e) {
+      http.close();
+      throw e;
+    }
     streamsMetrics.bindTo(meters);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmGcMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
     RegistryGate gate = new RegistryGate(registry, serdeConfig.retryBackoffMs(), MAX_REGISTRY_WAIT_MS, Thread::sleep);
-    Detector detector = new Detector(streams, streamsMetrics, gate, registry, lag);
-    try {
-      detector.health = new HealthServer(settings.httpBind(), settings.httpPort(), streams::state, detector::problems, meters::scrape);
-    } catch (IOException e) {
-      streams.close();
-      lag.close();
-      throw new UncheckedIOException("Cannot serve /health on port " + settings.httpPort() + ": " + e.getMessage(), e);
-    }
+    Detector detector = new Detector(streams, streamsMetrics, gate, registry, lag, http);
+    self.set(detector);
     streams.setStateListener((now, before) -> {
       LOG.info("Kafka Streams {} -> {}", before, now);
       detector.states.add(now);
@@ -129,7 +145,7 @@ public final class Detector implements AutoCloseable {
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     detector.starter.start();
-    LOG.info("crashwatch detector starting; health on http://{}:{}/health", settings.httpBind(), detector.health.port());
+    LOG.info("crashwatch detector starting; health on http://{}:{}/health", settings.http().bind(), http.port());
     return detector;
   }
 
@@ -175,7 +191,7 @@ public final class Detector implements AutoCloseable {
   }
 
   public int httpPort() {
-    return health.port();
+    return http.port();
   }
 
   /** Why the detector stopped on its own (a failed stream thread, a registry refusing it), if it did. */
@@ -218,7 +234,7 @@ public final class Detector implements AutoCloseable {
         .withTimeout(CLOSE_TIMEOUT));
     lag.close();
     streamsMetrics.close();
-    health.close();
+    http.close();
     stopped.countDown();
   }
 }

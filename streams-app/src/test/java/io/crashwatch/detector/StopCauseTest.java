@@ -2,6 +2,7 @@ package io.crashwatch.detector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.crashwatch.detector.topology.format.StateFormatException;
 import io.crashwatch.serde.SchemaRegistryException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -35,6 +36,16 @@ class StopCauseTest {
 
     assertThat(cause.exitCode()).isEqualTo(DetectorMain.EXIT_BAD_CONFIG);
     assertThat(cause.message()).contains("HTTP 409");
+  }
+
+  @Test
+  void shouldExitAsABadConfigOnStateItCannotRead() {
+    StopCause cause = StopCause.of(new StreamsException("task failed",
+        new StateFormatException("KillSwitchState was written in format 3; this detector reads formats 0 and 1")));
+
+    assertThat(cause.exitCode()).as("restarting reads the same state: a supervisor must not loop")
+        .isEqualTo(DetectorMain.EXIT_BAD_CONFIG);
+    assertThat(cause.message()).isEqualTo("unreadable state: KillSwitchState was written in format 3; this detector reads formats 0 and 1");
   }
 
   @Test

@@ -31,8 +31,8 @@ public record DetectorSettings(
     int topicPartitions,
     short topicReplicationFactor,
     boolean createTopics,
-    String httpBind,
-    int httpPort,
+    HttpSettings http,
+    Alerting alerting,
     int stateMemoryMb,
     KillSwitchSigner signer,
     OperatorTrust operators,
@@ -45,9 +45,6 @@ public record DetectorSettings(
   static final Setting<Integer> TOPIC_PARTITIONS = Setting.atLeast("topic-partitions", 1, "partitions of topics the detector creates");
   static final Setting<Integer> TOPIC_REPLICATION_FACTOR = Setting.atLeast("topic-replication-factor", -1, "-1: the broker's default");
   static final Setting<Boolean> CREATE_TOPICS = Setting.bool("create-topics", "create missing topics at start");
-  static final Setting<String> HTTP_BIND = new Setting<>("http-bind", address -> address,
-      "address /health and /metrics listen on; 0.0.0.0 for every interface (a Kubernetes probe needs the pod's)");
-  static final Setting<Integer> HTTP_PORT = Setting.atLeast("http-port", 0, "port of /health; 0 picks a free one");
   static final Setting<Integer> STATE_MEMORY_MB = Setting.atLeast("state-memory-mb", 16, "RocksDB memory for all stores");
   static final Setting<KillSwitchSigner> SIGNING_KEY = new Setting<>("kill-switch-signing-key", file -> {
     try {
@@ -57,7 +54,7 @@ public record DetectorSettings(
     }
   }, "PEM file of the detector's Ed25519 private key (openssl genpkey -algorithm ed25519): it signs every kill-switch record");
 
-  private static final List<Setting<?>> OWN = List.of(TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, CREATE_TOPICS, HTTP_BIND, HTTP_PORT,
+  private static final List<Setting<?>> OWN = List.of(TOPIC_PARTITIONS, TOPIC_REPLICATION_FACTOR, CREATE_TOPICS,
       STATE_MEMORY_MB, SIGNING_KEY);
 
   public DetectorSettings {
@@ -84,8 +81,8 @@ public record DetectorSettings(
         TOPIC_PARTITIONS.read(values, 6),
         (short) replication,
         CREATE_TOPICS.read(values, true),
-        HTTP_BIND.read(values, "127.0.0.1"),
-        HTTP_PORT.read(values, 8080),
+        HttpSettings.from(values),
+        Alerting.from(values),
         STATE_MEMORY_MB.read(values, 128),
         SIGNING_KEY.read(values, null),
         OperatorTrust.from(values),
@@ -144,7 +141,7 @@ public record DetectorSettings(
     kafka.forEach((k, v) -> shown.put(k, isSecret(k) ? "[hidden]" : v));
     return "DetectorSettings[rules=" + rules + ", limits=" + limits + ", topics=" + topics + ", topicPartitions="
         + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor + ", createTopics=" + createTopics
-        + ", httpBind=" + httpBind + ", httpPort=" + httpPort + ", stateMemoryMb=" + stateMemoryMb + ", signer=" + signer
+        + ", http=" + http + ", alerting=" + alerting + ", stateMemoryMb=" + stateMemoryMb + ", signer=" + signer
         + ", kafka=" + shown + "]";
   }
 
@@ -168,7 +165,8 @@ public record DetectorSettings(
     }
   }
 
-  private static final List<String> KNOWN = Stream.of(OWN, DetectionRules.ALL, InputLimits.ALL, TopicNames.ALL, OperatorTrust.ALL)
+  private static final List<String> KNOWN = Stream.of(OWN, DetectionRules.ALL, InputLimits.ALL, TopicNames.ALL, OperatorTrust.ALL,
+      HttpSettings.ALL, Alerting.ALL)
       .flatMap(List::stream).map(Setting::key).sorted().toList();
 
   /** Kafka's keys never hold a dash; crashwatch's multi-word keys always do. */

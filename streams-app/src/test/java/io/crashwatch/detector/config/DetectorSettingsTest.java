@@ -105,7 +105,7 @@ class DetectorSettingsTest {
     DetectorSettings settings = DetectorSettings.from(m);
 
     assertThat(settings.toString()).doesNotContain("s3cret").contains("sasl.jaas.config=[hidden]", "127.0.0.1:9092");
-    assertThat(settings.httpBind()).isEqualTo("127.0.0.1");
+    assertThat(settings.http().bind()).isEqualTo("127.0.0.1");
     assertThat(settings.kafka()).containsEntry("basic.auth.user.info", "crashwatch:s3cret-2"); // hidden only when shown
   }
 
