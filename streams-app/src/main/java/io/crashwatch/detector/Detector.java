@@ -1,5 +1,7 @@
 package io.crashwatch.detector;
 
+import io.crashwatch.detector.alerting.AlertDelivery;
+import io.crashwatch.detector.alerting.StandingAlerts;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.http.DetectorHttpServer;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
@@ -52,6 +54,8 @@ public final class Detector implements AutoCloseable {
   private final KafkaStreamsMetrics streamsMetrics;
   private final PartitionEnds lag;
   private final DetectorHttpServer http;
+  /** Null without Alertmanager: alerts stay on the alerts topic. */
+  private final AlertDelivery delivery;
   private final RegistryGate registryGate;
   private final SchemaRegistryClient registry;
   private final Thread starter;
@@ -64,9 +68,10 @@ public final class Detector implements AutoCloseable {
   private boolean closing; // guarded by lifecycle
 
   private Detector(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, RegistryGate registryGate,
-                   SchemaRegistryClient registry, PartitionEnds lag, DetectorHttpServer http) {
+                   SchemaRegistryClient registry, PartitionEnds lag, DetectorHttpServer http, AlertDelivery delivery) {
     this.streams = streams;
     this.http = http;
+    this.delivery = delivery;
     this.lag = lag;
     this.registry = registry;
     this.streamsMetrics = streamsMetrics;
@@ -123,7 +128,9 @@ public final class Detector implements AutoCloseable {
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
     RegistryGate gate = new RegistryGate(registry, serdeConfig.retryBackoffMs(), MAX_REGISTRY_WAIT_MS, Thread::sleep);
-    Detector detector = new Detector(streams, streamsMetrics, gate, registry, lag, http);
+    AlertDelivery delivery = settings.alerting().enabled()
+        ? AlertDelivery.start(settings.alerting(), statusUrl(settings, http), new StandingAlerts(streams), meters) : null;
+    Detector detector = new Detector(streams, streamsMetrics, gate, registry, lag, http, delivery);
     self.set(detector);
     streams.setStateListener((now, before) -> {
       LOG.info("Kafka Streams {} -> {}", before, now);
@@ -147,6 +154,12 @@ public final class Detector implements AutoCloseable {
     detector.starter.start();
     LOG.info("crashwatch detector starting; health on http://{}:{}/health", settings.http().bind(), http.port());
     return detector;
+  }
+
+  /** Where a person paged reaches the status API: the setting, or this instance's own address. */
+  private static String statusUrl(DetectorSettings settings, DetectorHttpServer http) {
+    return settings.alerting().statusUrl() != null ? settings.alerting().statusUrl().toString()
+        : "http://" + settings.http().advertisedAddress(http.port());
   }
 
   private void startWhenRegistryAnswers() {
@@ -232,6 +245,9 @@ public final class Detector implements AutoCloseable {
     // out, and rollouts pause for it; a restarted pod comes back to its state on its volume either way.
     streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(CLOSE_TIMEOUT));
+    if (delivery != null) {
+      delivery.close(); // what stands here stays in the store, for whichever instance takes the tasks
+    }
     lag.close();
     streamsMetrics.close();
     http.close();

@@ -2,6 +2,8 @@ package io.crashwatch.detector.topology;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.topology.alerts.ActiveAlert;
+import io.crashwatch.detector.topology.alerts.ActiveAlertsProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateSerde;
 import io.crashwatch.detector.topology.device.FetchLag;
@@ -51,7 +53,8 @@ import org.apache.kafka.streams.state.Stores;
  * The detector's data flow, free of any I/O:
  * input validation → device state (by deviceId) → fleet statistics (by fleet/component) → the
  * kill switch (by component/version, which reads its own topic back) → kill-switch commands and
- * alerts; the detector's health → alerts and each heartbeat partition's lease; crash signatures and
+ * alerts; the detector's health → alerts and each heartbeat partition's lease; the alerts, read back, → the
+ * alerts that stand (for the delivery to Alertmanager); crash signatures and
  * windowed crash rates branch off for analysts. Every processor, store and
  * repartition is named, so the names survive code changes and a test locks them. A processor with
  * two kinds of output forwards each to a {@link io.crashwatch.detector.topology.routing.Child} of its
@@ -62,6 +65,7 @@ public final class DetectorTopology {
   public static final String KILL_SWITCH_INPUTS = "kill-switch-inputs";
   public static final String DETECTOR_HEALTH = "detector-health";
   public static final String KILL_SWITCH_READ_BACK = "kill-switch-read-back";
+  public static final String ACTIVE_ALERTS = "active-alerts-processor";
 
   private DetectorTopology() {
   }
@@ -185,6 +189,10 @@ public final class DetectorTopology {
         .merge(FleetStatisticsProcessor.ALERTS.of(fleet), Named.as("fleet-alerts-merge"))
         .to(topics.alerts.name(), topics.alerts.produced());
 
+    // The alerts that stand, read back once committed: what the delivery to Alertmanager sends, and again.
+    builder.stream(topics.alerts.name(), topics.alerts.consumed())
+        .process(ActiveAlertsProcessor::new, Named.as(ACTIVE_ALERTS), ActiveAlertsProcessor.STORE);
+
     CrashSignatures.count(changes, topics.crashSignatures.valueSerde())
         .to(topics.crashSignatures.name(), topics.crashSignatures.produced());
     CrashRates.windows(FleetStatisticsProcessor.RATES.of(fleet)).to(topics.crashRates.name(), topics.crashRates.produced());
@@ -218,5 +226,7 @@ public final class DetectorTopology {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(KillSwitchProcessor.STORE), Serdes.String(), new JsonSerde<>(KillSwitchState.class))
         .withCachingEnabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(ActiveAlertsProcessor.STORE), Serdes.String(), new JsonSerde<>(ActiveAlert.class)));
   }
 }

@@ -132,6 +132,7 @@ class DetectorTopologyTest {
         "fleet-cannot-judge", "cannot-judge-to-kill-switch", "cannot-judge-merge",
         "kill-switch-inputs-repartition", "kill-switch-processor", "stores: [kill-switch-state]",
         "crashwatch.kill-switch-sink", "crashwatch.alerts-sink",
+        "crashwatch.alerts-source", "active-alerts-processor", "stores: [active-alerts]",
         "crash-signatures-by-version-repartition", "crash-signatures-count", "crash-signatures-store",
         "crashwatch.crash-signatures-sink",
         "crashwatch.deployments-source", "validate-deployments", "deployments-keyed", "fleet-announcements",

@@ -10,6 +10,7 @@ import io.crashwatch.schemas.Evidence;
 import io.crashwatch.schemas.KillSwitchCommand;
 import io.crashwatch.schemas.Severity;
 import io.crashwatch.schemas.SreAlert;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -25,16 +26,43 @@ public final class Alerts {
   static final String LAGGING_ID = "detector-lagging";
   static final String SPIKE_ID = "failure-spike/";
 
+  /**
+   * How long an event stays active once raised: a notice (a RESUME), or a condition nothing resolves (the
+   * kill switch tampered with, devices invented during a rollout). Its FIRING record carries its end.
+   */
+  public static final Duration EVENT_SPAN = Duration.ofHours(1);
+
   private Alerts() {
+  }
+
+  /**
+   * One severity per kind, the same FIRING and RESOLVED: Alertmanager knows an alert by its whole label set,
+   * severity included, so a resolve of another severity would be a new alert, and the page would never close.
+   */
+  public static Severity severity(AlertKind kind) {
+    return switch (kind) {
+      case ROLLOUT_HALTED, KILL_SWITCH_TAMPERED, TELEMETRY_OUTAGE, DETECTOR_LAGGING -> Severity.CRITICAL;
+      case ROLLOUT_RESUMED, INSUFFICIENT_EVIDENCE, UNTRUSTED_EVIDENCE, FLEET_INCIDENT, FLEET_FAILURE_SPIKE, UNKNOWN ->
+          Severity.WARNING;
+    };
   }
 
   public static SreAlert halted(String alertId, Target target, String commandId, Evidence evidence, String reason,
                                 boolean shadow, long nowMs) {
     String summary = (shadow ? "[SHADOW] would halt " : "Halted ") + target + ": " + describe(evidence, reason)
-        + " Resume with: ./crashwatch resume " + shellQuoted(target.toString()) + " --halt " + commandId
-        + " --key YOUR_KEY --reason '...'";
-    return alert(alertId, AlertKind.ROLLOUT_HALTED, Severity.CRITICAL, AlertStatus.FIRING, target, summary,
-        evidence, nowMs, null);
+        + " Resume with: " + resumeCommand(target, commandId);
+    Map<String, String> labels = new java.util.HashMap<>(targetLabels(target));
+    labels.put(HALT_LABEL, commandId);
+    return alert(alertId, AlertKind.ROLLOUT_HALTED, AlertStatus.FIRING, target, summary,
+        evidence, nowMs, null, labels);
+  }
+
+  /** The label of a ROLLOUT_HALTED alert that names the HALT, which a RESUME must name to lift it. */
+  public static final String HALT_LABEL = "halt";
+
+  /** The command that lifts the HALT {@code commandId} of {@code target}, as a person pastes it. */
+  public static String resumeCommand(Target target, String commandId) {
+    return "./crashwatch resume " + shellQuoted(target.toString()) + " --halt " + commandId + " --key YOUR_KEY --reason '...'";
   }
 
   /**
@@ -49,7 +77,7 @@ public final class Alerts {
   /** The halt's alert resolved by a person's RESUME. */
   public static SreAlert resumed(String alertId, Target target, long haltedAtMs, String actor, String note,
               boolean stillHaltedGlobally, long nowMs) {
-    return alert(alertId, AlertKind.ROLLOUT_HALTED, Severity.INFO, AlertStatus.RESOLVED, target,
+    return alert(alertId, AlertKind.ROLLOUT_HALTED, AlertStatus.RESOLVED, target,
         resumedSummary(target, actor, note, stillHaltedGlobally), null, haltedAtMs, nowMs);
   }
 
@@ -59,8 +87,8 @@ public final class Alerts {
    */
   public static SreAlert rolloutResumed(Target target, int epoch, String actor, String note, boolean stillHaltedGlobally,
                                         long nowMs) {
-    return alert("rollout-resumed/" + target + "/" + epoch, AlertKind.ROLLOUT_RESUMED, Severity.WARNING,
-        AlertStatus.FIRING, target, resumedSummary(target, actor, note, stillHaltedGlobally), null, nowMs, nowMs);
+    return alert("rollout-resumed/" + target + "/" + epoch, AlertKind.ROLLOUT_RESUMED,
+        AlertStatus.FIRING, target, resumedSummary(target, actor, note, stillHaltedGlobally), null, nowMs, nowMs + EVENT_SPAN.toMillis());
   }
 
   private static String resumedSummary(Target target, String actor, String note, boolean stillHaltedGlobally) {
@@ -78,8 +106,8 @@ public final class Alerts {
         + (reasserted == null ? "Nothing to write again: the detector keeps no command of this target."
             : "Wrote its latest command again: " + reasserted.getAction() + " (" + reasserted.getCommandId() + ").")
         + " Check who has write access to the topic.";
-    return alert("kill-switch-tampered/" + target, AlertKind.KILL_SWITCH_TAMPERED, Severity.CRITICAL,
-        AlertStatus.FIRING, target, summary, null, nowMs, null);
+    return alert("kill-switch-tampered/" + target, AlertKind.KILL_SWITCH_TAMPERED,
+        AlertStatus.FIRING, target, summary, null, nowMs, nowMs + EVENT_SPAN.toMillis());
   }
 
   /**
@@ -92,7 +120,7 @@ public final class Alerts {
         + ": no control large enough and too little history over " + DetectionRules.BASELINE_WINDOW + " ("
         + Durations.format(rules.baselineWindow()) + ") for the baseline test; it will not be halted "
         + "automatically there. Watch it, or keep devices back as a control.";
-    return alert("insufficient-evidence/" + version, AlertKind.INSUFFICIENT_EVIDENCE, Severity.WARNING,
+    return alert("insufficient-evidence/" + version, AlertKind.INSUFFICIENT_EVIDENCE,
         AlertStatus.FIRING, version, summary, evidence, nowMs, null);
   }
 
@@ -101,7 +129,7 @@ public final class Alerts {
    * the device was not seen on) keep coming: a misbehaving agent, or someone forging evidence.
    */
   public static SreAlert cannotJudgeOver(Target version, long sinceMs, long nowMs) {
-    return alert("insufficient-evidence/" + version, AlertKind.INSUFFICIENT_EVIDENCE, Severity.INFO, AlertStatus.RESOLVED,
+    return alert("insufficient-evidence/" + version, AlertKind.INSUFFICIENT_EVIDENCE, AlertStatus.RESOLVED,
         version, "Every fleet's test of " + version + " that could not judge it has ended: established, or replaced.",
         null, sinceMs, nowMs);
   }
@@ -111,7 +139,7 @@ public final class Alerts {
         + " heartbeating on the version they name (e.g. device " + untrusted.exampleDevice() + " of fleet "
         + untrusted.exampleFleet() + ": " + untrusted.exampleReason() + "). Check which agents or clients write the"
         + " crash-report topic.";
-    return alert(UNTRUSTED_ID, AlertKind.UNTRUSTED_EVIDENCE, Severity.WARNING, AlertStatus.FIRING, null, summary,
+    return alert(UNTRUSTED_ID, AlertKind.UNTRUSTED_EVIDENCE, AlertStatus.FIRING, null, summary,
         null, sinceMs, null);
   }
 
@@ -122,13 +150,13 @@ public final class Alerts {
     String summary = newDevices + " devices never seen before appeared in fleet " + fleet + " (" + fleetDevices
         + " devices) since the rollout of " + target + " began; none counts as evidence in its test. New machines"
         + " come a few at a time: check who writes the heartbeat topic, and per-device credentials at the gateway.";
-    return alert(UNTRUSTED_ID + "/new-devices/" + target, AlertKind.UNTRUSTED_EVIDENCE, Severity.WARNING, AlertStatus.FIRING,
-        target, summary, null, sinceMs, null);
+    return alert(UNTRUSTED_ID + "/new-devices/" + target, AlertKind.UNTRUSTED_EVIDENCE, AlertStatus.FIRING,
+        target, summary, null, sinceMs, nowMs + EVENT_SPAN.toMillis());
   }
 
   public static SreAlert untrustedEvidenceResolved(UntrustedReports untrusted, long sinceMs, long nowMs,
                                                    java.time.Duration quiet) {
-    return alert(UNTRUSTED_ID, AlertKind.UNTRUSTED_EVIDENCE, Severity.INFO, AlertStatus.RESOLVED, null,
+    return alert(UNTRUSTED_ID, AlertKind.UNTRUSTED_EVIDENCE, AlertStatus.RESOLVED, null,
         "No untrusted crash report for " + Durations.format(quiet) + "; " + untrusted.reports() + " in all were not counted.",
         null, sinceMs, nowMs);
   }
@@ -141,12 +169,12 @@ public final class Alerts {
     String summary = "Incident in fleet " + fleetId + ": " + darkDevices + " devices that had not just changed went"
         + " dark together. Their silence counts against no version while it lasts (nor, for versions without a control,"
         + " their crashes): check the fleet's network and power.";
-    return alert(INCIDENT_ID + fleetId, AlertKind.FLEET_INCIDENT, Severity.WARNING, AlertStatus.FIRING, null, summary,
+    return alert(INCIDENT_ID + fleetId, AlertKind.FLEET_INCIDENT, AlertStatus.FIRING, null, summary,
         null, sinceMs, null, Map.of("fleet", fleetId));
   }
 
   public static SreAlert fleetIncidentResolved(String fleetId, long darkDevices, long sinceMs, long nowMs) {
-    return alert(INCIDENT_ID + fleetId, AlertKind.FLEET_INCIDENT, Severity.INFO, AlertStatus.RESOLVED, null,
+    return alert(INCIDENT_ID + fleetId, AlertKind.FLEET_INCIDENT, AlertStatus.RESOLVED, null,
         "Incident in fleet " + fleetId + " is over (at most " + darkDevices + " devices went dark together);"
             + " silence counts as evidence again.", null, sinceMs, nowMs, Map.of("fleet", fleetId));
   }
@@ -154,12 +182,12 @@ public final class Alerts {
   public static SreAlert telemetryOutage(long silentSinceMs, DetectionRules rules) {
     String summary = "No heartbeats for " + Durations.format(rules.inputSilence())
         + " on any partition: check the agents' pipeline to Kafka. Nobody is declared dark meanwhile.";
-    return alert(OUTAGE_ID, AlertKind.TELEMETRY_OUTAGE, Severity.CRITICAL, AlertStatus.FIRING, null, summary,
+    return alert(OUTAGE_ID, AlertKind.TELEMETRY_OUTAGE, AlertStatus.FIRING, null, summary,
         null, silentSinceMs, null);
   }
 
   public static SreAlert telemetryRestored(long silentSinceMs, long nowMs) {
-    return alert(OUTAGE_ID, AlertKind.TELEMETRY_OUTAGE, Severity.INFO, AlertStatus.RESOLVED, null,
+    return alert(OUTAGE_ID, AlertKind.TELEMETRY_OUTAGE, AlertStatus.RESOLVED, null,
         "Heartbeats flow again; dark detection resumes after one dark-after period.", null, silentSinceMs, nowMs);
   }
 
@@ -172,12 +200,12 @@ public final class Alerts {
     String summary = failures + " devices of fleet " + fleetId + " running established " + component + " versions"
         + " (e.g. " + version + ") crashed or rebooted uncleanly within " + Durations.format(java.time.Duration.ofMillis(windowMs))
         + ", far above the fleet's history. No test is under way to halt anything: look at what changed.";
-    return alert(SPIKE_ID + fleetId + "/" + component, AlertKind.FLEET_FAILURE_SPIKE, Severity.WARNING,
+    return alert(SPIKE_ID + fleetId + "/" + component, AlertKind.FLEET_FAILURE_SPIKE,
         AlertStatus.FIRING, null, summary, null, sinceMs, null, Map.of("fleet", fleetId, "component", component));
   }
 
   public static SreAlert failureSpikeOver(String fleetId, String component, long sinceMs, long nowMs) {
-    return alert(SPIKE_ID + fleetId + "/" + component, AlertKind.FLEET_FAILURE_SPIKE, Severity.INFO,
+    return alert(SPIKE_ID + fleetId + "/" + component, AlertKind.FLEET_FAILURE_SPIKE,
         AlertStatus.RESOLVED, null, "Failures of fleet " + fleetId + "'s established " + component
             + " versions are back to their usual rate.", null, sinceMs, nowMs, Map.of("fleet", fleetId, "component", component));
   }
@@ -187,12 +215,12 @@ public final class Alerts {
     String summary = "The detector is behind on heartbeat partition(s) " + partitions + " for more than "
         + Durations.format(rules.inputSilence()) + " (or nobody reads them): nobody there is declared dark and its"
         + " halts come late. Check consumer lag, the detector's instances and their CPU.";
-    return alert(LAGGING_ID, AlertKind.DETECTOR_LAGGING, Severity.CRITICAL, AlertStatus.FIRING, null, summary,
+    return alert(LAGGING_ID, AlertKind.DETECTOR_LAGGING, AlertStatus.FIRING, null, summary,
         null, sinceMs, null, Map.of("partitions", partitions.toString()));
   }
 
   public static SreAlert detectorCaughtUp(long sinceMs, long nowMs) {
-    return alert(LAGGING_ID, AlertKind.DETECTOR_LAGGING, Severity.INFO, AlertStatus.RESOLVED, null,
+    return alert(LAGGING_ID, AlertKind.DETECTOR_LAGGING, AlertStatus.RESOLVED, null,
         "The detector reads every heartbeat partition to its end again.", null, sinceMs, nowMs);
   }
 
@@ -213,17 +241,45 @@ public final class Alerts {
         control ? "the control's" : "the fleet's pre-rollout", e.getFailureRate(), e.getControlRate());
   }
 
-  private static SreAlert alert(String id, AlertKind kind, Severity severity, AlertStatus status, Target target,
+  private static SreAlert alert(String id, AlertKind kind, AlertStatus status, Target target,
                  String summary, Evidence evidence, long startsAtMs, Long endsAtMs) {
-    return alert(id, kind, severity, status, target, summary, evidence, startsAtMs, endsAtMs,
-        target == null ? Map.of() : Map.of("component", target.component(), "version", target.version(),
-            "fleet", target.isGlobal() ? Target.ALL_FLEETS : target.fleetId()));
+    return alert(id, kind, status, target, summary, evidence, startsAtMs, endsAtMs, targetLabels(target));
   }
 
-  private static SreAlert alert(String id, AlertKind kind, Severity severity, AlertStatus status, Target target,
+  private static Map<String, String> targetLabels(Target target) {
+    return target == null ? Map.of() : Map.of("component", target.component(), "version", target.version(),
+        "fleet", target.isGlobal() ? Target.ALL_FLEETS : target.fleetId());
+  }
+
+  /**
+   * The evidence of a decision in words, for the person paged: what was exposed and what failed, which test
+   * spoke and on what comparison, the statistic against its threshold, the top signature.
+   */
+  public static String evidenceInWords(Evidence e) {
+    if (e == null) {
+      return null;
+    }
+    String test = switch (e.getComparison()) {
+      case CONTROL -> "The control test (the fleet's devices on other versions, side by side)";
+      case BASELINE -> "The baseline test (the fleet's own past, the control being too small)";
+      case NONE -> "No test";
+    };
+    String against = e.getComparison() == io.crashwatch.schemas.Comparison.CONTROL
+        ? String.format(Locale.ROOT, "%,d control devices' %.3g", e.getControlDevices(), e.getControlRate())
+        : String.format(Locale.ROOT, "the fleet's %.3g before the rollout", e.getControlRate());
+    return String.format(Locale.ROOT, "%,d devices on the version, %,d failed: %,d crashed, %,d rebooted uncleanly, %,d went"
+            + " dark. %s spoke: %.3g failures per device-hour against %s (%.1f×, tolerated %s×); statistic %.3g against"
+            + " its threshold %.3g. Top signature: %s.%s",
+        e.getDevicesOnVersion(), e.getFailedDevices(), e.getCrashedDevices(), e.getUncleanReboots(), e.getDarkDevices(),
+        test, e.getFailureRate(), against, e.getRateRatio(), e.getSettings().getOrDefault(DetectionRules.TOLERATED_RATIO, "?"),
+        e.getTestStatistic(), e.getThreshold(), e.getTopSignature() == null ? "none" : e.getTopSignature(),
+        e.getFirstFailureAt() == null ? "" : " First failure at " + e.getFirstFailureAt() + ".");
+  }
+
+  private static SreAlert alert(String id, AlertKind kind, AlertStatus status, Target target,
                  String summary, Evidence evidence, long startsAtMs, Long endsAtMs, Map<String, String> labels) {
     return SreAlert.newBuilder()
-        .setAlertId(id).setKind(kind).setSeverity(severity).setStatus(status)
+        .setAlertId(id).setKind(kind).setSeverity(severity(kind)).setStatus(status)
         .setTarget(target == null ? null : target.toString()).setSummary(summary).setEvidence(evidence)
         .setLabels(labels)
         .setStartsAt(Instant.ofEpochMilli(startsAtMs))
