@@ -76,6 +76,19 @@ public final class ChildDetector implements AutoCloseable {
     throw new TimeoutException("The detector was not ready within " + timeout);
   }
 
+  /** The sum of every series of a metric on the detector's {@code /metrics} (0 when it has none yet). */
+  public double metric(String name) throws IOException, InterruptedException {
+    String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    return scrape.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  /** The port of its HTTP server. */
+  public int port() {
+    return port;
+  }
+
   /**
    * Java heap in use right after a full GC, from {@code jcmd}: young plus old generation of the
    * parallel collector the child runs with. Metaspace, also "used" in that output, is not heap.
