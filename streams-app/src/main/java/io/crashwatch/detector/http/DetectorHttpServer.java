@@ -32,6 +32,8 @@ public final class DetectorHttpServer implements AutoCloseable {
   private static final Map<String, String> LIVE = Map.of("status", "ALIVE");
   /** Enough that a scraper slow to read /metrics never keeps the probes, or a peer's query, waiting. */
   private static final int MAX_THREADS = 16;
+  /** Set on a request an API handler answered itself, 404s included. */
+  static final String ANSWERED = "crashwatch.answered";
 
   /** What {@code /health} and {@code /metrics} report: cheap, called on every request. */
   public interface Probes {
@@ -75,9 +77,17 @@ public final class DetectorHttpServer implements AutoCloseable {
         }
       });
       api.forEach(routes -> routes.accept(config.routes));
-      config.routes.error(404, ctx -> ctx.json(Map.of("error", "no such route: " + ctx.path())));
+      // Only where no handler answered: an API's own 404 ("unknown target") keeps its body.
+      config.routes.error(404, ctx -> {
+        if (ctx.attribute(ANSWERED) == null) {
+          ctx.json(Map.of("error", "no such route: " + ctx.path()));
+        }
+      });
       config.routes.error(405, ctx -> ctx.json(Map.of("error", "read-only: only GET is served")));
-      config.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+      config.routes.exception(ApiException.class, (e, ctx) -> {
+        ctx.attribute(ANSWERED, true);
+        ctx.status(e.status()).json(e.body());
+      });
       config.routes.exception(Exception.class, (e, ctx) -> {
         // The cause goes to the log, never to the caller: no stack traces, settings or keys in an answer.
         LOG.error("HTTP {} {} failed", ctx.method(), ctx.path(), e);

@@ -60,6 +60,24 @@ public final class BaselineTest {
     }
   }
 
+  /**
+   * How many more first failures on the candidate, at today's exposure, would take the statistic to
+   * {@code threshold}: 0 when it is there already; null when {@code atRisk} more (or {@code cap}) would not do.
+   */
+  public Integer failuresToReach(double toleratedRatio, double threshold, long atRisk, int cap) {
+    BaselineTest copy = new BaselineTest(historyHours, historyFailures);
+    copy.exposureHours = exposureHours;
+    copy.failures = failures == null ? new long[PACES.length] : failures.clone();
+    long most = Math.min(atRisk, cap);
+    for (long k = 0; k <= most; k++) {
+      if (copy.statistic(toleratedRatio) >= threshold) {
+        return (int) k;
+      }
+      copy.failure();
+    }
+    return null;
+  }
+
   /** The evidence against H0, rejecting at {@code 1/level}: the strongest pace, each at level/paces. */
   public double statistic(double toleratedRatio) {
     return statistic(toleratedRatio, historyHours, historyFailures, exposureHours, failures);

@@ -52,6 +52,34 @@ public final class ControlTest {
     }
   }
 
+  /**
+   * How many more first failures on the candidate, and none on the control, would take the statistic to
+   * {@code threshold}, at the arms' sizes now: each in the stratum with the most candidate devices still at risk
+   * (where the next failure is likeliest at equal rates). 0 when it is there already; null when all the candidate's
+   * devices at risk failing, or {@code cap} of them, would not do.
+   */
+  public Integer failuresToReach(double threshold, long[] candidateAtRisk, long[] controlAtRisk, int cap) {
+    ControlTest copy = new ControlTest(toleratedRatio, logs.clone());
+    long[] candidate = candidateAtRisk.clone();
+    for (int k = 0; k <= cap; k++) {
+      if (copy.statistic() >= threshold) {
+        return k;
+      }
+      int stratum = 0;
+      for (int s = 1; s < candidate.length; s++) {
+        if (candidate[s] > candidate[stratum]) {
+          stratum = s;
+        }
+      }
+      if (candidate[stratum] <= 0) {
+        return null;
+      }
+      copy.failure(true, candidate[stratum], controlAtRisk[stratum]);
+      candidate[stratum]--;
+    }
+    return null;
+  }
+
   /** The evidence against H0: rejects at {@code 1/level}. */
   public double statistic() {
     return Grid.mixture(logs);

@@ -80,16 +80,22 @@ public final class FleetStatistics implements Upgradable {
       RolloutTest test = v.test;
       if (test != null && !test.tripped && clockMs - test.startMs >= rules.bakeTime().toMillis()
           && v.exposed >= rules.completeFraction() * devices()) { // the fleet's size only for a test that baked
-        establish(name, v, out);
+        establish(name, v, "its rollout completed and baked", out);
       }
     });
   }
 
-  /** The version's test ends without a halt: it joins the baseline, and a cannot-judge said of it is over. */
-  private void establish(String name, VersionStatistics v, FleetDecisions out) {
+  /**
+   * The version's test ends without a halt: it joins the baseline, and a cannot-judge said of it is over. Its
+   * last state is kept beside it, so the status can still say how it went.
+   */
+  private void establish(String name, VersionStatistics v, String why, FleetDecisions out) {
     if (v.test.cannotJudge) {
       out.cannotJudge(new CannotJudge(fleetId, component, name, null, clockMs, true));
     }
+    v.lastTest = v.test;
+    v.establishedAtMs = clockMs;
+    v.establishedBecause = why;
     v.test = null;
     v.established = true;
   }
@@ -121,7 +127,7 @@ public final class FleetStatistics implements Upgradable {
     advanceClock(startedAtMs, rules);
     versions.forEach((name, other) -> {
       if (!name.equals(version) && other.test != null && !other.test.tripped && !version.equals(other.test.fromVersion)) {
-        establish(name, other, out);
+        establish(name, other, "a rollout of " + version + " followed it", out);
       }
     });
     VersionStatistics v = version(version);
@@ -309,6 +315,7 @@ public final class FleetStatistics implements Upgradable {
       control.failure(onCandidate, test.candidate[stratum], test.control[stratum]);
       test.logControl = control.logs();
       arm[stratum] = Math.max(0, arm[stratum] - 1);
+      test.failedIn(onCandidate, stratum);
       if (!onCandidate) {
         test.controlFailures++;
         return;

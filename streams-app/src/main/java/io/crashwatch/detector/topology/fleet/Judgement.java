@@ -26,17 +26,18 @@ final class Judgement {
     if (test.failedDevices < rules.minDevices()) {
       return;
     }
-    double threshold = 2 / rules.alpha();
+    double threshold = threshold(rules);
     double r = rules.toleratedRatio();
     boolean withControl = controlInforms(test, rules);
     double statistic;
     if (withControl) {
       statistic = ControlTest.restore(r, test.logControl).statistic();
-    } else if (test.baseline.canReach(r, fleet.devices(), rules.heartbeatInterval().toMillis() / 3_600_000.0, threshold)) {
+    } else if (baselineCanReach(fleet, test, rules)) {
       statistic = test.baseline.statistic(r);
     } else {
       if (!test.cannotJudge) {
         test.cannotJudge = true; // too little history for the baseline to ever speak: said once per test
+        test.cannotJudgeAtMs = atMs;
         out.cannotJudge(new CannotJudge(fleet.fleetId, fleet.component, version,
             evidence(fleet, v, false, 0, threshold), atMs, false));
       }
@@ -47,6 +48,7 @@ final class Judgement {
     }
     String reason = test.darkDevices > test.crashedDevices + test.uncleanReboots ? "DEVICES_DARK" : "CRASH_SPIKE";
     test.tripped = true;
+    test.trippedAtMs = atMs;
     out.verdict(new Verdict(fleet.fleetId, fleet.component, version, reason, v.epoch,
         evidence(fleet, v, withControl, statistic, threshold), atMs, fleet.firstSeenWallMs));
   }
@@ -65,7 +67,23 @@ final class Judgement {
   }
 
   static boolean controlInforms(RolloutTest test, DetectionRules rules) {
-    return test.controlTotal() >= Math.max(rules.minDevices(), CONTROL_SHARE * test.candidateTotal());
+    return test.controlTotal() >= controlNeeded(test, rules);
+  }
+
+  /** The control devices at risk the control test needs to decide: min-devices, and a tenth of the candidate's. */
+  static double controlNeeded(RolloutTest test, DetectionRules rules) {
+    return Math.max(rules.minDevices(), CONTROL_SHARE * test.candidateTotal());
+  }
+
+  /** Whether the baseline test could ever reach its threshold on this fleet's history: if not, the version cannot be judged. */
+  static boolean baselineCanReach(FleetStatistics fleet, RolloutTest test, DetectionRules rules) {
+    return test.baseline.canReach(rules.toleratedRatio(), fleet.devices(), rules.heartbeatInterval().toMillis() / 3_600_000.0,
+        threshold(rules));
+  }
+
+  /** The statistic both tests reject at: each runs at alpha/2. */
+  static double threshold(DetectionRules rules) {
+    return 2 / rules.alpha();
   }
 
   /** Failures per device-hour; none yet counts as half a failure, so the ratio stays finite. */

@@ -26,6 +26,15 @@ public final class RolloutTest {
   public long[] candidate = new long[STRATA];
   /** At-risk devices on the other versions of the component, by stratum. */
   public long[] control = new long[STRATA];
+  /**
+   * First failures counted as evidence, by arm and stratum, for the status of the test; null in state from
+   * before they were kept.
+   */
+  public long[] candidateFailed;
+  public long[] controlFailed;
+  /** When it tripped and when it was found it cannot judge (event time); 0 when not, or from before they were kept. */
+  public long trippedAtMs;
+  public long cannotJudgeAtMs;
   /** Control at-risk device-hours and first failures since the start, for the evidence. */
   public double controlHours;
   public long controlFailures;
@@ -64,6 +73,8 @@ public final class RolloutTest {
   RolloutTest(long startMs, BaselineTest baseline) {
     this.startMs = startMs;
     this.baseline = baseline;
+    this.candidateFailed = new long[STRATA];
+    this.controlFailed = new long[STRATA];
   }
 
   /** The stratum of a device with these latest failures: how many fell in the baseline window before the start. */
@@ -94,6 +105,14 @@ public final class RolloutTest {
   /** Whether a device whose latest failure was at {@code lastFailureMs} (0: none) is still at risk: none since the start. */
   boolean atRisk(long lastFailureMs) {
     return lastFailureMs < startMs;
+  }
+
+  /** A first failure counted as evidence in an arm's stratum; a test from before these were kept has none to add to. */
+  void failedIn(boolean candidateArm, int stratum) {
+    long[] failed = candidateArm ? candidateFailed : controlFailed;
+    if (failed != null && stratum < failed.length) {
+      failed[stratum]++;
+    }
   }
 
   long[] arm(boolean candidateArm) {

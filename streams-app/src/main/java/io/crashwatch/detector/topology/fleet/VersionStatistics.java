@@ -21,6 +21,11 @@ public final class VersionStatistics {
    * fleet's baseline now, never tested again (a spike on it is the fleet's, not a rollout's).
    */
   public boolean established;
+  /** The test it ended on when it was established, kept for the status; null before, or from before it was kept. */
+  public RolloutTest lastTest;
+  /** When it was established (event time) and why; 0 and null when it is not, or from before they were kept. */
+  public long establishedAtMs;
+  public String establishedBecause;
   /** RESUMEs so far: part of the command id, so each decision has its own. */
   public int epoch;
 

@@ -14,6 +14,12 @@ public record VersionKey(String component, String version) {
     return new VersionKey(target.component(), target.version());
   }
 
+  /** The key as {@link #toString} makes it. */
+  public static VersionKey parse(String key) {
+    String[] parts = Keys.split(key, 2);
+    return new VersionKey(parts[0], parts[1]);
+  }
+
   /** {@code component/version/signature}: the version's crashes with one signature, for analysts. */
   public String withSignature(String signature) {
     return Keys.join(component, version, signature);

@@ -113,32 +113,38 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     Target fleet = verdict.target();
     Evidence evidence = Commands.evidence(verdict.evidence(), rules);
     halt(state, fleet, HaltReason.valueOf(verdict.reason()), evidence, null, null);
-    String untrusted = untrustedBecause(verdict);
-    if (untrusted != null) {
-      LOG.info("{} tripped, but does not count towards a global halt: {}", fleet, untrusted);
+    KillSwitchState.Gate gate = gateOf(verdict);
+    if (gate != null) {
+      LOG.info("{} tripped, but does not count towards a global halt: {}", fleet, gate.reason);
+      state.gatedFleets.put(verdict.fleetId(), gate);
       return;
     }
+    state.gatedFleets.remove(verdict.fleetId());
     state.trippedFleets.add(verdict.fleetId());
     state.lastTrip = verdict.evidence();
     escalate(state, verdict.component(), verdict.version());
   }
 
   /**
-   * Why a fleet's trip does not count towards a global halt (anyone who can send telemetry can invent a
-   * fleet); null when it does.
+   * The trust gate that keeps a fleet's trip from counting towards a global halt (anyone who can send telemetry
+   * can invent a fleet); null when it counts. Kept, so the status can say which gate held which fleet out.
    */
-  private String untrustedBecause(Verdict verdict) {
+  private KillSwitchState.Gate gateOf(Verdict verdict) {
+    long now = context.currentSystemTimeMs();
     if (!allowlist.allows(verdict.fleetId())) {
-      return "not on the fleet allowlist (setting " + DetectionRules.FLEETS + ", or the fleets topic)";
+      return new KillSwitchState.Gate(KillSwitchState.Gate.ALLOWLIST,
+          "not on the fleet allowlist (setting " + DetectionRules.FLEETS + ", or the fleets topic)", now);
     }
     EvidenceData e = verdict.evidence();
     long devices = e == null ? 0 : e.devicesOnVersion() + e.controlDevices();
     if (devices < rules.minFleetDevices()) {
-      return devices + " devices, fewer than " + DetectionRules.MIN_FLEET_DEVICES + " " + rules.minFleetDevices();
+      return new KillSwitchState.Gate(KillSwitchState.Gate.SIZE,
+          devices + " devices, fewer than " + DetectionRules.MIN_FLEET_DEVICES + " " + rules.minFleetDevices(), now);
     }
-    long age = context.currentSystemTimeMs() - verdict.fleetSeenSinceMs();
+    long age = now - verdict.fleetSeenSinceMs();
     if (age < rules.minFleetAge().toMillis()) {
-      return "seen for " + Durations.format(java.time.Duration.ofMillis(age)) + ", less than " + DetectionRules.MIN_FLEET_AGE;
+      return new KillSwitchState.Gate(KillSwitchState.Gate.AGE, "seen for " + Durations.format(java.time.Duration.ofMillis(age))
+          + ", less than " + DetectionRules.MIN_FLEET_AGE + " " + Durations.format(rules.minFleetAge()), now);
     }
     return null;
   }
@@ -239,10 +245,12 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     t.epoch++;
     if (target.isGlobal()) {
       state.trippedFleets.clear(); // escalating again takes new trips and new evidence
+      state.gatedFleets.clear();
       state.pooledControl = new double[state.pooledControl.length];
       state.pooledBaseline = new double[state.pooledBaseline.length];
     } else {
       state.trippedFleets.remove(target.fleetId());
+      state.gatedFleets.remove(target.fleetId());
     }
   }
 

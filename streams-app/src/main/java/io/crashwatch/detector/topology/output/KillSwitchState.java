@@ -58,8 +58,31 @@ public final class KillSwitchState {
     }
   }
 
+  /** A trust gate that kept a fleet's trip from counting towards the global halt. */
+  public static final class Gate {
+    public static final String ALLOWLIST = "allowlist";
+    public static final String SIZE = "size";
+    public static final String AGE = "age";
+    /** {@link #ALLOWLIST}, {@link #SIZE} or {@link #AGE}. */
+    public String gate;
+    public String reason;
+    /** When the fleet tripped and the gate held it out (wall clock). */
+    public long atMs;
+
+    public Gate() {
+    }
+
+    Gate(String gate, String reason, long atMs) {
+      this.gate = gate;
+      this.reason = reason;
+      this.atMs = atMs;
+    }
+  }
+
   public Map<String, TargetState> fleets = new HashMap<>();
   public TargetState global = new TargetState();
+  /** Fleets that tripped since the last global RESUME but a trust gate kept out of escalation, and which gate. */
+  public Map<String, Gate> gatedFleets = new HashMap<>();
   /** Fleets whose own test tripped since the last global RESUME: escalation counts these. */
   public Set<String> trippedFleets = new HashSet<>();
   /** The pooled global test: every fleet's test logs, added up (control, then baseline pace by pace). */

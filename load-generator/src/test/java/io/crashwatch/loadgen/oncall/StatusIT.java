@@ -1,0 +1,200 @@
+package io.crashwatch.loadgen.oncall;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crashwatch.detector.Detector;
+import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.embedded.KafkaClusterExtension;
+import io.crashwatch.killswitch.KillSwitchListener;
+import io.crashwatch.loadgen.TestDetectorSettings;
+import io.crashwatch.loadgen.bench.ChildDetector;
+import io.crashwatch.loadgen.scenario.Scenario;
+import io.crashwatch.loadgen.scenario.ScenarioParser;
+import io.crashwatch.loadgen.sim.ScenarioReport;
+import io.crashwatch.loadgen.sim.ScenarioRunner;
+import io.crashwatch.schemas.KillSwitchCommand;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code status} as an SRE asks it, of a detector that halted a bad build and is testing healthy ones: why the
+ * halted target is halted (its evidence, the command that lifts it), why the others are not yet (how far each is
+ * from tripping, which test decides), which gate kept a fleet out of the global test; and the same answer from
+ * either of two detector processes, for keys the other holds.
+ */
+class StatusIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HALTED = "airline-ops/channel-291/r41";
+  private static final List<String> UNDER_TEST = List.of("hospital-frontdesk/sensor/7.11.18200",
+      "bank-branches/sensor/7.11.18200", "retail-tills/sensor/7.11.18200");
+
+  @RegisterExtension
+  static final KafkaClusterExtension CLUSTER = new KafkaClusterExtension();
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void shouldSayWhyATargetIsHaltedAndWhyTheOthersAreNotYet() throws Exception {
+    Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-oncall/status.yaml"));
+    DetectorSettings settings = TestDetectorSettings.forRun(CLUSTER, "status-" + UUID.randomUUID().toString().substring(0, 8),
+        dir, scenario.detectorSettings());
+    try (Detector detector = Detector.start(settings)) {
+      detector.awaitRunning(Duration.ofSeconds(60));
+      ScenarioReport report = play(scenario, settings);
+      assertThat(report.falseHalts()).isZero();
+      assertThat(report.missedHalts()).isZero();
+      String url = "http://127.0.0.1:" + detector.httpPort();
+      String standingHalt = standingHalt(settings);
+
+      HttpResponse<String> list = get(url + "/api/v1/targets", null);
+      JsonNode targets = JSON.readTree(list.body());
+      assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+      assertThat(targets.path("complete").asBoolean()).isTrue();
+      assertThat(targets.path("targets").get(0).path("target").asText()).as("halted first").isEqualTo(HALTED);
+      assertThat(targets.path("targets").get(0).path("haltCommandId").asText()).isEqualTo(standingHalt);
+      List<String> listed = new ArrayList<>();
+      targets.path("targets").forEach(t -> listed.add(t.path("target").asText() + " " + t.path("state").asText()));
+      assertThat(listed).contains(UNDER_TEST.stream().map(t -> t + " UNDER_TEST").toArray(String[]::new));
+
+      JsonNode halted = JSON.readTree(get(url + "/api/v1/targets/" + HALTED, null).body());
+      System.out.println(halted.toPrettyString());
+      assertThat(halted.path("state").asText()).isEqualTo("HALTED");
+      assertThat(halted.path("halt").path("commandId").asText()).isEqualTo(standingHalt);
+      assertThat(halted.path("halt").path("resumeCommand").asText())
+          .isEqualTo("./crashwatch resume " + HALTED + " --halt " + standingHalt + " --key YOUR_KEY --reason '...'");
+      assertThat(halted.path("halt").path("evidence").path("failedDevices").asLong()).isGreaterThanOrEqualTo(5);
+      assertThat(halted.path("test").path("state").asText()).isEqualTo("TRIPPED");
+      assertThat(halted.path("test").path("tests").findValuesAsText("test")).containsExactly("control", "baseline");
+      assertThat(halted.path("servedBy").path("test").asText()).isNotEmpty();
+
+      JsonNode underTest = JSON.readTree(get(url + "/api/v1/targets/" + UNDER_TEST.get(0), null).body());
+      System.out.println(underTest.toPrettyString());
+      assertThat(underTest.path("state").asText()).isEqualTo("UNDER_TEST");
+      assertThat(underTest.path("test").path("decidingTest").asText()).isEqualTo("control");
+      assertThat(underTest.path("test").path("decidingBecause").asText()).contains("devices at risk");
+      JsonNode whyNotYet = underTest.path("test").path("whyNotYet");
+      assertThat(whyNotYet.path("moreFailedDevices").asInt()).as("min-devices first")
+          .isGreaterThanOrEqualTo(5 - whyNotYet.path("failedDevices").asInt());
+      JsonNode control = underTest.path("test").path("tests").get(0);
+      assertThat(control.path("classification").asText()).isEqualTo("NOT_YET");
+      assertThat(control.path("statistic").asDouble()).isLessThan(control.path("threshold").asDouble());
+      assertThat(control.path("reason").asText()).contains("is below its threshold");
+
+      JsonNode global = JSON.readTree(get(url + "/api/v1/targets/*/channel-291/r41", null).body());
+      System.out.println(global.toPrettyString());
+      assertThat(global.path("state").asText()).isEqualTo("UNDER_TEST");
+      assertThat(global.path("global").path("gatedFleets").get(0).path("fleet").asText()).isEqualTo("airline-ops");
+      assertThat(global.path("global").path("gatedFleets").get(0).path("gate").asText())
+          .as("seconds old, against min-fleet-age 1d").isEqualTo("age");
+
+      HttpResponse<String> unknown = get(url + "/api/v1/targets/airline-ops/channel-291/r99", null);
+      assertThat(unknown.statusCode()).isEqualTo(404);
+      assertThat(JSON.readTree(unknown.body()).path("state").asText()).isEqualTo("UNKNOWN");
+      assertThat(get(url + "/api/v1/targets/airline-ops/*/r41", null).statusCode()).isEqualTo(400);
+      assertThat(get(url + "/api/v1/targets?limit=0", null).statusCode()).isEqualTo(400);
+    }
+  }
+
+  /** Two detector processes behind a bearer token: each answers for every target, some from the other's stores. */
+  @Test
+  void shouldAnswerFromEitherOfTwoDetectorsForKeysTheOtherHolds() throws Exception {
+    Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-oncall/status.yaml"));
+    String run = "status-" + UUID.randomUUID().toString().substring(0, 8);
+    String token = "0123456789abcdef0123456789abcdef";
+    Map<String, String> values = new HashMap<>(TestDetectorSettings.valuesForRun(CLUSTER, run, dir, scenario.detectorSettings()));
+    values.put("http-token", token);
+    values.put("num.stream.threads", "1");
+    DetectorSettings settings = DetectorSettings.from(values);
+    List<ChildDetector> detectors = new ArrayList<>();
+    try {
+      for (int n = 0; n < 2; n++) {
+        List<String> lines = new ArrayList<>();
+        values.forEach((k, v) -> {
+          if (!k.equals("state.dir") && !k.equals("http-port")) {
+            lines.add(k + "=" + v);
+          }
+        });
+        detectors.add(ChildDetector.start(Files.createDirectories(dir.resolve("detector-" + n)), lines, "384m"));
+      }
+      for (ChildDetector d : detectors) {
+        d.awaitReady(Duration.ofMinutes(2));
+      }
+      ScenarioReport report = play(scenario, settings);
+      assertThat(report.missedHalts()).isZero();
+
+      List<String> targets = new ArrayList<>(UNDER_TEST);
+      targets.add(HALTED);
+      targets.add("*/channel-291/r41");
+      Map<String, Integer> servedByTheOther = new HashMap<>();
+      for (String target : targets) {
+        List<String> states = new ArrayList<>();
+        for (ChildDetector d : detectors) {
+          String self = "127.0.0.1:" + d.port();
+          assertThat(get("http://" + self + "/api/v1/targets/" + target, null).statusCode()).as("without the token").isEqualTo(401);
+          HttpResponse<String> answer = get("http://" + self + "/api/v1/targets/" + target, token);
+          assertThat(answer.statusCode()).as("%s from %s: %s", target, self, answer.body()).isEqualTo(200);
+          JsonNode status = JSON.readTree(answer.body());
+          states.add(status.path("state").asText());
+          status.path("servedBy").forEach(host -> {
+            if (!host.asText().startsWith(self)) {
+              servedByTheOther.merge(self, 1, Integer::sum);
+            }
+          });
+        }
+        assertThat(states).as("both answer %s alike", target).hasSize(2).containsOnly(states.get(0));
+      }
+      assertThat(servedByTheOther).as("each answered parts from the other's stores").containsOnlyKeys(
+          detectors.stream().map(d -> "127.0.0.1:" + d.port()).toArray(String[]::new));
+      HttpResponse<String> list = get("http://127.0.0.1:" + detectors.get(1).port() + "/api/v1/targets", token);
+      assertThat(JSON.readTree(list.body()).path("instances")).hasSize(2);
+      assertThat(list.body()).contains(HALTED, UNDER_TEST.get(2));
+    } finally {
+      for (ChildDetector d : detectors) {
+        d.close();
+      }
+    }
+  }
+
+  private ScenarioReport play(Scenario scenario, DetectorSettings settings) throws Exception {
+    ScenarioReport report = ScenarioRunner.run(scenario, Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
+        "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), TestDetectorSettings.keys(dir, settings), null,
+        p -> { });
+    System.out.println(report.toJsonString());
+    return report;
+  }
+
+  /** The HALT the kill switch shows for the halted target, as a rollout service reads it. */
+  private static String standingHalt(DetectorSettings settings) throws Exception {
+    try (KillSwitchListener listener = new KillSwitchListener(Map.of("bootstrap.servers", CLUSTER.bootstrapServers(),
+        "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics().killSwitch(), settings.topics().killSwitchLease(),
+        TestDetectorSettings.verifier(settings), (target, command) -> { })) {
+      assertThat(listener.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+      KillSwitchCommand command = listener.view().commandOf(HALTED);
+      return command.getCommandId();
+    }
+  }
+
+  private static HttpResponse<String> get(String url, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replace("*", "%2A"))).timeout(Duration.ofSeconds(20));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
