@@ -3,11 +3,14 @@ package io.crashwatch.detector.topology.output;
 import static io.crashwatch.detector.topology.routing.ProcessorHarness.addStore;
 import static io.crashwatch.detector.topology.routing.ProcessorHarness.forwarded;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.OperatorTrust;
 import io.crashwatch.detector.topology.decision.BaselineTest;
 import io.crashwatch.detector.topology.decision.Grid;
+import io.crashwatch.detector.topology.status.GatedFleet;
+import io.crashwatch.detector.topology.status.KillSwitchStatus;
 import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.CannotJudge;
@@ -158,6 +161,14 @@ class KillSwitchProcessorTest {
 
     assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).extracting(r -> r.key()).as("each fleet halted, none globally")
         .containsExactly("east/channel-291/r41", "young/channel-291/r41", "small/channel-291/r41", "invented/channel-291/r41");
+    KeyValueStore<String, KillSwitchState> store = context.getStateStore(KillSwitchProcessor.STORE);
+    KillSwitchStatus status = KillSwitchReport.of(store.get("channel-291/r41"), "channel-291", "r41", DetectionRules.defaults(), 2);
+    assertThat(status.globalTest().gatedFleets()).as("which gate kept each fleet out, for the status")
+        .extracting(GatedFleet::fleet, GatedFleet::gate)
+        .containsExactly(tuple("invented", "allowlist"), tuple("small", "size"), tuple("young", "age"));
+    assertThat(status.globalTest().trippedFleets()).containsExactly("east");
+    assertThat(status.fleets().get("young").halted()).isTrue();
+    assertThat(status.global().halted()).isFalse();
 
     gated.process(new Record<>("channel-291/r41", KillSwitchInput.of(new Verdict("west", "channel-291", "r41", "CRASH_SPIKE", 0, big, T, ESTABLISHED)), T));
 
