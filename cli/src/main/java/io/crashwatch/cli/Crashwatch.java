@@ -2,6 +2,7 @@ package io.crashwatch.cli;
 
 import io.crashwatch.detector.DetectorMain;
 import io.crashwatch.detector.OperatorMain;
+import io.crashwatch.detector.http.StatusCommand;
 import io.crashwatch.loadgen.DemoCommand;
 import io.crashwatch.loadgen.ScenarioCommand;
 import io.crashwatch.loadgen.bench.BenchCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "crashwatch", mixinStandardHelpOptions = true,
     description = "crashwatch: a crash-spike detector for software rollouts, and the tools around it.",
     subcommands = {DemoCommand.class, ScenarioCommand.class, BenchCommand.class, DetectorMain.class,
-        OperatorMain.Halt.class, OperatorMain.Resume.class, OperatorMain.BreakGlassCommand.class})
+        OperatorMain.Halt.class, OperatorMain.Resume.class, OperatorMain.BreakGlassCommand.class, StatusCommand.class})
 public final class Crashwatch {
 
   public static void main(String[] args) {

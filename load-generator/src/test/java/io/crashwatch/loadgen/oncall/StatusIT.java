@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crashwatch.detector.Detector;
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.http.StatusCommand;
 import io.crashwatch.embedded.KafkaClusterExtension;
 import io.crashwatch.killswitch.KillSwitchListener;
 import io.crashwatch.loadgen.TestDetectorSettings;
@@ -103,6 +104,24 @@ class StatusIT {
       assertThat(global.path("global").path("gatedFleets").get(0).path("gate").asText())
           .as("seconds old, against min-fleet-age 1d").isEqualTo("age");
 
+      // ./crashwatch status, as a person runs it
+      StatusRun table = status("--detector", url);
+      System.out.println(table.out());
+      assertThat(table.exit()).isZero();
+      assertThat(table.out().lines().skip(1).findFirst()).hasValueSatisfying(line -> assertThat(line).startsWith(HALTED).contains("HALTED"));
+      assertThat(table.out()).contains(UNDER_TEST.get(0), "UNDER_TEST");
+      StatusRun one = status(HALTED, "--detector", url);
+      System.out.println(one.out());
+      assertThat(one.exit()).isZero();
+      assertThat(one.out()).contains("HALTED since", "control", "REJECTS", "./crashwatch resume " + HALTED + " --halt " + standingHalt);
+      StatusRun notYet = status(UNDER_TEST.get(1), "--detector", url);
+      System.out.println(notYet.out());
+      assertThat(notYet.out()).contains("UNDER_TEST", "not yet", "more failed device(s) at today's exposure would trip it");
+      StatusRun missing = status("airline-ops/channel-291/r99", "--detector", url);
+      assertThat(missing.exit()).isEqualTo(1);
+      assertThat(missing.err()).contains("unknown target airline-ops/channel-291/r99");
+      assertThat(status("--json", "*/channel-291/r41", "--detector", url).out()).contains("\"gatedFleets\"");
+
       HttpResponse<String> unknown = get(url + "/api/v1/targets/airline-ops/channel-291/r99", null);
       assertThat(unknown.statusCode()).isEqualTo(404);
       assertThat(JSON.readTree(unknown.body()).path("state").asText()).isEqualTo("UNKNOWN");
@@ -169,6 +188,17 @@ class StatusIT {
         d.close();
       }
     }
+  }
+
+  private record StatusRun(int exit, String out, String err) {
+  }
+
+  private static StatusRun status(String... args) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int exit = new picocli.CommandLine(new StatusCommand(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8))).execute(args);
+    return new StatusRun(exit, out.toString(java.nio.charset.StandardCharsets.UTF_8), err.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private ScenarioReport play(Scenario scenario, DetectorSettings settings) throws Exception {
