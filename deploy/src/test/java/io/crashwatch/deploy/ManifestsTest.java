@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crashwatch.detector.alerting.DeliveryMetrics;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.embedded.AclPlan;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -41,6 +42,7 @@ class ManifestsTest {
     metrics.deadLetter("undecodable");
     metrics.halt("FLEET", "CONTROL", 1);
     metrics.lease(0, 1);
+    new DeliveryMetrics(registry, () -> 0).touch("http://alertmanager:9093");
     Matcher m = Pattern.compile("(?m)^(crashwatch_[a-z_]+)").matcher(registry.scrape());
     Set<String> names = new java.util.TreeSet<>();
     while (m.find()) {

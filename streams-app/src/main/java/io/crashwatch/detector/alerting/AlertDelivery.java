@@ -2,8 +2,6 @@ package io.crashwatch.detector.alerting;
 
 import io.crashwatch.detector.config.Alerting;
 import io.crashwatch.detector.topology.alerts.ActiveAlert;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,9 +48,7 @@ public final class AlertDelivery implements AutoCloseable {
   private final LongSupplier clock;
   private final Map<String, Long> accepted = new HashMap<>();
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-  private final Map<String, Counter> deliveries = new ConcurrentHashMap<>();
-  private final MeterRegistry meters;
-  private final Counter delivered;
+  private final DeliveryMetrics metrics;
   private final ScheduledExecutorService thread;
   private long lastFullSendMs = Long.MIN_VALUE / 2;
   private long retryAtMs;
@@ -70,13 +66,8 @@ public final class AlertDelivery implements AutoCloseable {
     this.standing = standing;
     this.client = client;
     this.clock = clock;
-    this.meters = meters;
-    this.delivered = Counter.builder("crashwatch.alerts.delivered")
-        .description("Alerts (each new or changed alert once) that an Alertmanager member accepted from this instance")
-        .register(meters);
-    Gauge.builder("crashwatch.alert.oldest.undelivered", this, d -> d.oldestUndeliveredMs() / 1000.0)
-        .description("Age of the oldest new or changed alert no Alertmanager member has accepted yet; 0 when none")
-        .baseUnit("seconds").register(meters);
+    this.metrics = new DeliveryMetrics(meters, this::oldestUndeliveredMs);
+    settings.alertmanagers().forEach(member -> metrics.touch(member.toString()));
     if (start) {
       thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "crashwatch-alert-delivery");
@@ -147,29 +138,20 @@ public final class AlertDelivery implements AutoCloseable {
     List<AlertmanagerClient.Answer> answers = client.post(body);
     boolean anyAccepted = false;
     for (AlertmanagerClient.Answer answer : answers) {
-      count(answer, batch.size());
+      metrics.sent(answer.member().toString(), answer.result(), batch.size());
       anyAccepted |= answer.result() == AlertmanagerClient.Result.ACCEPTED;
     }
     if (anyAccepted) {
       for (ActiveAlert a : batch) {
         Long before = accepted.put(a.alertId, a.revision);
         if (before == null || before != a.revision) {
-          delivered.increment();
+          metrics.delivered();
         }
         pending.remove(a.alertId);
       }
     }
     report(anyAccepted, answers);
     return anyAccepted;
-  }
-
-  private void count(AlertmanagerClient.Answer answer, int alerts) {
-    String key = answer.member() + " " + answer.result();
-    deliveries.computeIfAbsent(key, k -> Counter.builder("crashwatch.alert.deliveries")
-        .description("Alerts sent to an Alertmanager member, by its answer: accepted, rejected (4xx), failed (no answer, 5xx)")
-        .tag("alertmanager", answer.member().toString())
-        .tag("result", answer.result().name().toLowerCase(java.util.Locale.ROOT))
-        .register(meters)).increment(alerts);
   }
 
   /** Logs once when delivery starts failing and once when it works again, and every refusal. */
