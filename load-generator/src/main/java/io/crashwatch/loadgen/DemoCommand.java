@@ -10,9 +10,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./crashwatch demo}: the july-19 scenario — the 2024 content update, staged — on the embedded
@@ -28,15 +32,46 @@ public final class DemoCommand implements Callable<Integer> {
 
   private final PrintStream out = System.out;
 
+  @Option(names = "--alertmanager-url", paramLabel = "URL",
+      description = "Send the demo's alerts to this Alertmanager (API v2), e.g. http://127.0.0.1:9093.")
+  String alertmanagerUrl;
+
+  @Option(names = "--linger", paramLabel = "DURATION", defaultValue = "0s",
+      description = "Keep the stack up this long after the scenario ends (e.g. 10m), to ask status or look at the alerts.")
+  String linger;
+
   @Override
   public Integer call() throws Exception {
     Scenario scenario = ScenarioParser.parse(resource(SCENARIO), SCENARIO);
+    Duration lingerFor;
+    Map<String, String> detector = new HashMap<>(scenario.detectorSettings());
+    try {
+      lingerFor = Durations.parse(linger);
+    } catch (IllegalArgumentException e) {
+      System.err.println("crashwatch demo: --linger: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (alertmanagerUrl != null) {
+      detector.put("alertmanager-urls", alertmanagerUrl);
+    }
     out.println("crashwatch demo: starting an embedded Kafka broker, schema registry and detector...");
-    try (EmbeddedStack stack = EmbeddedStack.start(scenario.detectorSettings())) {
+    EmbeddedStack started;
+    try {
+      started = EmbeddedStack.start(detector);
+    } catch (ConfigException e) {
+      System.err.println("crashwatch demo: invalid setting: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    try (EmbeddedStack stack = started) {
       Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "crashwatch-demo-stop")); // Ctrl-C
       out.printf("  Kafka broker     %s   (watch the crashwatch.* topics with your own tools)%n", stack.bootstrapServers());
       out.printf("  schema registry  %s%n", stack.schemaRegistryUrl());
-      out.printf("  detector health  http://127.0.0.1:%d/health%n%n", stack.detectorHttpPort());
+      out.printf("  detector health  http://127.0.0.1:%d/health%n", stack.detectorHttpPort());
+      out.printf("  status           ./crashwatch status --detector http://127.0.0.1:%d%n", stack.detectorHttpPort());
+      if (alertmanagerUrl != null) {
+        out.printf("  alerts to        %s%n", alertmanagerUrl);
+      }
+      out.println();
       out.printf("Playing %s: %s, %d s. Channel-291 r41 rolls out in waves %s, one every %s.%n",
           scenario.name(), fleetsLine(scenario), scenario.duration().toSeconds(),
           scenario.rollouts().get(0).waves(), Durations.format(scenario.rollouts().get(0).waveInterval()));
@@ -45,6 +80,11 @@ public final class DemoCommand implements Callable<Integer> {
       LiveView view = new LiveView(out);
       ScenarioReport report = ScenarioRunner.run(scenario, client, stack.settings().topics(), stack.keys(), null, view);
       summary(report);
+      if (!lingerFor.isZero()) {
+        out.printf("%nThe stack stays up for %s (Ctrl-C ends it): ./crashwatch status --detector http://127.0.0.1:%d%n",
+            Durations.format(lingerFor), stack.detectorHttpPort());
+        Thread.sleep(lingerFor.toMillis());
+      }
       return ExitCodes.of(report);
     }
   }

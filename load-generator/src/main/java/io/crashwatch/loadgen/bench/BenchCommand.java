@@ -2,8 +2,10 @@ package io.crashwatch.loadgen.bench;
 
 import io.crashwatch.detector.config.Durations;
 import io.crashwatch.detector.config.TopicNames;
+import io.crashwatch.embedded.AlertmanagerProcess;
 import io.crashwatch.embedded.EmbeddedKafkaBroker;
 import io.crashwatch.embedded.EmbeddedSchemaRegistry;
+import io.crashwatch.embedded.WebhookReceiver;
 import io.crashwatch.killswitch.Ed25519Keys;
 import io.crashwatch.killswitch.KillSwitchListener;
 import io.crashwatch.killswitch.KillSwitchVerifier;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,7 +40,8 @@ import picocli.CommandLine.Option;
         "1. ceiling: a plain consumer reading and decoding N Avro events (95%% heartbeats, 5%% crash reports);",
         "2. throughput: the detector (its own JVM, exactly_once_v2) catching up on the same events from offset 0;",
         "3. memory: heap after GC, RSS and state bytes per device;",
-        "4. latency: under a steady background load, from producing a 5th failure to a read_committed HALT;",
+        "4. latency: under a steady background load, from producing a 5th failure to a read_committed HALT, and from",
+        "   that HALT to its alert in Alertmanager's API (when Debian's prometheus-alertmanager is installed);",
         "5. failover: two detectors share the events; one is killed; the time until its partitions are processed again."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -134,78 +138,94 @@ public final class BenchCommand implements Callable<Integer> {
         Path signingKey = work.resolve("kill-switch.key");
         KillSwitchVerifier verifier = new KillSwitchVerifier(
             List.of(Ed25519Keys.generateInto(signingKey, work.resolve("kill-switch.pub")).getPublic()));
-        List<String> detectorSettings = List.of(
-            "bootstrap.servers=" + broker.bootstrapServers(),
-            "schema.registry.url=" + registry.url(),
-            // The stream revisits each of its devices far less often than once a minute: with the
-            // default interval they would all go dark mid-run. Dark detection is not measured here.
-            "heartbeat-interval=10m",
-            "topic-partitions=" + partitions,
-            "state-memory-mb=" + stateMemoryMb,
-            "kill-switch-signing-key=" + signingKey);
-        try (KillSwitchListener killSwitch = new KillSwitchListener(client, topics.killSwitch(), topics.killSwitchLease(), verifier, (target, command) -> {
-               if (command != null && command.getAction() == KillSwitchAction.HALT) {
-                 halts.putIfAbsent(target, System.nanoTime());
-                 haltCount.incrementAndGet();
-               }
-             });
-             ChildDetector detector = ChildDetector.start(work, concat(detectorSettings, "application.id=crashwatch-bench"),
-                 detectorHeap)) {
-          detector.awaitReady(Duration.ofMinutes(2));
-          log.println("Detector catching up from offset 0...");
-          Measurements.CatchUp catchUp = Measurements.catchUp(admin, "crashwatch-bench", inputs, Duration.ofMinutes(30));
-          double detectorRate = catchUp.eventsPerSec();
-          log.printf("Detector: %,.0f events/s (%.2f x the ceiling); %,.0f events/s after the first quarter%n",
-              detectorRate, detectorRate / ceiling, catchUp.warmEventsPerSec());
-          results.put("detectorEventsPerSec", Math.round(detectorRate));
-          // Three significant digits, not three decimals: a smoke-sized run's 0.0004 must not read as 0.
-          results.put("ratio", Double.parseDouble(String.format(java.util.Locale.ROOT, "%.3g", detectorRate / ceiling)));
-          results.put("detectorWarmEventsPerSec", Math.round(catchUp.warmEventsPerSec()));
-          results.put("haltsDuringCatchUp", haltCount.get());
+        // A real Alertmanager on this machine, when it has one (Debian's prometheus-alertmanager): the latency runs
+        // time each HALT's alert there too.
+        WebhookReceiver receiver = AlertmanagerProcess.binary().isPresent() ? new WebhookReceiver() : null;
+        AlertmanagerProcess alertmanager = receiver == null ? null
+            : AlertmanagerProcess.start(work.resolve("alertmanager"), receiver.url());
+        try {
+          List<String> detectorSettings = concat(List.of(
+              "bootstrap.servers=" + broker.bootstrapServers(),
+              "schema.registry.url=" + registry.url(),
+              // The stream revisits each of its devices far less often than once a minute: with the
+              // default interval they would all go dark mid-run. Dark detection is not measured here.
+              "heartbeat-interval=10m",
+              "topic-partitions=" + partitions,
+              "state-memory-mb=" + stateMemoryMb,
+              "kill-switch-signing-key=" + signingKey),
+              alertmanager == null ? null : "alertmanager-urls=" + alertmanager.url());
+          try (KillSwitchListener killSwitch = new KillSwitchListener(client, topics.killSwitch(), topics.killSwitchLease(), verifier, (target, command) -> {
+                 if (command != null && command.getAction() == KillSwitchAction.HALT) {
+                   halts.putIfAbsent(target, System.nanoTime());
+                   haltCount.incrementAndGet();
+                 }
+               });
+               ChildDetector detector = ChildDetector.start(work, concat(detectorSettings, "application.id=crashwatch-bench"),
+                   detectorHeap)) {
+            detector.awaitReady(Duration.ofMinutes(2));
+            log.println("Detector catching up from offset 0...");
+            Measurements.CatchUp catchUp = Measurements.catchUp(admin, "crashwatch-bench", inputs, Duration.ofMinutes(30));
+            double detectorRate = catchUp.eventsPerSec();
+            log.printf("Detector: %,.0f events/s (%.2f x the ceiling); %,.0f events/s after the first quarter%n",
+                detectorRate, detectorRate / ceiling, catchUp.warmEventsPerSec());
+            results.put("detectorEventsPerSec", Math.round(detectorRate));
+            // Three significant digits, not three decimals: a smoke-sized run's 0.0004 must not read as 0.
+            results.put("ratio", Double.parseDouble(String.format(java.util.Locale.ROOT, "%.3g", detectorRate / ceiling)));
+            results.put("detectorWarmEventsPerSec", Math.round(catchUp.warmEventsPerSec()));
+            results.put("haltsDuringCatchUp", haltCount.get());
 
-          results.put("heapBytesAfterGc", detector.heapAfterGc());
-          results.put("rssBytes", detector.rss());
-          log.printf("Memory: heap after GC %,d bytes, RSS %,d bytes%n", results.json.get("heapBytesAfterGc"),
-              results.json.get("rssBytes"));
+            results.put("heapBytesAfterGc", detector.heapAfterGc());
+            results.put("rssBytes", detector.rss());
+            log.printf("Memory: heap after GC %,d bytes, RSS %,d bytes%n", results.json.get("heapBytesAfterGc"),
+                results.json.get("rssBytes"));
 
-          log.printf("Timing %d HALTs under %,d background events/s...%n", latencyRuns, backgroundRate);
-          int[] timeouts = new int[1];
-          Histogram latency;
-          double backgroundEventsPerSec;
-          try (Background background = new Background(fleet, backgroundRate, events)) {
-            latency = Measurements.latency(fleet, halts, latencyRuns, warmUpTime, timeouts);
-            backgroundEventsPerSec = background.eventsPerSecond();
+            log.printf("Timing %d HALTs under %,d background events/s...%n", latencyRuns, backgroundRate);
+            int[] timeouts = new int[1];
+            Histogram latency;
+            Histogram alertLatency = new Histogram(TimeUnit.MINUTES.toMillis(5), 3);
+            double backgroundEventsPerSec;
+            try (Background background = new Background(fleet, backgroundRate, events)) {
+              latency = Measurements.latency(fleet, halts, latencyRuns, warmUpTime, timeouts, alertmanager, alertLatency);
+              backgroundEventsPerSec = background.eventsPerSecond();
+            }
+            results.latency(latency);
+            results.alertLatency(alertmanager == null ? null : alertLatency,
+                "no Alertmanager on this machine: install Debian's " + AlertmanagerProcess.PACKAGE);
+            results.put("latencyTimeouts", timeouts[0]);
+            results.put("backgroundTargetEventsPerSec", backgroundRate);
+            results.put("latencyWarmUp", warmUp);
+            // Records the detector had not committed when the background stopped: it kept up if few.
+            results.put("backgroundLagAtEnd", Measurements.lag(admin, "crashwatch-bench", inputs));
+
+            // Until then much of the state sits in RocksDB's memtables: a clean stop flushes them to disk.
+            detector.close();
+            Map<String, Long> stateBytes = detector.stateBytes();
+            results.put("stateBytesPerDevice", Math.round((double) stateBytes.values().stream().mapToLong(Long::longValue).sum() / devicesSeen));
+            Map<String, Long> perStore = new TreeMap<>();
+            stateBytes.forEach((store, bytes) -> perStore.put(store, Math.round((double) bytes / devicesSeen)));
+            results.put("stateBytesPerDeviceByStore", perStore);
+            log.printf("State on disk after a clean stop: %,d bytes per device%n", results.json.get("stateBytesPerDevice"));
+            results.put("backgroundEventsPerSec", Math.round(backgroundEventsPerSec));
+            log.printf("Latency p50 %d ms, p99 %d ms, max %d ms%n", latency.getValueAtPercentile(50),
+                latency.getValueAtPercentile(99), latency.getMaxValue());
           }
-          results.latency(latency);
-          results.put("latencyTimeouts", timeouts[0]);
-          results.put("backgroundTargetEventsPerSec", backgroundRate);
-          results.put("latencyWarmUp", warmUp);
-          // Records the detector had not committed when the background stopped: it kept up if few.
-          results.put("backgroundLagAtEnd", Measurements.lag(admin, "crashwatch-bench", inputs));
-
-          // Until then much of the state sits in RocksDB's memtables: a clean stop flushes them to disk.
-          detector.close();
-          Map<String, Long> stateBytes = detector.stateBytes();
-          results.put("stateBytesPerDevice", Math.round((double) stateBytes.values().stream().mapToLong(Long::longValue).sum() / devicesSeen));
-          Map<String, Long> perStore = new TreeMap<>();
-          stateBytes.forEach((store, bytes) -> perStore.put(store, Math.round((double) bytes / devicesSeen)));
-          results.put("stateBytesPerDeviceByStore", perStore);
-          log.printf("State on disk after a clean stop: %,d bytes per device%n", results.json.get("stateBytesPerDevice"));
-          results.put("backgroundEventsPerSec", Math.round(backgroundEventsPerSec));
-          log.printf("Latency p50 %d ms, p99 %d ms, max %d ms%n", latency.getValueAtPercentile(50),
-              latency.getValueAtPercentile(99), latency.getMaxValue());
+          List<Failover.Result> failovers = new java.util.ArrayList<>();
+          for (Failover.Variant variant : variants) {
+            log.printf("Failover, %s: two detectors catch up, then one is killed...%n", variant.description);
+            // Each variant reads everything from offset 0 with a fresh state: report ids seen before count once.
+            Failover.Result result = Failover.measure(variant, work, detectorSettings, detectorHeap, admin, fleet, failoverRate,
+                events, inputs);
+            log.printf("  partitions processed again after %s ms%n", result.resumedAfterMs());
+            failovers.add(result);
+          }
+          results.put("failoverRate", failoverRate);
+          results.put("failover", Failover.toJson(failovers));
+        } finally {
+          if (alertmanager != null) {
+            alertmanager.close();
+            receiver.close();
+          }
         }
-        List<Failover.Result> failovers = new java.util.ArrayList<>();
-        for (Failover.Variant variant : variants) {
-          log.printf("Failover, %s: two detectors catch up, then one is killed...%n", variant.description);
-          // Each variant reads everything from offset 0 with a fresh state: report ids seen before count once.
-          Failover.Result result = Failover.measure(variant, work, detectorSettings, detectorHeap, admin, fleet, failoverRate,
-              events, inputs);
-          log.printf("  partitions processed again after %s ms%n", result.resumedAfterMs());
-          failovers.add(result);
-        }
-        results.put("failoverRate", failoverRate);
-        results.put("failover", Failover.toJson(failovers));
       }
     } finally {
       try {
@@ -217,9 +237,12 @@ public final class BenchCommand implements Callable<Integer> {
     return results;
   }
 
+  /** {@code settings} and one more, when there is one. */
   private static List<String> concat(List<String> settings, String more) {
     List<String> all = new java.util.ArrayList<>(settings);
-    all.add(more);
+    if (more != null) {
+      all.add(more);
+    }
     return all;
   }
 

@@ -20,6 +20,18 @@ final class BenchResults {
 
   /** Percentiles are null when no HALT was timed: a zero would read as instant. */
   void latency(Histogram h) {
+    json.put("latencyMs", percentiles(h));
+  }
+
+  /**
+   * From each HALT on the kill switch to its alert in Alertmanager's API; null when no Alertmanager was there to
+   * time it with ({@code why} says so).
+   */
+  void alertLatency(Histogram h, String why) {
+    json.put("haltToAlertmanagerMs", h == null ? Map.of("notMeasured", why) : percentiles(h));
+  }
+
+  private static Map<String, Object> percentiles(Histogram h) {
     Map<String, Object> latency = new LinkedHashMap<>();
     boolean any = h.getTotalCount() > 0;
     latency.put("p50", any ? h.getValueAtPercentile(50) : null);
@@ -27,7 +39,7 @@ final class BenchResults {
     latency.put("p99", any ? h.getValueAtPercentile(99) : null);
     latency.put("max", any ? h.getMaxValue() : null);
     latency.put("count", h.getTotalCount());
-    json.put("latencyMs", latency);
+    return latency;
   }
 
   void write(Path dir) throws IOException {
@@ -76,6 +88,7 @@ final class BenchResults {
         ((Number) json.get("latencyTimeouts")).longValue(), number("backgroundEventsPerSec"),
         ((Number) json.get("backgroundTargetEventsPerSec")).longValue(), json.get("latencyWarmUp"),
         ((Number) json.get("backgroundLagAtEnd")).longValue()));
+    md.append(alertLatencyRow());
     md.append(String.format(Locale.ROOT, "| detector heap after GC | %,.1f MiB | RSS %,.1f MiB |%n",
         number("heapBytesAfterGc") / 1048576, number("rssBytes") / 1048576));
     md.append(String.format(Locale.ROOT, "| state on disk per device | %.0f bytes | target ≤ 200; by store: %s |%n",
@@ -83,6 +96,16 @@ final class BenchResults {
     md.append("\n![throughput and latency](results.svg)\n");
     failover(md);
     return md.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private String alertLatencyRow() {
+    Map<String, Object> a = (Map<String, Object>) json.getOrDefault("haltToAlertmanagerMs", Map.of("notMeasured", "—"));
+    if (a.containsKey("notMeasured")) {
+      return "| HALT on the kill switch to its alert in Alertmanager's API | not measured | " + a.get("notMeasured") + " |\n";
+    }
+    return String.format(Locale.ROOT, "| HALT on the kill switch to its alert in Alertmanager's API, p50 / p99 / max | %s / %s / %s ms"
+        + " | %s alerts timed, Alertmanager on this machine, polled every 10 ms |%n", a.get("p50"), a.get("p99"), a.get("max"), a.get("count"));
   }
 
   /** Each variant's time from the kill until every partition of the killed instance was processed again. */

@@ -1,5 +1,6 @@
 package io.crashwatch.loadgen.bench;
 
+import io.crashwatch.embedded.AlertmanagerProcess;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
@@ -139,6 +140,15 @@ final class Measurements {
    */
   static Histogram latency(BenchFleet fleet, Map<String, Long> haltsReceived, int runs, Duration warmUp, int[] timeouts)
       throws Exception {
+    return latency(fleet, haltsReceived, runs, warmUp, timeouts, null, null);
+  }
+
+  /**
+   * The same, and with {@code alertmanager} given, the time from each HALT received to its alert listed by
+   * Alertmanager's {@code GET /api/v2/alerts} (polled every 10 ms), into {@code alertLatency}.
+   */
+  static Histogram latency(BenchFleet fleet, Map<String, Long> haltsReceived, int runs, Duration warmUp, int[] timeouts,
+                           AlertmanagerProcess alertmanager, Histogram alertLatency) throws Exception {
     Histogram histogram = new Histogram(TimeUnit.MINUTES.toMillis(5), 3);
     int inARow = 0;
     Thread.sleep(warmUp.toMillis());
@@ -179,6 +189,16 @@ final class Measurements {
       }
       inARow = 0;
       histogram.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMillis(received - sentAt)));
+      if (alertmanager != null) {
+        String alertId = "rollout-halted/" + target + "/0";
+        long alertDeadline = received + TimeUnit.SECONDS.toNanos(60);
+        while (alertmanager.alert(alertId).isEmpty() && System.nanoTime() < alertDeadline) {
+          Thread.sleep(10);
+        }
+        if (System.nanoTime() < alertDeadline) {
+          alertLatency.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - received)));
+        }
+      }
     }
     return histogram;
   }

@@ -3,6 +3,7 @@ package io.crashwatch.loadgen.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.crashwatch.embedded.AlertmanagerProcess;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,14 @@ class BenchIT {
     for (String p : new String[] {"p50", "p95", "p99", "max"}) {
       assertThat(results.path("latencyMs").has(p)).as(p).isTrue();
     }
-    assertThat(Files.readString(out.resolve("results.md"))).contains("ceiling", "detector", "latency");
+    JsonNode toAlertmanager = results.path("haltToAlertmanagerMs");
+    if (AlertmanagerProcess.binary().isPresent()) {
+      assertThat(toAlertmanager.path("count").asLong()).as("each timed HALT's alert, in Alertmanager's API").isEqualTo(3);
+      assertThat(toAlertmanager.has("p99")).isTrue();
+    } else {
+      assertThat(toAlertmanager.path("notMeasured").asText()).contains(AlertmanagerProcess.PACKAGE);
+    }
+    assertThat(Files.readString(out.resolve("results.md"))).contains("ceiling", "detector", "latency", "Alertmanager's API");
     assertThat(Files.readString(out.resolve("results.svg"))).startsWith("<svg");
   }
 
