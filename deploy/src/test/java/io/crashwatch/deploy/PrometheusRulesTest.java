@@ -55,6 +55,17 @@ class PrometheusRulesTest {
     assertThat(tested).isEqualTo(alerts());
   }
 
+  /** Each rule links its section of the runbook, and the section is there. */
+  @Test
+  void shouldLinkEachRuleToItsRunbookSection() throws IOException {
+    String runbook = Files.readString(Path.of("..", "docs", "runbook.md"));
+    for (ObjectNode rule : rules()) {
+      String alert = rule.path("alert").asText();
+      assertThat(rule.path("annotations").path("runbook_url").asText()).as(alert).endsWith("docs/runbook.md#" + alert.toLowerCase());
+      assertThat(runbook).as("a section for %s", alert).contains("\n## " + alert + "\n");
+    }
+  }
+
   /** A rule whose threshold drifted (a wrong unit, a typo) no longer fires where it must: the unit tests say so. */
   @Test
   void shouldCatchARuleThatNoLongerFires() throws Exception {

@@ -78,6 +78,14 @@ class AlertsTest {
     });
   }
 
+  /** Every alert links its kind's section of the runbook (runbook-url#kind): each kind has one. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(value = io.crashwatch.schemas.AlertKind.class, names = "UNKNOWN",
+      mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE)
+  void shouldHaveARunbookSectionForEveryKind(io.crashwatch.schemas.AlertKind kind) throws Exception {
+    assertThat(Files.readString(Path.of("..", "docs", "runbook.md"))).contains("\n## " + kind.name() + "\n");
+  }
+
   private static Map<String, String> identity(SreAlert alert) {
     Map<String, String> labels = new TreeMap<>(alert.getLabels());
     labels.keySet().retainAll(List.of("fleet", "component", "version"));
