@@ -40,9 +40,9 @@ public final class KillSwitchReport {
         .map(e -> new GatedFleet(e.getKey(), e.getValue().gate, e.getValue().reason, Instant.ofEpochMilli(e.getValue().atMs).toString()))
         .toList();
     List<String> tripped = state.trippedFleets.stream().sorted().toList();
-    String reason = String.format(java.util.Locale.ROOT, "%d of the %d tripped fleets %s needs count%s; the pooled statistic %s"
+    String reason = String.format(java.util.Locale.ROOT, "%d tripped fleet(s) count, of the %d %s needs%s; the pooled statistic %s"
             + " (control %s, baseline %s) %s its threshold %s", tripped.size(), rules.escalateFleets(),
-        DetectionRules.ESCALATE_FLEETS, gated.isEmpty() ? "" : " (" + gated.size() + " kept out by a trust gate)",
+        DetectionRules.ESCALATE_FLEETS, gated.isEmpty() ? "" : " (" + gated.size() + " more kept out by a trust gate)",
         Numbers.number(Math.max(control, baseline)), Numbers.number(control), Numbers.number(baseline),
         Math.max(control, baseline) >= threshold ? "reached" : "is below", Numbers.number(threshold));
     return new KillSwitchStatus(component, version, fleets, halt(state.global, global, globalResumeApprovals),
