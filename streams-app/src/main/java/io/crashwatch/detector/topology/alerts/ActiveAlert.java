@@ -47,6 +47,11 @@ public final class ActiveAlert {
     a.target = alert.getTarget();
     a.summary = alert.getSummary();
     a.endsAtMs = alert.getEndsAt() == null ? null : alert.getEndsAt().toEpochMilli();
+    if (alert.getStatus() == AlertStatus.FIRING && Alerts.isEvent(alert.getKind(), alert.getAlertId())
+        && (a.endsAtMs == null || a.endsAtMs <= alert.getStartsAt().toEpochMilli())) {
+      // Written before events carried their end (none, or their start): it ends as one written now would.
+      a.endsAtMs = alert.getStartsAt().toEpochMilli() + Alerts.EVENT_SPAN.toMillis();
+    }
     a.revision = revision;
     if (resolves) {
       // Everything Alertmanager knows the alert by stays as it fired, whatever the resolve record says.

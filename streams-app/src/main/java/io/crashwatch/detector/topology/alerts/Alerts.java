@@ -57,6 +57,15 @@ public final class Alerts {
         evidence, nowMs, null, labels);
   }
 
+  /**
+   * Whether an alert is an event, with nothing that resolves it: a RESUME's notice, the kill switch tampered with,
+   * devices invented during a rollout. Each carries its end ({@link #EVENT_SPAN} after it fired).
+   */
+  public static boolean isEvent(AlertKind kind, String alertId) {
+    return kind == AlertKind.ROLLOUT_RESUMED || kind == AlertKind.KILL_SWITCH_TAMPERED
+        || kind == AlertKind.UNTRUSTED_EVIDENCE && alertId.startsWith(UNTRUSTED_ID + "/new-devices/");
+  }
+
   /** The label of a ROLLOUT_HALTED alert that names the HALT, which a RESUME must name to lift it. */
   public static final String HALT_LABEL = "halt";
 

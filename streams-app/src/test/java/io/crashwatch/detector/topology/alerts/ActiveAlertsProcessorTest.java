@@ -109,6 +109,26 @@ class ActiveAlertsProcessorTest {
     assertThat(store.get("telemetry-outage")).isNull();
   }
 
+  /**
+   * The alerts topic still holds events written before they carried their end (a tamper alert with none, a
+   * RESUME's notice ending as it fired): read at the first start of this store, they end an hour after they
+   * fired, instead of firing in Alertmanager for as long as they are sent.
+   */
+  @Test
+  void shouldEndAnEventWrittenBeforeEventsCarriedTheirEnd() {
+    read(SreAlert.newBuilder().setAlertId("kill-switch-tampered/" + TARGET).setKind(AlertKind.KILL_SWITCH_TAMPERED)
+        .setSeverity(Severity.CRITICAL).setStatus(AlertStatus.FIRING).setTarget(TARGET.toString())
+        .setSummary("The kill switch holds a tombstone").setStartsAt(Instant.ofEpochMilli(T)).build());
+    read(SreAlert.newBuilder().setAlertId("rollout-resumed/" + TARGET + "/0").setKind(AlertKind.ROLLOUT_RESUMED)
+        .setSeverity(Severity.WARNING).setStatus(AlertStatus.FIRING).setTarget(TARGET.toString())
+        .setSummary("Rollout resumed").setStartsAt(Instant.ofEpochMilli(T)).setEndsAt(Instant.ofEpochMilli(T)).build());
+
+    assertThat(store.get("kill-switch-tampered/" + TARGET).endsAtMs).isEqualTo(T + Alerts.EVENT_SPAN.toMillis());
+    assertThat(store.get("rollout-resumed/" + TARGET + "/0").endsAtMs).isEqualTo(T + Alerts.EVENT_SPAN.toMillis());
+    sweepAt(T + Alerts.EVENT_SPAN.toMillis() + ActiveAlertsProcessor.KEPT_AFTER_END.toMillis());
+    assertThat(store.get("kill-switch-tampered/" + TARGET)).isNull();
+  }
+
   private void read(SreAlert alert) {
     context.setRecordMetadata("crashwatch.alerts", 0, offset++);
     processor.process(new Record<>(alert.getAlertId(), alert, context.currentSystemTimeMs()));
