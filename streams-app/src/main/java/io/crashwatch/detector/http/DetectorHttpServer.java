@@ -1,12 +1,11 @@
 package io.crashwatch.detector.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crashwatch.detector.config.HttpSettings;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.json.JavalinJackson;
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,12 +52,11 @@ public final class DetectorHttpServer implements AutoCloseable {
    * @param api what registers the routes under {@code /api/}; each handler answers JSON
    */
   public DetectorHttpServer(HttpSettings settings, Probes probes, List<Consumer<RoutesConfig>> api) {
-    ObjectMapper json = Json.MAPPER;
     byte[] token = settings.token() == null ? null : settings.token().value().getBytes(StandardCharsets.UTF_8);
     boolean open = settings.loopbackOnly();
     app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
-      config.jsonMapper(new JavalinJackson(json, false));
+      config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
       config.http.prefer405over404 = true;
       config.jetty.threadPool = threadPool();
       config.routes.get("/health", ctx -> {
@@ -139,7 +137,7 @@ public final class DetectorHttpServer implements AutoCloseable {
     }
   }
 
-  /** Supplier adapter for probes given as lambdas. */
+  /** Probes from three lambdas. */
   public static Probes probes(Supplier<KafkaStreams.State> state, Supplier<Map<String, String>> problems, Supplier<String> scrape) {
     return new Probes() {
       @Override

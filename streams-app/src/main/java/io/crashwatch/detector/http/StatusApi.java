@@ -1,5 +1,6 @@
 package io.crashwatch.detector.http;
 
+import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.topology.status.KillSwitchStatus;
 import io.crashwatch.detector.topology.status.VersionStatus;
 import io.javalin.config.RoutesConfig;
@@ -8,10 +9,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import io.crashwatch.detector.config.DetectorSettings;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * The status routes: {@code GET /api/v1/targets} (every target under test, halted, that cannot be judged or was
