@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,7 +131,11 @@ class StatusIT {
     }
   }
 
-  /** Two detector processes behind a bearer token: each answers for every target, some from the other's stores. */
+  /**
+   * Two detector processes behind a bearer token: each answers for every target, some from the other's stores.
+   * Slow: two processes and a whole scenario.
+   */
+  @Tag("slow")
   @Test
   void shouldAnswerFromEitherOfTwoDetectorsForKeysTheOtherHolds() throws Exception {
     Scenario scenario = ScenarioParser.parse(Path.of("src/test/resources/scenarios-oncall/status.yaml"));
