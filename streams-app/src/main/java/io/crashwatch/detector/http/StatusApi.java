@@ -40,7 +40,8 @@ public final class StatusApi implements Consumer<RoutesConfig> {
   @Override
   public void accept(RoutesConfig routes) {
     routes.get("/api/v1/targets", ctx -> {
-      Map<String, Object> answer = queries().targets(limit(ctx));
+      int limit = limit(ctx); // a bad parameter is a 400 even while the detector starts
+      Map<String, Object> answer = queries().targets(limit);
       ctx.status(Boolean.TRUE.equals(answer.get("complete")) ? 200 : 503).json(answer);
     });
     routes.get("/api/v1/targets/{fleet}/{component}/{version}", ctx -> {
@@ -49,14 +50,21 @@ public final class StatusApi implements Consumer<RoutesConfig> {
       String version = name(ctx, "version", false);
       ctx.json(fleet.equals("*") ? queries().globalTarget(component, version) : queries().fleetTarget(fleet, component, version));
     });
-    routes.get(Peers.INTERNAL + "/targets", ctx -> ctx.json(queries().localTargets(limit(ctx))));
+    routes.get(Peers.INTERNAL + "/targets", ctx -> {
+      int limit = limit(ctx);
+      ctx.json(queries().localTargets(limit));
+    });
     routes.get(Peers.INTERNAL + "/versions/{fleet}/{component}/{version}", ctx -> {
-      VersionStatus v = queries().localVersion(name(ctx, "fleet", false), name(ctx, "component", false),
-          name(ctx, "version", false), stale(ctx));
+      String fleet = name(ctx, "fleet", false);
+      String component = name(ctx, "component", false);
+      String version = name(ctx, "version", false);
+      VersionStatus v = queries().localVersion(fleet, component, version, stale(ctx));
       found(ctx, v);
     });
     routes.get(Peers.INTERNAL + "/kill-switch/{component}/{version}", ctx -> {
-      KillSwitchStatus k = queries().localKillSwitch(name(ctx, "component", false), name(ctx, "version", false), stale(ctx));
+      String component = name(ctx, "component", false);
+      String version = name(ctx, "version", false);
+      KillSwitchStatus k = queries().localKillSwitch(component, version, stale(ctx));
       found(ctx, k);
     });
     routes.exception(InvalidStateStoreException.class, (e, ctx) -> ctx.status(503).json(Map.of("error",
