@@ -145,6 +145,7 @@ public final class AlertDelivery implements AutoCloseable {
       for (ActiveAlert a : batch) {
         Long before = accepted.put(a.alertId, a.revision);
         if (before == null || before != a.revision) {
+          LOG.info("Delivered {} {} revision {}", a.status, a.alertId, a.revision); // which instance sent what
           metrics.delivered();
         }
         pending.remove(a.alertId);
