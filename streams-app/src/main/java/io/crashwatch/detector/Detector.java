@@ -4,7 +4,7 @@ import io.crashwatch.detector.alerting.AlertDelivery;
 import io.crashwatch.detector.alerting.StandingAlerts;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.http.DetectorHttpServer;
-import io.crashwatch.detector.http.StatusApi;
+import io.crashwatch.detector.http.QueryApis;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.DetectorTopology;
 import io.crashwatch.detector.topology.Topics;
@@ -101,12 +101,12 @@ public final class Detector implements AutoCloseable {
     // The server listens before Kafka Streams exists: its address (the port may be chosen now) is what the
     // other instances are told to reach this one at, for keys it holds.
     AtomicReference<Detector> self = new AtomicReference<>();
-    StatusApi status = new StatusApi();
+    QueryApis apis = new QueryApis();
     DetectorHttpServer http;
     try {
       http = new DetectorHttpServer(settings.http(), DetectorHttpServer.probes(
           () -> self.get() == null ? null : self.get().streams.state(),
-          () -> self.get() == null ? Map.of() : self.get().problems(), meters::scrape), List.of(status));
+          () -> self.get() == null ? Map.of() : self.get().problems(), meters::scrape), apis.routes());
     } catch (RuntimeException e) {
       throw new IllegalStateException("Cannot serve HTTP on " + settings.http().bind() + ":" + settings.http().port()
           + ": " + e.getMessage(), e);
@@ -121,8 +121,8 @@ public final class Detector implements AutoCloseable {
           settings.topics().heartbeats(), heartbeatPartitions, settings.rules().heartbeatInterval());
       streams = new KafkaStreams(DetectorTopology.build(settings, topics, metrics, lag, heartbeatPartitions), streamsProperties);
       KafkaStreams queried = streams;
-      status.serve(StatusApi.queries(() -> queried,
-          HostInfo.buildFromEndpoint(streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)), settings));
+      apis.serve(() -> queried,
+          HostInfo.buildFromEndpoint(streamsProperties.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)), settings);
       streamsMetrics = new KafkaStreamsMetrics(streams);
     } catch (RuntimeException e) {
       http.close();

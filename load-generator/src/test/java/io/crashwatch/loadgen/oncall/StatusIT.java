@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code status} as an SRE asks it, of a detector that halted a bad build and is testing healthy ones: why the
  * halted target is halted (its evidence, the command that lifts it), why the others are not yet (how far each is
  * from tripping, which test decides), which gate kept a fleet out of the global test; and the same answer from
- * either of two detector processes, for keys the other holds.
+ * either of two detector processes, for keys the other holds. The analysts' routes of the same detectors: fleets,
+ * versions and halts.
  */
 class StatusIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -123,6 +124,8 @@ class StatusIT {
       assertThat(missing.err()).contains("unknown target airline-ops/channel-291/r99");
       assertThat(status("--json", "*/channel-291/r41", "--detector", url).out()).contains("\"gatedFleets\"");
 
+      assertAnalystsRoutes(url, report, standingHalt);
+
       HttpResponse<String> unknown = get(url + "/api/v1/targets/airline-ops/channel-291/r99", null);
       assertThat(unknown.statusCode()).isEqualTo(404);
       assertThat(JSON.readTree(unknown.body()).path("state").asText()).isEqualTo("UNKNOWN");
@@ -185,6 +188,15 @@ class StatusIT {
       }
       assertThat(servedByTheOther).as("each answered parts from the other's stores").containsOnlyKeys(
           detectors.stream().map(d -> "127.0.0.1:" + d.port()).toArray(String[]::new));
+      for (ChildDetector d : detectors) {
+        HttpResponse<String> fleets = get("http://127.0.0.1:" + d.port() + "/api/v1/fleets", token);
+        assertThat(fleets.statusCode()).as(fleets.body()).isEqualTo(200);
+        assertThat(JSON.readTree(fleets.body()).path("fleets").findValuesAsText("fleet"))
+            .as("every fleet, from both instances' tasks").containsExactly("airline-ops", "bank-branches", "hospital-frontdesk", "retail-tills");
+        HttpResponse<String> halts = get("http://127.0.0.1:" + d.port() + "/api/v1/halts", token);
+        assertThat(halts.statusCode()).as(halts.body()).isEqualTo(200);
+        assertThat(JSON.readTree(halts.body()).path("halts").findValuesAsText("target")).contains(HALTED);
+      }
       HttpResponse<String> list = get("http://127.0.0.1:" + detectors.get(1).port() + "/api/v1/targets", token);
       assertThat(JSON.readTree(list.body()).path("instances")).hasSize(2);
       assertThat(list.body()).contains(HALTED, UNDER_TEST.get(2));
@@ -193,6 +205,58 @@ class StatusIT {
         d.close();
       }
     }
+  }
+
+  /**
+   * The analysts' routes of the same detector: every fleet with the versions its devices run, each version's
+   * devices and failed devices as the scenario made them, and the standing HALT with its evidence.
+   */
+  private static void assertAnalystsRoutes(String url, ScenarioReport report, String standingHalt) throws Exception {
+    HttpResponse<String> fleets = get(url + "/api/v1/fleets", null);
+    System.out.println(fleets.body());
+    assertThat(fleets.statusCode()).as(fleets.body()).isEqualTo(200);
+    JsonNode airline = null;
+    for (JsonNode f : JSON.readTree(fleets.body()).path("fleets")) {
+      if (f.path("fleet").asText().equals("airline-ops")) {
+        airline = f;
+      }
+    }
+    assertThat(airline).as("airline-ops listed").isNotNull();
+    assertThat(airline.path("devices").asLong()).isEqualTo(1500);
+    assertThat(airline.path("components").findValuesAsText("component")).containsExactly("channel-291", "sensor");
+
+    for (var rollout : report.rollouts()) {
+      String path = "/api/v1/fleets/" + rollout.fleet() + "/components/" + rollout.component() + "/versions";
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        JsonNode versions = JSON.readTree(get(url + path, null).body());
+        JsonNode version = null;
+        for (JsonNode v : versions.path("versions")) {
+          if (v.path("version").asText().equals(rollout.version())) {
+            version = v;
+          }
+        }
+        assertThat(version).as("%s in %s", rollout.version(), versions).isNotNull();
+        assertThat(version.path("devices").asLong()).as("devices on %s", path).isEqualTo(rollout.installed());
+        long failed = version.path("failed").path("devices").asLong();
+        if (rollout.isHalted()) {
+          // the scenario counts the devices that crashed until the HALT took effect; the detector, every one
+          assertThat(failed).as("failed devices on %s", path).isBetween((long) rollout.crashed(), (long) rollout.installed());
+        } else {
+          assertThat(failed).as("failed devices on %s", path).isEqualTo(rollout.crashed());
+        }
+      });
+    }
+    HttpResponse<String> halts = get(url + "/api/v1/halts?fleet=airline-ops", null);
+    System.out.println(halts.body());
+    assertThat(halts.statusCode()).isEqualTo(200);
+    JsonNode halt = JSON.readTree(halts.body()).path("halts").get(0);
+    assertThat(halt.path("target").asText()).isEqualTo(HALTED);
+    assertThat(halt.path("standing").asBoolean()).isTrue();
+    assertThat(halt.path("commandId").asText()).isEqualTo(standingHalt);
+    assertThat(halt.path("evidence").path("topSignature").asText()).contains("csagent.sys");
+    assertThat(halt.path("resumeCommand").asText()).contains("--halt " + standingHalt);
+    assertThat(get(url + "/api/v1/halts?limit=0", null).statusCode()).isEqualTo(400);
+    assertThat(get(url + "/api/v1/fleets/airline-ops/components/nothing/versions", null).statusCode()).isEqualTo(404);
   }
 
   private record StatusRun(int exit, String out, String err) {

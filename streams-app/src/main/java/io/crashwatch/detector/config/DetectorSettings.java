@@ -33,6 +33,7 @@ public record DetectorSettings(
     boolean createTopics,
     HttpSettings http,
     Alerting alerting,
+    Analytics analytics,
     int stateMemoryMb,
     KillSwitchSigner signer,
     OperatorTrust operators,
@@ -83,6 +84,7 @@ public record DetectorSettings(
         CREATE_TOPICS.read(values, true),
         HttpSettings.from(values),
         Alerting.from(values),
+        Analytics.from(values),
         STATE_MEMORY_MB.read(values, 128),
         SIGNING_KEY.read(values, null),
         OperatorTrust.from(values),
@@ -141,7 +143,7 @@ public record DetectorSettings(
     kafka.forEach((k, v) -> shown.put(k, isSecret(k) ? "[hidden]" : v));
     return "DetectorSettings[rules=" + rules + ", limits=" + limits + ", topics=" + topics + ", topicPartitions="
         + topicPartitions + ", topicReplicationFactor=" + topicReplicationFactor + ", createTopics=" + createTopics
-        + ", http=" + http + ", alerting=" + alerting + ", stateMemoryMb=" + stateMemoryMb + ", signer=" + signer
+        + ", http=" + http + ", alerting=" + alerting + ", analytics=" + analytics + ", stateMemoryMb=" + stateMemoryMb + ", signer=" + signer
         + ", kafka=" + shown + "]";
   }
 
@@ -166,7 +168,7 @@ public record DetectorSettings(
   }
 
   private static final List<String> KNOWN = Stream.of(OWN, DetectionRules.ALL, InputLimits.ALL, TopicNames.ALL, OperatorTrust.ALL,
-      HttpSettings.ALL, Alerting.ALL)
+      HttpSettings.ALL, Alerting.ALL, Analytics.ALL)
       .flatMap(List::stream).map(Setting::key).sorted().toList();
 
   /** Kafka's keys never hold a dash; crashwatch's multi-word keys always do. */

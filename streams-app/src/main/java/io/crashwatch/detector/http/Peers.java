@@ -1,6 +1,7 @@
 package io.crashwatch.detector.http;
 
 import com.fasterxml.jackson.databind.JavaType;
+import io.javalin.http.Context;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,18 +49,28 @@ final class Peers {
     try {
       response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new Unreachable(StatusQueries.address(peer) + " could not be reached: " + e.getClass().getSimpleName()
+      throw new Unreachable(Instances.address(peer) + " could not be reached: " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : " " + e.getMessage()));
     }
     try {
       return switch (response.statusCode()) {
         case 200 -> Json.MAPPER.readValue(response.body(), type);
         case 404 -> null;
-        case 503 -> throw new ApiException(503, StatusQueries.address(peer) + ": " + Json.MAPPER.readValue(response.body(), Map.class).get("error"));
-        default -> throw new Unreachable(StatusQueries.address(peer) + " answered HTTP " + response.statusCode());
+        case 503 -> throw new ApiException(503, Instances.address(peer) + ": " + Json.MAPPER.readValue(response.body(), Map.class).get("error"));
+        default -> throw new Unreachable(Instances.address(peer) + " answered HTTP " + response.statusCode());
       };
     } catch (IOException e) {
-      throw new Unreachable(StatusQueries.address(peer) + " answered what is not the API's JSON: " + e.getMessage());
+      throw new Unreachable(Instances.address(peer) + " answered what is not the API's JSON: " + e.getMessage());
+    }
+  }
+
+  /** An internal route's answer: the value, or a 404 "not held here", which {@link #get} reads as null. */
+  static void found(Context ctx, Object value) {
+    if (value == null) {
+      ctx.attribute(DetectorHttpServer.ANSWERED, true);
+      ctx.status(404).json(Map.of("error", "not held here"));
+    } else {
+      ctx.json(value);
     }
   }
 }

@@ -4,6 +4,8 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.topology.alerts.ActiveAlert;
 import io.crashwatch.detector.topology.alerts.ActiveAlertsProcessor;
+import io.crashwatch.detector.topology.analytics.HaltHistory;
+import io.crashwatch.detector.topology.analytics.HaltHistoryProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateSerde;
 import io.crashwatch.detector.topology.device.FetchLag;
@@ -34,6 +36,7 @@ import io.crashwatch.detector.topology.rejects.InvalidInputHandler;
 import io.crashwatch.detector.topology.rejects.UndecodableInputHandler;
 import io.crashwatch.killswitch.KillSwitchSigner;
 import io.crashwatch.killswitch.KillSwitchVerifier;
+import io.crashwatch.schemas.KillSwitchCommand;
 import io.crashwatch.schemas.SreAlert;
 import java.util.List;
 import java.util.Properties;
@@ -66,6 +69,7 @@ public final class DetectorTopology {
   public static final String DETECTOR_HEALTH = "detector-health";
   public static final String KILL_SWITCH_READ_BACK = "kill-switch-read-back";
   public static final String ACTIVE_ALERTS = "active-alerts-processor";
+  public static final String HALT_HISTORY = "halt-history-processor";
 
   private DetectorTopology() {
   }
@@ -180,8 +184,11 @@ public final class DetectorTopology {
         .process(() -> new DetectorHealthProcessor(rules, heartbeatPartitions, metrics), Named.as("detector-health-processor"),
             DetectorHealthProcessor.STORE);
 
-    KillSwitchProcessor.COMMANDS.of(decisions).to(topics.killSwitch.name(), topics.killSwitch.produced(
+    KStream<String, KillSwitchCommand> commands = KillSwitchProcessor.COMMANDS.of(decisions);
+    commands.to(topics.killSwitch.name(), topics.killSwitch.produced(
         SigningSerializer.commands(topics.killSwitch.valueSerde().serializer(), signer)));
+    commands.process(() -> new HaltHistoryProcessor(settings.analytics().retention()), Named.as(HALT_HISTORY),
+        HaltHistoryProcessor.STORE);
     DetectorHealthProcessor.LEASES.of(health).to(topics.killSwitchLease.name(), topics.killSwitchLease.produced(
         SigningSerializer.leases(topics.killSwitchLease.valueSerde().serializer(), signer)));
     KillSwitchProcessor.ALERTS.of(decisions)
@@ -228,5 +235,7 @@ public final class DetectorTopology {
         .withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(ActiveAlertsProcessor.STORE), Serdes.String(), new JsonSerde<>(ActiveAlert.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(HaltHistoryProcessor.STORE), Serdes.String(), new JsonSerde<>(HaltHistory.class)));
   }
 }

@@ -152,6 +152,18 @@ class DetectorSettingsTest {
   }
 
   @Test
+  void shouldKeepAnalyticsAWeekUnlessToldAndRefuseANonsenseRetentionNamingTheKey() {
+    assertThat(DetectorSettings.from(minimal()).analytics().retention()).isEqualTo(java.time.Duration.ofDays(7));
+    Map<String, String> m = minimal();
+    m.put("analytics-retention", "30d");
+    assertThat(DetectorSettings.from(m).analytics().retention()).isEqualTo(java.time.Duration.ofDays(30));
+    m.put("analytics-retention", "a week");
+
+    assertThatThrownBy(() -> DetectorSettings.from(m)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("analytics-retention").hasMessageContaining("a week");
+  }
+
+  @Test
   void shouldRejectDarkAfterNotLongerThanTheHeartbeatInterval() {
     Map<String, String> m = minimal();
     m.put("heartbeat-interval", "60s");

@@ -42,7 +42,7 @@ class StatusApiTest {
     try (KafkaStreams created = new KafkaStreams(DetectorTopology.build(settings, topics), settings.streamsConfig());
          DetectorHttpServer http = server(api)) {
       streams.set(created);
-      api.serve(StatusApi.queries(streams::get, new HostInfo("127.0.0.1", http.port()), settings));
+      api.serve(new StatusQueries(new Instances(streams::get, new HostInfo("127.0.0.1", http.port()), new Peers(null)), settings));
 
       HttpResponse<String> list = get(http, "/api/v1/targets");
       HttpResponse<String> one = get(http, "/api/v1/targets/airline-ops/channel-291/r41");

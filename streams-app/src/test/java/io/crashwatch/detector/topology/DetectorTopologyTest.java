@@ -131,7 +131,7 @@ class DetectorTopologyTest {
         "fleet-evidence", "evidence-to-kill-switch", "fleet-to-kill-switch",
         "fleet-cannot-judge", "cannot-judge-to-kill-switch", "cannot-judge-merge",
         "kill-switch-inputs-repartition", "kill-switch-processor", "stores: [kill-switch-state]",
-        "crashwatch.kill-switch-sink", "crashwatch.alerts-sink",
+        "crashwatch.kill-switch-sink", "crashwatch.alerts-sink", "halt-history-processor", "stores: [halt-history]",
         "crashwatch.alerts-source", "active-alerts-processor", "stores: [active-alerts]",
         "crash-signatures-by-version-repartition", "crash-signatures-count", "crash-signatures-store",
         "crashwatch.crash-signatures-sink",

@@ -196,6 +196,9 @@ public final class FleetStatistics implements Upgradable {
     long window = rules.baselineWindow().toMillis();
     long width = FleetHistory.bucketWidthMs(window);
     long at = change.atMs();
+    if (change.firstFailure()) {
+      version(change.version()).firstFailure(change.failure());
+    }
     VersionStatistics on = versions.get(change.runningVersion());
     if (on != null) {
       on.remove(RecentFailures.key(change.recentFailuresMs(), width), 1);

@@ -6,12 +6,12 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.decision.ControlTest;
 import io.crashwatch.detector.topology.status.Arm;
 import io.crashwatch.detector.topology.status.Failures;
+import io.crashwatch.detector.topology.status.Numbers;
 import io.crashwatch.detector.topology.status.Rollout;
 import io.crashwatch.detector.topology.status.Sample;
 import io.crashwatch.detector.topology.status.TestResult;
 import io.crashwatch.detector.topology.status.VersionStatus;
 import io.crashwatch.detector.topology.status.WhyNotYet;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,10 +44,10 @@ public final class VersionReport {
     long devices = fleet.devices();
     if (test == null) {
       return new VersionStatus(fleet.fleetId, fleet.component, version, v.established ? "ESTABLISHED" : "NOT_TESTED",
-          v.established && v.establishedAtMs > 0 ? iso(v.establishedAtMs) : null,
+          v.established && v.establishedAtMs > 0 ? Numbers.iso(v.establishedAtMs) : null,
           v.established ? "established: part of the fleet's baseline, never halted for later events"
               : "never switched to or announced since the detector first saw its devices: inventory, not a rollout",
-          new Rollout(v.exposed, devices, share(v.exposed, devices), null, null, v.epoch, 0),
+          new Rollout(v.exposed, devices, Numbers.share(v.exposed, devices), null, null, v.epoch, 0),
           null, null, null, null, null, List.of(), null, List.of());
     }
     double threshold = Judgement.threshold(rules);
@@ -61,30 +61,30 @@ public final class VersionReport {
     WhyNotYet whyNotYet = null;
     if (v.test == null) {
       state = "ESTABLISHED";
-      since = iso(v.establishedAtMs);
+      since = Numbers.iso(v.establishedAtMs);
       reason = "established (" + v.establishedBecause + "): part of the fleet's baseline, never halted for later events";
     } else if (test.tripped) {
       state = "TRIPPED";
-      since = test.trippedAtMs > 0 ? iso(test.trippedAtMs) : null;
+      since = test.trippedAtMs > 0 ? Numbers.iso(test.trippedAtMs) : null;
       reason = "tripped: " + (withControl ? control : baseline).reason();
     } else if (!withControl && !baselineCanReach) {
       state = "CANNOT_JUDGE";
-      since = iso(test.cannotJudgeAtMs > 0 ? test.cannotJudgeAtMs : test.startMs);
+      since = Numbers.iso(test.cannotJudgeAtMs > 0 ? test.cannotJudgeAtMs : test.startMs);
       reason = "cannot judge: " + baseline.reason();
       whyNotYet = whyNotYet(test, rules, null, reason);
     } else {
       state = "UNDER_TEST";
-      since = iso(test.startMs);
+      since = Numbers.iso(test.startMs);
       TestResult deciding = withControl ? control : baseline;
       whyNotYet = whyNotYet(test, rules, deciding.moreFailuresToTrip(), null);
       reason = whyNotYet.reason();
     }
     return new VersionStatus(fleet.fleetId, fleet.component, version, state, since, reason,
-        new Rollout(v.exposed, devices, share(v.exposed, devices), iso(test.startMs), test.fromVersion, v.epoch, test.newDevices),
+        new Rollout(v.exposed, devices, Numbers.share(v.exposed, devices), Numbers.iso(test.startMs), test.fromVersion, v.epoch, test.newDevices),
         arm(test.candidate, test.candidateFailed, test.failedDevices, test.exposureHours()),
         arm(test.control, test.controlFailed, test.controlFailures, test.controlHours),
         new Failures(test.failedDevices, test.crashedDevices, test.uncleanReboots, test.darkDevices, test.topSignature(),
-            test.firstFailureMs > 0 ? iso(test.firstFailureMs) : null),
+            test.firstFailureMs > 0 ? Numbers.iso(test.firstFailureMs) : null),
         withControl ? "control" : "baseline", decidingBecause(test, rules, withControl, baselineCanReach),
         List.of(control, baseline), whyNotYet, RECOMPUTED);
   }
@@ -180,11 +180,4 @@ public final class VersionReport {
     return hours > 0 ? failures / hours : 0;
   }
 
-  private static double share(long part, long whole) {
-    return whole > 0 ? (double) part / whole : 0;
-  }
-
-  static String iso(long ms) {
-    return Instant.ofEpochMilli(ms).toString();
-  }
 }

@@ -1,5 +1,6 @@
 package io.crashwatch.detector.topology.fleet;
 
+import io.crashwatch.detector.topology.model.DeviceChange;
 import java.util.TreeMap;
 
 /**
@@ -28,6 +29,24 @@ public final class VersionStatistics {
   public String establishedBecause;
   /** RESUMEs so far: part of the command id, so each decision has its own. */
   public int epoch;
+  /**
+   * Devices that failed on it, each once (at its first failure since it took the version), by the kind of that
+   * failure: the analysts' count, which goes on after a HALT, where the test's stops at its trip. Counted from
+   * the build that keeps them: 0 in older state.
+   */
+  public long failedDevices;
+  public long crashedDevices;
+  public long uncleanRebootDevices;
+  public long darkDevices;
+
+  void firstFailure(DeviceChange.Failure failure) {
+    failedDevices++;
+    switch (failure) {
+      case CRASH -> crashedDevices++;
+      case UNCLEAN_REBOOT -> uncleanRebootDevices++;
+      default -> darkDevices++;
+    }
+  }
 
   void add(String failures, long devices) {
     exposed += devices;

@@ -8,7 +8,13 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.DeviceChange.Failure;
+import io.crashwatch.detector.topology.status.ComponentVersions;
+import io.crashwatch.detector.topology.status.ComponentView;
+import io.crashwatch.detector.topology.status.FleetView;
+import io.crashwatch.detector.topology.status.Incident;
 import io.crashwatch.detector.topology.status.TestResult;
+import io.crashwatch.detector.topology.status.VersionAnalytics;
+import io.crashwatch.detector.topology.status.VersionDevices;
 import io.crashwatch.detector.topology.status.VersionStatus;
 import java.util.HashMap;
 import java.util.List;
@@ -145,6 +151,57 @@ class VersionReportTest {
     assertThat(status.candidate().failedByStratum()).isNull();
     assertThat(status.candidate().failed()).isEqualTo(1);
     assertThat(status.whyNotYet().moreFailedDevices()).isPositive();
+  }
+
+  /** The analysts' count of failed devices goes on after the trip, where the test's evidence stops. */
+  @Test
+  void shouldCountEveryFailedDeviceForAnalystsAfterTheTripToo() {
+    fleet(1_000, T0);
+    for (int i = 0; i < 100; i++) {
+      apply("d" + i, "r41", T0 + HOUR);
+    }
+    failMore(0, 40, T0 + 2 * HOUR);
+    assertThat(decisions.verdicts).as("tripped long before 40").isNotEmpty();
+
+    VersionAnalytics r41 = FleetReport.versions(stats, rules).versions().get(1);
+    assertThat(r41.status().state()).isEqualTo("TRIPPED");
+    assertThat(r41.status().failures().devices()).as("the test's evidence, at its trip").isLessThan(40);
+    assertThat(r41.failed().devices()).isEqualTo(40);
+    assertThat(r41.failed().crashed()).isEqualTo(40);
+  }
+
+  /** The analysts' view of the same statistics: the component's devices and each version's, with its state. */
+  @Test
+  void shouldListEveryVersionWithItsDevicesAdoptionAndState() {
+    fleet(1_000, T0);
+    for (int i = 0; i < 100; i++) {
+      apply("d" + i, "r41", T0 + HOUR);
+    }
+    fail("d0", T0 + 2 * HOUR);
+
+    ComponentView component = FleetReport.component(stats, rules);
+    assertThat(component.devices()).isEqualTo(1_000);
+    assertThat(component.versions()).extracting(VersionDevices::version, VersionDevices::devices, VersionDevices::share,
+        VersionDevices::state).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("r40", 900L, 0.9, "NOT_TESTED"),
+            org.assertj.core.groups.Tuple.tuple("r41", 100L, 0.1, "UNDER_TEST"));
+    assertThat(component.incident()).isNull();
+    ComponentVersions versions = FleetReport.versions(stats, rules);
+    assertThat(versions.versions()).extracting(VersionAnalytics::version).containsExactly("r40", "r41");
+    assertThat(versions.versions().get(1).failed().devices()).isEqualTo(1);
+    assertThat(versions.versions().get(1).failed().crashed()).isEqualTo(1);
+    assertThat(versions.versions().get(1).status().state()).isEqualTo("UNDER_TEST");
+
+    ComponentView sensor = new ComponentView(FLEET, "sensor", 1_200, List.of(), new Incident("sensor", "2024-07-19T04:00:00Z", 40));
+    ComponentView elsewhere = new ComponentView("west-stores", COMPONENT, 50, List.of(), null);
+    assertThat(FleetView.merge(List.of(sensor, elsewhere, component))).satisfiesExactly(
+        f -> {
+          assertThat(f.fleet()).isEqualTo(FLEET);
+          assertThat(f.devices()).as("the most reported component's devices: a device reports each").isEqualTo(1_200);
+          assertThat(f.components()).extracting(ComponentView::component).containsExactly(COMPONENT, "sensor");
+          assertThat(f.openIncidents()).extracting(Incident::component).containsExactly("sensor");
+        },
+        f -> assertThat(f.fleet()).isEqualTo("west-stores"));
   }
 
   private void fleet(int devices, long at) {

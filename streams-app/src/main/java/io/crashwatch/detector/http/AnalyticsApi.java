@@ -1,0 +1,58 @@
+package io.crashwatch.detector.http;
+
+import io.javalin.config.RoutesConfig;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The analysts' routes, read-only and bounded: {@code GET /api/v1/fleets} (devices, the versions of each component
+ * with their devices, incidents under way), {@code GET /api/v1/fleets/{fleet}/components/{component}/versions}
+ * (every version with its status) and {@code GET /api/v1/halts} (standing and past halts, with evidence and who
+ * lifted them). A list gathered from several instances says which could not be reached, with a 503.
+ */
+public final class AnalyticsApi implements Consumer<RoutesConfig> {
+  static final int DEFAULT_HALTS = 100;
+  static final int MAX_HALTS = 1_000;
+
+  private final Serving<AnalyticsQueries> queries = new Serving<>();
+
+  void serve(AnalyticsQueries q) {
+    queries.set(q);
+  }
+
+  @Override
+  public void accept(RoutesConfig routes) {
+    routes.get("/api/v1/fleets", ctx -> gathered(ctx, queries.get().fleets()));
+    routes.get("/api/v1/fleets/{fleet}/components/{component}/versions", ctx -> {
+      String fleet = Params.name(ctx, "fleet", false);
+      String component = Params.name(ctx, "component", false);
+      ctx.json(queries.get().versions(fleet, component));
+    });
+    routes.get("/api/v1/halts", ctx -> {
+      AnalyticsQueries.HaltFilter filter = filter(ctx);
+      int limit = Params.limit(ctx, DEFAULT_HALTS, MAX_HALTS);
+      gathered(ctx, queries.get().halts(filter, limit));
+    });
+    routes.get(Peers.INTERNAL + "/fleets", ctx -> ctx.json(queries.get().localFleets()));
+    routes.get(Peers.INTERNAL + "/fleet-versions/{fleet}/{component}", ctx -> {
+      String fleet = Params.name(ctx, "fleet", false);
+      String component = Params.name(ctx, "component", false);
+      Peers.found(ctx, queries.get().localVersions(fleet, component, Params.stale(ctx)));
+    });
+    routes.get(Peers.INTERNAL + "/halts", ctx -> {
+      AnalyticsQueries.HaltFilter filter = filter(ctx);
+      int limit = Params.limit(ctx, DEFAULT_HALTS, MAX_HALTS);
+      ctx.json(queries.get().localHalts(filter, limit));
+    });
+  }
+
+  private static AnalyticsQueries.HaltFilter filter(io.javalin.http.Context ctx) {
+    return new AnalyticsQueries.HaltFilter(Params.optionalName(ctx, "fleet"), Params.optionalName(ctx, "component"),
+        Params.optionalName(ctx, "version"));
+  }
+
+  /** A list from every instance: 503 when a part is missing, so a client never takes part of it for all of it. */
+  private static void gathered(io.javalin.http.Context ctx, Map<String, Object> answer) {
+    ctx.status(Boolean.TRUE.equals(answer.get("complete")) ? 200 : 503).json(answer);
+  }
+}
