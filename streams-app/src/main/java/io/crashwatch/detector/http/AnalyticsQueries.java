@@ -8,10 +8,6 @@ import io.crashwatch.detector.topology.fleet.FleetReport;
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
 import io.crashwatch.detector.topology.model.FleetComponentKey;
-import io.crashwatch.detector.topology.model.VersionKey;
-import io.crashwatch.detector.topology.output.KillSwitchProcessor;
-import io.crashwatch.detector.topology.output.KillSwitchReport;
-import io.crashwatch.detector.topology.output.KillSwitchState;
 import io.crashwatch.detector.topology.status.ComponentVersions;
 import io.crashwatch.detector.topology.status.ComponentView;
 import io.crashwatch.detector.topology.status.FleetView;
@@ -53,10 +49,12 @@ final class AnalyticsQueries {
   }
 
   private final Instances instances;
+  private final StatusQueries status;
   private final DetectorSettings settings;
 
-  AnalyticsQueries(Instances instances, DetectorSettings settings) {
+  AnalyticsQueries(Instances instances, StatusQueries status, DetectorSettings settings) {
     this.instances = instances;
+    this.status = status;
     this.settings = settings;
   }
 
@@ -118,22 +116,16 @@ final class AnalyticsQueries {
     }
     Set<String> known = new HashSet<>();
     halts.forEach(h -> known.add(h.commandId()));
-    ReadOnlyKeyValueStore<String, KillSwitchState> killSwitch = instances.localStore(KillSwitchProcessor.STORE);
-    try (KeyValueIterator<String, KillSwitchState> all = killSwitch.all()) {
-      all.forEachRemaining(kv -> {
-        VersionKey key = VersionKey.parse(kv.key);
-        KillSwitchStatus status = KillSwitchReport.of(kv.value, key.component(), key.version(), settings.rules(),
-            settings.operators().globalResumeApprovals());
-        status.fleets().forEach((fleet, h) -> standing(h, fleet, key, known, halts));
-        standing(status.global(), null, key, known, halts);
-      });
-    }
+    status.localKillSwitches(k -> {
+      k.fleets().forEach((fleet, h) -> standing(h, fleet, k, known, halts));
+      standing(k.global(), null, k, known, halts);
+    });
     return halts.stream().filter(filter).sorted(HaltView.LATEST_FIRST).limit(limit).toList();
   }
 
-  private static void standing(Halt h, String fleet, VersionKey key, Set<String> known, List<HaltView> halts) {
+  private static void standing(Halt h, String fleet, KillSwitchStatus k, Set<String> known, List<HaltView> halts) {
     if (h.halted() && !known.contains(h.commandId())) {
-      halts.add(HaltView.standing(h, fleet, key.component(), key.version()));
+      halts.add(HaltView.standing(h, fleet, k.component(), k.version()));
     }
   }
 }

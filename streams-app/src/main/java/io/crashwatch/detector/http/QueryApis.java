@@ -24,7 +24,8 @@ public final class QueryApis {
   /** From now on the routes answer from {@code streams}' stores, for an instance the others reach at {@code self}. */
   public void serve(Supplier<KafkaStreams> streams, HostInfo self, DetectorSettings settings) {
     Instances instances = new Instances(streams, self, new Peers(settings.http().token()));
-    status.serve(new StatusQueries(instances, settings));
-    analytics.serve(new AnalyticsQueries(instances, settings));
+    StatusQueries statusQueries = new StatusQueries(instances, settings);
+    status.serve(statusQueries);
+    analytics.serve(new AnalyticsQueries(instances, statusQueries, settings));
   }
 }

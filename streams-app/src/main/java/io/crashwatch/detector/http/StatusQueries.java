@@ -18,6 +18,7 @@ import io.crashwatch.detector.topology.status.VersionStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -84,20 +85,26 @@ public final class StatusQueries {
     try (KeyValueIterator<String, FleetStatistics> all = fleets.all()) {
       all.forEachRemaining(kv -> VersionReport.all(kv.value, settings.rules()).forEach(v -> rows.add(TargetSummary.of(v))));
     }
+    localKillSwitches(status -> {
+      status.fleets().values().stream().filter(h -> h.halted()).forEach(h -> rows.add(TargetSummary.of(h, "HALTED")));
+      TargetStatus global = TargetStatus.ofGlobal(status.global().target(), status, Map.of(), List.of());
+      if (!global.state().equals("NOT_TESTED")) {
+        rows.add(TargetSummary.of(global));
+      }
+    });
+    return TargetSummary.merge(rows, limit);
+  }
+
+  /** Each component/version this instance's kill-switch tasks hold, as the status shows it. */
+  void localKillSwitches(Consumer<KillSwitchStatus> each) {
     ReadOnlyKeyValueStore<String, KillSwitchState> killSwitch = instances.localStore(KillSwitchProcessor.STORE);
     try (KeyValueIterator<String, KillSwitchState> all = killSwitch.all()) {
       all.forEachRemaining(kv -> {
         VersionKey key = VersionKey.parse(kv.key);
-        KillSwitchStatus status = KillSwitchReport.of(kv.value, key.component(), key.version(), settings.rules(),
-            settings.operators().globalResumeApprovals());
-        status.fleets().values().stream().filter(h -> h.halted()).forEach(h -> rows.add(TargetSummary.of(h, "HALTED")));
-        TargetStatus global = TargetStatus.ofGlobal(status.global().target(), status, Map.of(), List.of());
-        if (!global.state().equals("NOT_TESTED")) {
-          rows.add(TargetSummary.of(global));
-        }
+        each.accept(KillSwitchReport.of(kv.value, key.component(), key.version(), settings.rules(),
+            settings.operators().globalResumeApprovals()));
       });
     }
-    return TargetSummary.merge(rows, limit);
   }
 
   VersionStatus localVersion(String fleet, String component, String version, boolean stale) {
