@@ -238,11 +238,23 @@ class StatusIT {
         assertThat(version).as("%s in %s", rollout.version(), versions).isNotNull();
         assertThat(version.path("devices").asLong()).as("devices on %s", path).isEqualTo(rollout.installed());
         long failed = version.path("failed").path("devices").asLong();
+        JsonNode series = JSON.readTree(get(url + "/api/v1/crash-rates?fleet=" + rollout.fleet() + "&component="
+            + rollout.component() + "&version=" + rollout.version() + "&from=" + (System.currentTimeMillis() - 600_000), null).body());
+        long perMinute = 0;
+        for (JsonNode m : series.path("minutes")) {
+          perMinute += m.path("version").path("failures").asLong();
+        }
+        assertThat(perMinute).as("the minutes' failures add up to the version's failed devices").isEqualTo(failed);
+        assertThat(series.path("minutes").get(series.path("minutes").size() - 1).path("control").path("devices").asLong())
+            .as("the control: the fleet's other devices").isEqualTo(version.path("status").path("rollout").path("devicesSeen").asLong()
+                - version.path("devices").asLong());
         if (rollout.isHalted()) {
           // the scenario counts the devices that crashed until the HALT took effect; the detector, every one
           assertThat(failed).as("failed devices on %s", path).isBetween((long) rollout.crashed(), (long) rollout.installed());
         } else {
-          assertThat(failed).as("failed devices on %s", path).isEqualTo(rollout.crashed());
+          // devices the scenario stops at its end go dark, for the detector as for a fleet: crashes are compared
+          long crashes = version.path("failed").path("crashed").asLong() + version.path("failed").path("uncleanReboots").asLong();
+          assertThat(crashes).as("devices that crashed on %s", path).isEqualTo(rollout.crashed());
         }
       });
     }

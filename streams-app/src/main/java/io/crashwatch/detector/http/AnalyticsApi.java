@@ -1,18 +1,24 @@
 package io.crashwatch.detector.http;
 
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * The analysts' routes, read-only and bounded: {@code GET /api/v1/fleets} (devices, the versions of each component
  * with their devices, incidents under way), {@code GET /api/v1/fleets/{fleet}/components/{component}/versions}
- * (every version with its status) and {@code GET /api/v1/halts} (standing and past halts, with evidence and who
+ * (every version with its status), {@code GET /api/v1/crash-rates} (a version's minutes against its control and
+ * predecessor) and {@code GET /api/v1/halts} (standing and past halts, with evidence and who
  * lifted them). A list gathered from several instances says which could not be reached, with a 503.
  */
 public final class AnalyticsApi implements Consumer<RoutesConfig> {
   static final int DEFAULT_HALTS = 100;
   static final int MAX_HALTS = 1_000;
+  /** The longest span of one crash-rate answer: a day of minutes. */
+  static final Duration MAX_SPAN = Duration.ofDays(1);
+  static final Duration DEFAULT_SPAN = Duration.ofHours(1);
 
   private final Serving<AnalyticsQueries> queries = new Serving<>();
 
@@ -33,6 +39,20 @@ public final class AnalyticsApi implements Consumer<RoutesConfig> {
       int limit = Params.limit(ctx, DEFAULT_HALTS, MAX_HALTS);
       gathered(ctx, queries.get().halts(filter, limit));
     });
+    routes.get("/api/v1/crash-rates", ctx -> {
+      String fleet = Params.requiredName(ctx, "fleet");
+      String component = Params.requiredName(ctx, "component");
+      String version = Params.requiredName(ctx, "version");
+      long[] span = span(ctx);
+      ctx.json(queries.get().crashRates(fleet, component, version, span[0], span[1]));
+    });
+    routes.get(Peers.INTERNAL + "/crash-rates/{fleet}/{component}/{version}", ctx -> {
+      String fleet = Params.name(ctx, "fleet", false);
+      String component = Params.name(ctx, "component", false);
+      String version = Params.name(ctx, "version", false);
+      long[] span = span(ctx);
+      Peers.found(ctx, queries.get().localCrashRates(fleet, component, version, span[0], span[1], Params.stale(ctx)));
+    });
     routes.get(Peers.INTERNAL + "/fleets", ctx -> ctx.json(queries.get().localFleets()));
     routes.get(Peers.INTERNAL + "/fleet-versions/{fleet}/{component}", ctx -> {
       String fleet = Params.name(ctx, "fleet", false);
@@ -46,13 +66,23 @@ public final class AnalyticsApi implements Consumer<RoutesConfig> {
     });
   }
 
-  private static AnalyticsQueries.HaltFilter filter(io.javalin.http.Context ctx) {
+  /** {@code from} and {@code to}: by default the last hour; at most {@link #MAX_SPAN}. */
+  private static long[] span(Context ctx) {
+    long to = Params.instant(ctx, "to", System.currentTimeMillis());
+    long from = Params.instant(ctx, "from", to - DEFAULT_SPAN.toMillis());
+    if (from >= to || to - from > MAX_SPAN.toMillis()) {
+      throw new ApiException(400, "from must be before to, and at most " + MAX_SPAN.toHours() + "h before it");
+    }
+    return new long[] {from, to};
+  }
+
+  private static AnalyticsQueries.HaltFilter filter(Context ctx) {
     return new AnalyticsQueries.HaltFilter(Params.optionalName(ctx, "fleet"), Params.optionalName(ctx, "component"),
         Params.optionalName(ctx, "version"));
   }
 
   /** A list from every instance: 503 when a part is missing, so a client never takes part of it for all of it. */
-  private static void gathered(io.javalin.http.Context ctx, Map<String, Object> answer) {
+  private static void gathered(Context ctx, Map<String, Object> answer) {
     ctx.status(Boolean.TRUE.equals(answer.get("complete")) ? 200 : 503).json(answer);
   }
 }

@@ -2,8 +2,11 @@ package io.crashwatch.detector.http;
 
 import com.fasterxml.jackson.databind.JavaType;
 import io.crashwatch.detector.config.DetectorSettings;
+import io.crashwatch.detector.topology.analytics.CrashRateHistoryProcessor;
 import io.crashwatch.detector.topology.analytics.HaltHistory;
 import io.crashwatch.detector.topology.analytics.HaltHistoryProcessor;
+import io.crashwatch.detector.topology.analytics.MinuteRates;
+import io.crashwatch.detector.topology.analytics.RateSeriesReport;
 import io.crashwatch.detector.topology.fleet.FleetReport;
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
@@ -14,6 +17,7 @@ import io.crashwatch.detector.topology.status.FleetView;
 import io.crashwatch.detector.topology.status.Halt;
 import io.crashwatch.detector.topology.status.HaltView;
 import io.crashwatch.detector.topology.status.KillSwitchStatus;
+import io.crashwatch.detector.topology.status.RateSeries;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,6 +26,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /** The analysts' answers from the stores that hold them, across {@link Instances}: fleets, their versions, halts. */
 final class AnalyticsQueries {
@@ -91,6 +96,29 @@ final class AnalyticsQueries {
   ComponentVersions localVersions(String fleet, String component, boolean stale) {
     FleetStatistics stats = instances.local(FleetStatisticsProcessor.STORE, new FleetComponentKey(fleet, component).toString(), stale);
     return stats == null ? null : FleetReport.versions(stats, settings.rules());
+  }
+
+  /** A version's crash rate per minute from {@code fromMs} to {@code toMs}, beside its control's and its predecessor's. */
+  RateSeries crashRates(String fleet, String component, String version, long fromMs, long toMs) throws InterruptedException {
+    Instances.Part<RateSeries> part = instances.routed(FleetStatisticsProcessor.STORE,
+        new FleetComponentKey(fleet, component).toString(), stale -> localCrashRates(fleet, component, version, fromMs, toMs, stale),
+        "/crash-rates/" + Instances.path(fleet, component, version) + "?from=" + fromMs + "&to=" + toMs,
+        Json.MAPPER.constructType(RateSeries.class));
+    if (part.value() == null) {
+      throw new ApiException(404, "no device of fleet " + fleet + " has run " + component + " " + version);
+    }
+    return part.value();
+  }
+
+  RateSeries localCrashRates(String fleet, String component, String version, long fromMs, long toMs, boolean stale) {
+    String key = new FleetComponentKey(fleet, component).toString();
+    FleetStatistics stats = instances.local(FleetStatisticsProcessor.STORE, key, stale);
+    if (stats == null || !stats.versions.containsKey(version)) {
+      return null;
+    }
+    ReadOnlyWindowStore<String, MinuteRates> store = instances.localWindows(CrashRateHistoryProcessor.STORE, key, stale);
+    return RateSeriesReport.read(store, stats.fleetId, stats.component, version, FleetReport.previousVersion(stats, version),
+        fromMs, toMs, settings.analytics().retention());
   }
 
   /** Standing and past halts, standing first, then the latest; at most {@code limit}. */

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
 /**
  * The detector's instances as one store: a key is read where Kafka Streams' metadata says it is held (here, or
@@ -86,6 +87,15 @@ final class Instances {
     StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query = StoreQueryParameters
         .fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore()).withPartition(owner.partition());
     return running.store(stale ? query.enableStaleStores() : query).get(key);
+  }
+
+  /** This instance's copy of the window store that holds {@code key}: active, or with {@code stale} a standby's. */
+  <V> ReadOnlyWindowStore<String, V> localWindows(String store, String key, boolean stale) {
+    KafkaStreams running = running();
+    KeyQueryMetadata owner = running.queryMetadataForKey(store, key, KEYS);
+    StoreQueryParameters<ReadOnlyWindowStore<String, V>> query = StoreQueryParameters
+        .fromNameAndType(store, QueryableStoreTypes.<String, V>windowStore()).withPartition(owner.partition());
+    return running.store(stale ? query.enableStaleStores() : query);
   }
 
   /** This instance's active copy of a whole store: its part of a range. */

@@ -1,6 +1,7 @@
 package io.crashwatch.detector.http;
 
 import io.javalin.http.Context;
+import java.time.Instant;
 
 /** The query routes' parameters, checked before anything is read: a bad one is a 400 naming what is wrong. */
 final class Params {
@@ -36,6 +37,29 @@ final class Params {
   static String optionalName(Context ctx, String param) {
     String value = ctx.queryParam(param);
     return value == null ? null : checked(param, value, false);
+  }
+
+  /** A required query parameter naming a fleet, component or version. */
+  static String requiredName(Context ctx, String param) {
+    String value = optionalName(ctx, param);
+    if (value == null) {
+      throw new ApiException(400, param + " is required");
+    }
+    return value;
+  }
+
+  /** An instant as ISO-8601 ({@code 2026-12-07T09:30:00Z}) or epoch milliseconds; {@code fallback} when absent. */
+  static long instant(Context ctx, String param, long fallback) {
+    String text = ctx.queryParam(param);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      return text.chars().allMatch(Character::isDigit) ? Long.parseLong(text) : Instant.parse(text).toEpochMilli();
+    } catch (RuntimeException e) {
+      throw new ApiException(400, param + " must be an instant like 2026-12-07T09:30:00Z or epoch milliseconds, got '"
+          + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'");
+    }
   }
 
   /** On an internal route: whether a standby's copy will do ({@code stale=true}, when the active one is out of reach). */

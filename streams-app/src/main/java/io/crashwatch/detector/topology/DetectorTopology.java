@@ -4,8 +4,10 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.topology.alerts.ActiveAlert;
 import io.crashwatch.detector.topology.alerts.ActiveAlertsProcessor;
+import io.crashwatch.detector.topology.analytics.CrashRateHistoryProcessor;
 import io.crashwatch.detector.topology.analytics.HaltHistory;
 import io.crashwatch.detector.topology.analytics.HaltHistoryProcessor;
+import io.crashwatch.detector.topology.analytics.MinuteRates;
 import io.crashwatch.detector.topology.device.DeviceStateProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateSerde;
 import io.crashwatch.detector.topology.device.FetchLag;
@@ -24,6 +26,7 @@ import io.crashwatch.detector.topology.model.FleetEvent;
 import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
+import io.crashwatch.detector.topology.model.RateSample;
 import io.crashwatch.detector.topology.model.VersionKey;
 import io.crashwatch.detector.topology.output.CrashRates;
 import io.crashwatch.detector.topology.output.CrashSignatures;
@@ -38,6 +41,7 @@ import io.crashwatch.killswitch.KillSwitchSigner;
 import io.crashwatch.killswitch.KillSwitchVerifier;
 import io.crashwatch.schemas.KillSwitchCommand;
 import io.crashwatch.schemas.SreAlert;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
@@ -70,6 +74,7 @@ public final class DetectorTopology {
   public static final String KILL_SWITCH_READ_BACK = "kill-switch-read-back";
   public static final String ACTIVE_ALERTS = "active-alerts-processor";
   public static final String HALT_HISTORY = "halt-history-processor";
+  public static final String CRASH_RATE_HISTORY = "crash-rate-history-processor";
 
   private DetectorTopology() {
   }
@@ -104,7 +109,7 @@ public final class DetectorTopology {
                                int heartbeatPartitions) {
     DetectionRules rules = settings.rules();
     StreamsBuilder builder = new StreamsBuilder();
-    addStores(builder);
+    addStores(builder, settings.analytics().retention());
 
     // Validation first, before any repartition, so a dead letter carries the input's own bytes.
     KStream<String, SpecificRecord> heartbeats = builder
@@ -202,11 +207,14 @@ public final class DetectorTopology {
 
     CrashSignatures.count(changes, topics.crashSignatures.valueSerde())
         .to(topics.crashSignatures.name(), topics.crashSignatures.produced());
-    CrashRates.windows(FleetStatisticsProcessor.RATES.of(fleet)).to(topics.crashRates.name(), topics.crashRates.produced());
+    KStream<String, RateSample> rates = FleetStatisticsProcessor.RATES.of(fleet);
+    CrashRates.windows(rates).to(topics.crashRates.name(), topics.crashRates.produced());
+    rates.process(() -> new CrashRateHistoryProcessor(settings.analytics().retention()), Named.as(CRASH_RATE_HISTORY),
+        CrashRateHistoryProcessor.STORE);
     return builder.build();
   }
 
-  private static void addStores(StreamsBuilder builder) {
+  private static void addStores(StreamsBuilder builder, Duration analyticsRetention) {
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DeviceStateProcessor.STATE_STORE), Serdes.String(), new DeviceStateSerde()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
@@ -237,5 +245,7 @@ public final class DetectorTopology {
         Stores.persistentKeyValueStore(ActiveAlertsProcessor.STORE), Serdes.String(), new JsonSerde<>(ActiveAlert.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(HaltHistoryProcessor.STORE), Serdes.String(), new JsonSerde<>(HaltHistory.class)));
+    builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(CrashRateHistoryProcessor.STORE,
+        analyticsRetention, CrashRateHistoryProcessor.MINUTE, false), Serdes.String(), new JsonSerde<>(MinuteRates.class)));
   }
 }

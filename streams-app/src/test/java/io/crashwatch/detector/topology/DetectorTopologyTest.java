@@ -137,7 +137,8 @@ class DetectorTopologyTest {
         "crashwatch.crash-signatures-sink",
         "crashwatch.deployments-source", "validate-deployments", "deployments-keyed", "fleet-announcements",
         "fleet-verdicts", "fleet-rates", "crash-rates-by-version-repartition", "crash-rates-aggregate",
-        "crash-rates-store", "crash-rates-closed", "crashwatch.crash-rates-sink");
+        "crash-rates-store", "crash-rates-closed", "crashwatch.crash-rates-sink",
+        "crash-rate-history-processor", "stores: [crash-rate-history]");
     assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
   }
 

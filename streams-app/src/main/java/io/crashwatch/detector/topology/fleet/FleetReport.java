@@ -41,4 +41,11 @@ public final class FleetReport {
     });
     return new ComponentVersions(fleet.fleetId, fleet.component, devices, versions);
   }
+
+  /** The version {@code version} replaced in this fleet, as its latest test says; null when none is known. */
+  public static String previousVersion(FleetStatistics fleet, String version) {
+    VersionStatistics v = fleet.versions.get(version);
+    RolloutTest test = v == null ? null : v.test != null ? v.test : v.lastTest;
+    return test == null ? null : test.fromVersion;
+  }
 }

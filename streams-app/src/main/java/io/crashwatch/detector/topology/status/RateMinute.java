@@ -1,0 +1,11 @@
+package io.crashwatch.detector.topology.status;
+
+/**
+ * One minute of a version's crash rate, beside its control's (the fleet's devices on the component's other
+ * versions) and the version it replaced.
+ *
+ * @param minute   its start (event time; ISO-8601)
+ * @param previous null when the version replaced none the detector knows
+ */
+public record RateMinute(String minute, RatePoint version, RatePoint control, RatePoint previous) {
+}
