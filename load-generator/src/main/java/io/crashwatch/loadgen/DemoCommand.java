@@ -66,6 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "crashwatch-demo-stop")); // Ctrl-C
       out.printf("  Kafka broker     %s   (watch the crashwatch.* topics with your own tools)%n", stack.bootstrapServers());
       out.printf("  schema registry  %s%n", stack.schemaRegistryUrl());
+      out.printf("  dashboard        http://127.0.0.1:%d/%n", stack.detectorHttpPort());
       out.printf("  detector health  http://127.0.0.1:%d/health%n", stack.detectorHttpPort());
       out.printf("  status           ./crashwatch status --detector http://127.0.0.1:%d%n", stack.detectorHttpPort());
       if (alertmanagerUrl != null) {
@@ -81,8 +82,9 @@ public final class DemoCommand implements Callable<Integer> {
       ScenarioReport report = ScenarioRunner.run(scenario, client, stack.settings().topics(), stack.keys(), null, view);
       summary(report);
       if (!lingerFor.isZero()) {
-        out.printf("%nThe stack stays up for %s (Ctrl-C ends it): ./crashwatch status --detector http://127.0.0.1:%d%n",
-            Durations.format(lingerFor), stack.detectorHttpPort());
+        out.printf("%nThe stack stays up for %s (Ctrl-C ends it): the dashboard at http://127.0.0.1:%d/,"
+            + " ./crashwatch status --detector http://127.0.0.1:%d%n", Durations.format(lingerFor), stack.detectorHttpPort(),
+            stack.detectorHttpPort());
         Thread.sleep(lingerFor.toMillis());
       }
       return ExitCodes.of(report);

@@ -3,6 +3,7 @@ package io.crashwatch.detector.http;
 import io.crashwatch.detector.config.HttpSettings;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,6 +34,13 @@ public final class DetectorHttpServer implements AutoCloseable {
   private static final int MAX_THREADS = 16;
   /** Set on a request an API handler answered itself, 404s included. */
   static final String ANSWERED = "crashwatch.answered";
+  /** Where the dashboard's files lie on the classpath. */
+  static final String DASHBOARD = "/io/crashwatch/detector/dashboard";
+  static final Map<String, String> PAGE_HEADERS = Map.of(
+      "Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          + "connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+      "X-Content-Type-Options", "nosniff",
+      "Referrer-Policy", "no-referrer");
 
   /** What {@code /health} and {@code /metrics} report: cheap, called on every request. */
   public interface Probes {
@@ -59,6 +67,15 @@ public final class DetectorHttpServer implements AutoCloseable {
       config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
       config.http.prefer405over404 = true;
       config.jetty.threadPool = threadPool();
+      // The dashboard: static files from the jar, and its chart library as a WebJar. Ids on it come from
+      // telemetry, so it runs no script but its own, and loads and sends nothing anywhere else.
+      config.staticFiles.add(files -> {
+        files.hostedPath = "/";
+        files.directory = DASHBOARD;
+        files.location = Location.CLASSPATH;
+        files.headers = PAGE_HEADERS;
+      });
+      config.staticFiles.enableWebjars();
       config.routes.get("/health", ctx -> {
         Health health = Health.of(probes.state(), probes.problems());
         ctx.status(health.ready() ? 200 : 503).json(health.body());

@@ -66,6 +66,32 @@ class DetectorHttpServerTest {
     }
   }
 
+  /**
+   * The dashboard at / with a policy that lets no script but its own run and sends nothing elsewhere; every file the
+   * page names is served (the chart library's WebJar path follows its version in the build).
+   */
+  @Test
+  void shouldServeTheDashboardAndEveryFileItNamesUnderAStrictPolicy() throws Exception {
+    try (DetectorHttpServer http = server(KafkaStreams.State.RUNNING, "")) {
+      HttpResponse<String> page = get(http, "/");
+
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+      assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+          assertThat(csp).contains("script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'").doesNotContain("unsafe"));
+      java.util.regex.Matcher named = java.util.regex.Pattern.compile("(?:src|href)=\"(/[^\"]+)\"").matcher(page.body());
+      List<String> files = new java.util.ArrayList<>();
+      while (named.find()) {
+        files.add(named.group(1));
+      }
+      assertThat(files).contains("/dashboard.js", "/dashboard.css").anyMatch(f -> f.startsWith("/webjars/uplot/"));
+      for (String file : files) {
+        assertThat(get(http, file).statusCode()).as(file).isEqualTo(200);
+      }
+      assertThat(get(http, "/dashboard.js").body()).as("text only, never markup, from telemetry").doesNotContain("innerHTML");
+    }
+  }
+
   @Test
   void shouldAnswerLivenessWhateverKafkaAndTheRegistrySay() throws Exception {
     // A liveness probe that followed Kafka would restart every instance in a broker outage, all at once.
