@@ -38,7 +38,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
 /**
  * The dashboard as an analyst opens it, in a real browser (Debian's headless Chromium, through its chromedriver;
  * Selenium never downloads one): a detector fed a bad rollout and healthy ones shows the bad version halted, the
- * healthy ones not, a chart with points and the command that lifts the HALT, and the browser reports no error
+ * healthy ones not, a chart with points, the bad version's new crash signature and the command that lifts the HALT,
+ * and the browser reports no error
  * (a script the page's policy refused would be one). A screenshot is left in target/dashboard.png.
  */
 class DashboardIT {
@@ -87,6 +88,12 @@ class DashboardIT {
           assertThat(Integer.parseInt(chart.getAttribute("data-points"))).as("minutes on the chart").isPositive();
           assertThat(chart.findElements(By.tagName("canvas"))).isNotEmpty();
           assertThat(chart.getAttribute("data-halt")).as("the HALT marked on it").isNotEmpty();
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+          WebElement top = browser.findElements(By.cssSelector("#signatures tbody tr")).stream().findFirst()
+              .orElseThrow(() -> new AssertionError("no signature listed"));
+          assertThat(top.getAttribute("data-signature")).isEqualTo("0x50/csagent.sys");
+          assertThat(top.findElement(By.cssSelector("td.mark")).getText()).isEqualTo("new");
         });
         WebElement halt = row(browser, "#halts", HALTED);
         assertThat(halt.findElement(By.cssSelector("code.resume")).getText())

@@ -258,6 +258,13 @@ class StatusIT {
         }
       });
     }
+    JsonNode signatures = JSON.readTree(get(url + "/api/v1/signatures?fleet=airline-ops&component=channel-291&version=r41", null).body());
+    System.out.println(signatures);
+    JsonNode top = signatures.path("signatures").get(0);
+    assertThat(top.path("signature").asText()).isEqualTo("0x50/csagent.sys");
+    assertThat(top.path("isNew").asBoolean()).as("r40 never crashed so").isTrue();
+    assertThat(top.path("devices").asLong()).isPositive().isLessThanOrEqualTo(top.path("crashes").asLong());
+    assertThat(signatures.path("previousVersion").asText()).isEqualTo("r40");
     HttpResponse<String> halts = get(url + "/api/v1/halts?fleet=airline-ops", null);
     System.out.println(halts.body());
     assertThat(halts.statusCode()).isEqualTo(200);

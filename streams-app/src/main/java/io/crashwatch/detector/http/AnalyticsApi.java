@@ -10,7 +10,8 @@ import java.util.function.Consumer;
  * The analysts' routes, read-only and bounded: {@code GET /api/v1/fleets} (devices, the versions of each component
  * with their devices, incidents under way), {@code GET /api/v1/fleets/{fleet}/components/{component}/versions}
  * (every version with its status), {@code GET /api/v1/crash-rates} (a version's minutes against its control and
- * predecessor) and {@code GET /api/v1/halts} (standing and past halts, with evidence and who
+ * predecessor), {@code GET /api/v1/signatures} (a version's top crash signatures, new or regressed) and
+ * {@code GET /api/v1/halts} (standing and past halts, with evidence and who
  * lifted them). A list gathered from several instances says which could not be reached, with a 503.
  */
 public final class AnalyticsApi implements Consumer<RoutesConfig> {
@@ -19,6 +20,8 @@ public final class AnalyticsApi implements Consumer<RoutesConfig> {
   /** The longest span of one crash-rate answer: a day of minutes. */
   static final Duration MAX_SPAN = Duration.ofDays(1);
   static final Duration DEFAULT_SPAN = Duration.ofHours(1);
+  static final int DEFAULT_SIGNATURES = 10;
+  static final int MAX_SIGNATURES = 100;
 
   private final Serving<AnalyticsQueries> queries = new Serving<>();
 
@@ -52,6 +55,20 @@ public final class AnalyticsApi implements Consumer<RoutesConfig> {
       String version = Params.name(ctx, "version", false);
       long[] span = span(ctx);
       Peers.found(ctx, queries.get().localCrashRates(fleet, component, version, span[0], span[1], Params.stale(ctx)));
+    });
+    routes.get("/api/v1/signatures", ctx -> {
+      String fleet = Params.requiredName(ctx, "fleet");
+      String component = Params.requiredName(ctx, "component");
+      String version = Params.requiredName(ctx, "version");
+      int limit = Params.limit(ctx, DEFAULT_SIGNATURES, MAX_SIGNATURES);
+      ctx.json(queries.get().signatures(fleet, component, version, limit));
+    });
+    routes.get(Peers.INTERNAL + "/signatures/{fleet}/{component}/{version}", ctx -> {
+      String fleet = Params.name(ctx, "fleet", false);
+      String component = Params.name(ctx, "component", false);
+      String version = Params.name(ctx, "version", false);
+      int limit = Params.limit(ctx, DEFAULT_SIGNATURES, MAX_SIGNATURES);
+      Peers.found(ctx, queries.get().localSignatures(fleet, component, version, limit, Params.stale(ctx)));
     });
     routes.get(Peers.INTERNAL + "/fleets", ctx -> ctx.json(queries.get().localFleets()));
     routes.get(Peers.INTERNAL + "/fleet-versions/{fleet}/{component}", ctx -> {

@@ -7,6 +7,9 @@ import io.crashwatch.detector.topology.analytics.HaltHistory;
 import io.crashwatch.detector.topology.analytics.HaltHistoryProcessor;
 import io.crashwatch.detector.topology.analytics.MinuteRates;
 import io.crashwatch.detector.topology.analytics.RateSeriesReport;
+import io.crashwatch.detector.topology.analytics.SignatureHistory;
+import io.crashwatch.detector.topology.analytics.SignatureHistoryProcessor;
+import io.crashwatch.detector.topology.analytics.SignatureReport;
 import io.crashwatch.detector.topology.fleet.FleetReport;
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
@@ -18,6 +21,7 @@ import io.crashwatch.detector.topology.status.Halt;
 import io.crashwatch.detector.topology.status.HaltView;
 import io.crashwatch.detector.topology.status.KillSwitchStatus;
 import io.crashwatch.detector.topology.status.RateSeries;
+import io.crashwatch.detector.topology.status.TopSignatures;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -119,6 +123,28 @@ final class AnalyticsQueries {
     ReadOnlyWindowStore<String, MinuteRates> store = instances.localWindows(CrashRateHistoryProcessor.STORE, key, stale);
     return RateSeriesReport.read(store, stats.fleetId, stats.component, version, FleetReport.previousVersion(stats, version),
         fromMs, toMs, settings.analytics().retention());
+  }
+
+  /** A version's top crash signatures by distinct devices, each marked new or regressed. */
+  TopSignatures signatures(String fleet, String component, String version, int limit) throws InterruptedException {
+    Instances.Part<TopSignatures> part = instances.routed(FleetStatisticsProcessor.STORE,
+        new FleetComponentKey(fleet, component).toString(), stale -> localSignatures(fleet, component, version, limit, stale),
+        "/signatures/" + Instances.path(fleet, component, version) + "?limit=" + limit,
+        Json.MAPPER.constructType(TopSignatures.class));
+    if (part.value() == null) {
+      throw new ApiException(404, "no device of fleet " + fleet + " has run " + component + " " + version);
+    }
+    return part.value();
+  }
+
+  TopSignatures localSignatures(String fleet, String component, String version, int limit, boolean stale) {
+    String key = new FleetComponentKey(fleet, component).toString();
+    FleetStatistics stats = instances.local(FleetStatisticsProcessor.STORE, key, stale);
+    if (stats == null || !stats.versions.containsKey(version)) {
+      return null;
+    }
+    SignatureHistory history = instances.local(SignatureHistoryProcessor.STORE, key, stale);
+    return SignatureReport.of(history, stats.fleetId, stats.component, version, FleetReport.previousVersion(stats, version), limit);
   }
 
   /** Standing and past halts, standing first, then the latest; at most {@code limit}. */

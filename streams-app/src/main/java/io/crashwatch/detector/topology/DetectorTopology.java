@@ -8,6 +8,8 @@ import io.crashwatch.detector.topology.analytics.CrashRateHistoryProcessor;
 import io.crashwatch.detector.topology.analytics.HaltHistory;
 import io.crashwatch.detector.topology.analytics.HaltHistoryProcessor;
 import io.crashwatch.detector.topology.analytics.MinuteRates;
+import io.crashwatch.detector.topology.analytics.SignatureHistory;
+import io.crashwatch.detector.topology.analytics.SignatureHistoryProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateProcessor;
 import io.crashwatch.detector.topology.device.DeviceStateSerde;
 import io.crashwatch.detector.topology.device.FetchLag;
@@ -75,6 +77,7 @@ public final class DetectorTopology {
   public static final String ACTIVE_ALERTS = "active-alerts-processor";
   public static final String HALT_HISTORY = "halt-history-processor";
   public static final String CRASH_RATE_HISTORY = "crash-rate-history-processor";
+  public static final String SIGNATURE_HISTORY = "crash-signature-history-processor";
 
   private DetectorTopology() {
   }
@@ -211,6 +214,8 @@ public final class DetectorTopology {
     CrashRates.windows(rates).to(topics.crashRates.name(), topics.crashRates.produced());
     rates.process(() -> new CrashRateHistoryProcessor(settings.analytics().retention()), Named.as(CRASH_RATE_HISTORY),
         CrashRateHistoryProcessor.STORE);
+    rates.process(() -> new SignatureHistoryProcessor(settings.analytics().retention()), Named.as(SIGNATURE_HISTORY),
+        SignatureHistoryProcessor.STORE);
     return builder.build();
   }
 
@@ -245,6 +250,8 @@ public final class DetectorTopology {
         Stores.persistentKeyValueStore(ActiveAlertsProcessor.STORE), Serdes.String(), new JsonSerde<>(ActiveAlert.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(HaltHistoryProcessor.STORE), Serdes.String(), new JsonSerde<>(HaltHistory.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(SignatureHistoryProcessor.STORE), Serdes.String(), new JsonSerde<>(SignatureHistory.class)));
     builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(CrashRateHistoryProcessor.STORE,
         analyticsRetention, CrashRateHistoryProcessor.MINUTE, false), Serdes.String(), new JsonSerde<>(MinuteRates.class)));
   }

@@ -204,6 +204,21 @@ async function drawChart() {
   }
   chart = new uPlot(options, data, box);
   box.dataset.halt = halt === undefined ? "" : new Date(halt).toISOString();
+  await drawSignatures();
+}
+
+async function drawSignatures() {
+  const query = new URLSearchParams({fleet: selected.fleet, component: selected.component, version: selected.version});
+  const top = await api("/api/v1/signatures?" + query);
+  document.getElementById("signatures-target").textContent = targetOf(top.fleet, top.component, top.version);
+  document.querySelector("#signatures tbody").replaceChildren(...top.signatures.map(s => {
+    const row = el("tr");
+    row.dataset.signature = s.signature;
+    const mark = s.isNew ? "new" : s.regressed ? "regressed (the version before had none)" : "seen before";
+    row.append(el("td", s.signature), el("td", s.devices, "number"), el("td", s.crashes, "number"),
+      el("td", s.firstSeen), el("td", s.lastSeen), el("td", mark, "mark"));
+    return row;
+  }));
 }
 
 async function refresh() {

@@ -138,7 +138,8 @@ class DetectorTopologyTest {
         "crashwatch.deployments-source", "validate-deployments", "deployments-keyed", "fleet-announcements",
         "fleet-verdicts", "fleet-rates", "crash-rates-by-version-repartition", "crash-rates-aggregate",
         "crash-rates-store", "crash-rates-closed", "crashwatch.crash-rates-sink",
-        "crash-rate-history-processor", "stores: [crash-rate-history]");
+        "crash-rate-history-processor", "stores: [crash-rate-history]",
+        "crash-signature-history-processor", "stores: [crash-signature-history]");
     assertThat(description).doesNotContain("KSTREAM-", "KTABLE-");
   }
 

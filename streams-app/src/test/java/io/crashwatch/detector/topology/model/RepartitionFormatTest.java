@@ -89,8 +89,13 @@ class RepartitionFormatTest {
 
   @Test
   void shouldWriteRateSamplesAndCrashesAsBefore() {
-    assertThat(json(RateSample.class, new RateSample("f", "c", "v", 9, "DARK", 11))).isEqualTo(
-        "{\"format\":1,\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\",\"devices\":9,\"failure\":\"DARK\",\"atMs\":11}");
+    assertThat(json(RateSample.class, new RateSample("f", "c", "v", 9, "CRASH", 11, "0x50/csagent.sys", "d1"))).isEqualTo(
+        "{\"format\":1,\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\",\"devices\":9,\"failure\":\"CRASH\",\"atMs\":11,"
+            + "\"signature\":\"0x50/csagent.sys\",\"deviceId\":\"d1\"}");
+    // a sample written before samples carried signatures is read as one of no signature
+    String before = "{\"format\":1,\"fleetId\":\"f\",\"component\":\"c\",\"version\":\"v\",\"devices\":9,\"failure\":\"DARK\",\"atMs\":11}";
+    assertThat(new JsonSerde<>(RateSample.class).deserializer().deserialize("t", before.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(new RateSample("f", "c", "v", 9, "DARK", 11));
     assertThat(json(DeviceChange.class, CRASH)).isEqualTo("{\"format\":1," + CRASH_JSON.substring(1));
   }
 
