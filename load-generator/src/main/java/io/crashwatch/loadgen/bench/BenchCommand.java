@@ -2,6 +2,9 @@ package io.crashwatch.loadgen.bench;
 
 import io.crashwatch.detector.config.Durations;
 import io.crashwatch.detector.config.TopicNames;
+import io.crashwatch.detector.topology.analytics.CrashRateHistoryProcessor;
+import io.crashwatch.detector.topology.analytics.HaltHistoryProcessor;
+import io.crashwatch.detector.topology.analytics.SignatureHistoryProcessor;
 import io.crashwatch.embedded.AlertmanagerProcess;
 import io.crashwatch.embedded.EmbeddedKafkaBroker;
 import io.crashwatch.embedded.EmbeddedSchemaRegistry;
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +48,10 @@ import picocli.CommandLine.Option;
         "   that HALT to its alert in Alertmanager's API (when Debian's prometheus-alertmanager is installed);",
         "5. failover: two detectors share the events; one is killed; the time until its partitions are processed again."})
 public final class BenchCommand implements Callable<Integer> {
+  /** The stores that serve the analysts' API, sized apart: they are bounded by retention, not by devices. */
+  static final Set<String> ANALYTICS_STORES = Set.of(HaltHistoryProcessor.STORE,
+      CrashRateHistoryProcessor.STORE, SignatureHistoryProcessor.STORE);
+
 
   @Option(names = "--devices", defaultValue = "1000000", description = "Devices in the stream (default: ${DEFAULT-VALUE}).")
   int devices;
@@ -204,6 +212,15 @@ public final class BenchCommand implements Callable<Integer> {
             Map<String, Long> perStore = new TreeMap<>();
             stateBytes.forEach((store, bytes) -> perStore.put(store, Math.round((double) bytes / devicesSeen)));
             results.put("stateBytesPerDeviceByStore", perStore);
+            // The analysts' stores grow with fleets, versions and time, not with devices: their bytes in full.
+            Map<String, Long> analytics = new TreeMap<>();
+            stateBytes.forEach((store, bytes) -> {
+              if (ANALYTICS_STORES.contains(store)) {
+                analytics.put(store, bytes);
+              }
+            });
+            results.put("analyticsStateBytes", analytics);
+            log.printf("Analysts' stores on disk: %s bytes%n", analytics);
             log.printf("State on disk after a clean stop: %,d bytes per device%n", results.json.get("stateBytesPerDevice"));
             results.put("backgroundEventsPerSec", Math.round(backgroundEventsPerSec));
             log.printf("Latency p50 %d ms, p99 %d ms, max %d ms%n", latency.getValueAtPercentile(50),

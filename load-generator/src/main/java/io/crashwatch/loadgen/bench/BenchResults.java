@@ -93,6 +93,8 @@ final class BenchResults {
         number("heapBytesAfterGc") / 1048576, number("rssBytes") / 1048576));
     md.append(String.format(Locale.ROOT, "| state on disk per device | %.0f bytes | target ≤ 200; by store: %s |%n",
         number("stateBytesPerDevice"), byStore()));
+    md.append(String.format(Locale.ROOT, "| analysts' stores on disk | %s bytes | bounded by analytics-retention, not by devices |%n",
+        json.getOrDefault("analyticsStateBytes", Map.of())));
     md.append("\n![throughput and latency](results.svg)\n");
     failover(md);
     return md.toString();
