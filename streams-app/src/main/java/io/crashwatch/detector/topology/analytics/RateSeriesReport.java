@@ -54,7 +54,9 @@ public final class RateSeriesReport {
           controlFailures += e.getValue().failed;
         }
       }
-      series.add(new RateMinute(Numbers.iso(m), point(now, version), RatePoint.of(controlDevices, controlFailures),
+      RatePoint mine = point(now, version);
+      series.add(new RateMinute(Numbers.iso(m), Numbers.share(mine.devices(), mine.devices() + controlDevices), mine,
+          RatePoint.of(controlDevices, controlFailures),
           previous == null ? null : point(now, previous)));
       last = now;
     }

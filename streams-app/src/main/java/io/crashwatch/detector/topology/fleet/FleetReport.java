@@ -37,7 +37,8 @@ public final class FleetReport {
       Failures tested = status.failures();
       versions.add(new VersionAnalytics(name, v.exposed, Numbers.share(v.exposed, devices),
           new Failures(v.failedDevices, v.crashedDevices, v.uncleanRebootDevices, v.darkDevices,
-              tested == null ? null : tested.topSignature(), tested == null ? null : tested.firstFailureAt()), status));
+              tested == null ? null : tested.topSignature(), tested == null ? null : tested.firstFailureAt()),
+          v.adoptedDevices > 0 ? Math.max(0, 1 - (double) v.failedDevices / v.adoptedDevices) : 1, status));
     });
     return new ComponentVersions(fleet.fleetId, fleet.component, devices, versions);
   }

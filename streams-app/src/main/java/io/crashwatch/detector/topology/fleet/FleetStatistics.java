@@ -167,6 +167,7 @@ public final class FleetStatistics implements Upgradable {
       }
     }
     to.add(failures, change.devices());
+    to.adoptedDevices += change.devices();
     forEachActiveTest((name, test) -> {
       if (test.seenAfterStart(change)) {
         if (change.previous() == null) {

@@ -35,6 +35,8 @@ public final class VersionStatistics {
    * the build that keeps them: 0 in older state.
    */
   public long failedDevices;
+  /** Devices that took the version (or were found on it), each time they did: what {@link #failedDevices} are of. */
+  public long adoptedDevices;
   public long crashedDevices;
   public long uncleanRebootDevices;
   public long darkDevices;

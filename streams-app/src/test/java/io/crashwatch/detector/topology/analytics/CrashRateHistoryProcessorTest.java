@@ -53,6 +53,8 @@ class CrashRateHistoryProcessorTest {
     assertThat(series.minutes()).extracting(m -> m.version().failures()).containsExactly(0L, 0L, 0L, 2L, 0L, 0L);
     assertThat(series.minutes().get(3).version().failuresPerDeviceHour()).as("2 of 10 devices in a minute").isEqualTo(12.0);
     assertThat(series.minutes().get(3).previous()).isEqualTo(RatePoint.of(990, 0));
+    assertThat(series.minutes()).extracting(RateMinute::adoption).as("the version's share of the fleet, over time")
+        .containsExactly(0.0, 0.0, 0.01, 0.01, 0.01, 0.01);
     assertThat(series.previousVersion()).isEqualTo("r40");
   }
 

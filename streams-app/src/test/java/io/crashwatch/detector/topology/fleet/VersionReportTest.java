@@ -191,6 +191,8 @@ class VersionReportTest {
     assertThat(versions.versions().get(1).failed().devices()).isEqualTo(1);
     assertThat(versions.versions().get(1).failed().crashed()).isEqualTo(1);
     assertThat(versions.versions().get(1).status().state()).isEqualTo("UNDER_TEST");
+    assertThat(versions.versions().get(1).crashFree()).as("1 of the 100 that took it failed").isEqualTo(0.99);
+    assertThat(versions.versions().get(0).crashFree()).isEqualTo(1.0);
 
     ComponentView sensor = new ComponentView(FLEET, "sensor", 1_200, List.of(), new Incident("sensor", "2024-07-19T04:00:00Z", 40));
     ComponentView elsewhere = new ComponentView("west-stores", COMPONENT, 50, List.of(), null);
