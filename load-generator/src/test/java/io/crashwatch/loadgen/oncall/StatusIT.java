@@ -196,6 +196,15 @@ class StatusIT {
         HttpResponse<String> halts = get("http://127.0.0.1:" + d.port() + "/api/v1/halts", token);
         assertThat(halts.statusCode()).as(halts.body()).isEqualTo(200);
         assertThat(JSON.readTree(halts.body()).path("halts").findValuesAsText("target")).contains(HALTED);
+        // one key's routes, answered by either, from whichever holds airline-ops/channel-291
+        for (String route : List.of("/api/v1/fleets/airline-ops/components/channel-291/versions",
+            "/api/v1/crash-rates?fleet=airline-ops&component=channel-291&version=r41",
+            "/api/v1/signatures?fleet=airline-ops&component=channel-291&version=r41")) {
+          HttpResponse<String> answer = get("http://127.0.0.1:" + d.port() + route, token);
+          assertThat(answer.statusCode()).as("%s from %s: %s", route, d.port(), answer.body()).isEqualTo(200);
+        }
+        assertThat(get("http://127.0.0.1:" + d.port() + "/api/v1/signatures?fleet=airline-ops&component=channel-291&version=r41",
+            token).body()).contains("0x50/csagent.sys");
       }
       HttpResponse<String> list = get("http://127.0.0.1:" + detectors.get(1).port() + "/api/v1/targets", token);
       assertThat(JSON.readTree(list.body()).path("instances")).hasSize(2);

@@ -85,6 +85,21 @@ class CrashRateHistoryProcessorTest {
     assertThat(series.minutes()).extracting(m -> m.version().failures()).containsExactly(0L, 1L, 0L, 0L, 0L, 0L);
   }
 
+  /** The stored format, locked by a committed record: a minute written by this build is read back by the next. */
+  @Test
+  void shouldReadItsCommittedFormat() throws java.io.IOException {
+    byte[] committed;
+    try (java.io.InputStream in = getClass().getResourceAsStream("/state-format-1/crash-rate-minute.json")) {
+      committed = in.readAllBytes();
+    }
+    store.put("airline-ops/channel-291", new JsonSerde<>(MinuteRates.class).deserializer().deserialize("t", committed), T);
+
+    RateMinute minute = RateSeriesReport.read(store, "airline-ops", "channel-291", "r41", "r40", T, T, RETENTION).minutes().get(0);
+
+    assertThat(minute.version()).isEqualTo(RatePoint.of(10, 2));
+    assertThat(minute.control()).isEqualTo(RatePoint.of(990, 0));
+  }
+
   private void sample(String version, long devices, String failure, long atMs) {
     processor.process(new Record<>("airline-ops/channel-291/" + version,
         new RateSample("airline-ops", "channel-291", version, devices, failure, atMs), atMs));

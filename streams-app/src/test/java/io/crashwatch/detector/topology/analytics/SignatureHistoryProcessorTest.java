@@ -103,6 +103,28 @@ class SignatureHistoryProcessorTest {
     assertThat(offAtTwenty).as("runs whose 20 devices counted fewer").isLessThanOrEqualTo(20);
   }
 
+  /**
+   * The stored format, locked by a committed record: its device count was written with this build's hash, which
+   * must stay, or a device counted before and again after an upgrade would count twice.
+   */
+  @Test
+  void shouldReadItsCommittedFormatAndCountOnWithTheSameHash() throws java.io.IOException {
+    byte[] committed;
+    try (java.io.InputStream in = getClass().getResourceAsStream("/state-format-1/crash-signature-history.json")) {
+      committed = in.readAllBytes();
+    }
+    store.put(KEY, new JsonSerde<>(SignatureHistory.class).deserializer().deserialize("t", committed));
+    SignatureView before = SignatureReport.of(store.get(KEY), "airline-ops", "channel-291", "r41", "r40", 10).signatures().get(0);
+    assertThat(before.devices()).isEqualTo(3);
+    assertThat(before.crashes()).isEqualTo(4);
+
+    crash("r41", CSAGENT, "dev-1", T + 60_000); // a device it counted already
+    crash("r41", CSAGENT, "dev-7", T + 61_000);
+
+    assertThat(SignatureReport.of(store.get(KEY), "airline-ops", "channel-291", "r41", "r40", 10).signatures().get(0).devices())
+        .isEqualTo(4);
+  }
+
   private void crash(String version, String signature, String device, long atMs) {
     processor.process(new Record<>("airline-ops/channel-291/" + version,
         new RateSample("airline-ops", "channel-291", version, 100, null, atMs, signature, device), atMs));
