@@ -283,7 +283,14 @@ class StatusIT {
     assertThat(halt.path("commandId").asText()).isEqualTo(standingHalt);
     assertThat(halt.path("evidence").path("topSignature").asText()).contains("csagent.sys");
     assertThat(halt.path("resumeCommand").asText()).contains("--halt " + standingHalt);
+    JsonNode first = JSON.readTree(get(url + "/api/v1/fleets?limit=1", null).body());
+    assertThat(first.path("fleets")).hasSize(1);
+    assertThat(first.path("truncated").asBoolean()).isTrue();
     assertThat(get(url + "/api/v1/halts?limit=0", null).statusCode()).isEqualTo(400);
+    assertThat(get(url + "/api/v1/crash-rates?fleet=airline-ops&component=channel-291&version=r41&from=2026-12-01T00:00:00Z"
+        + "&to=2026-12-03T00:00:00Z", null).statusCode()).as("more than a day").isEqualTo(400);
+    assertThat(get(url + "/api/v1/signatures?fleet=airline-ops&component=channel-291", null).statusCode())
+        .as("no version").isEqualTo(400);
     assertThat(get(url + "/api/v1/fleets/airline-ops/components/nothing/versions", null).statusCode()).isEqualTo(404);
   }
 

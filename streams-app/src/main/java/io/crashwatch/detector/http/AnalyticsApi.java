@@ -15,6 +15,8 @@ import java.util.function.Consumer;
  * lifted them). A list gathered from several instances says which could not be reached, with a 503.
  */
 public final class AnalyticsApi implements Consumer<RoutesConfig> {
+  static final int DEFAULT_FLEETS = 1_000;
+  static final int MAX_FLEETS = 10_000;
   static final int DEFAULT_HALTS = 100;
   static final int MAX_HALTS = 1_000;
   /** The longest span of one crash-rate answer: a day of minutes. */
@@ -31,7 +33,10 @@ public final class AnalyticsApi implements Consumer<RoutesConfig> {
 
   @Override
   public void accept(RoutesConfig routes) {
-    routes.get("/api/v1/fleets", ctx -> gathered(ctx, queries.get().fleets()));
+    routes.get("/api/v1/fleets", ctx -> {
+      int limit = Params.limit(ctx, DEFAULT_FLEETS, MAX_FLEETS);
+      gathered(ctx, queries.get().fleets(limit));
+    });
     routes.get("/api/v1/fleets/{fleet}/components/{component}/versions", ctx -> {
       String fleet = Params.name(ctx, "fleet", false);
       String component = Params.name(ctx, "component", false);

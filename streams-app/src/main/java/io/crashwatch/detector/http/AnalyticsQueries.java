@@ -67,13 +67,19 @@ final class AnalyticsQueries {
     this.settings = settings;
   }
 
-  /** Every fleet: its devices, the versions of each component with their devices, the incidents under way. */
-  Map<String, Object> fleets() throws InterruptedException {
+  /**
+   * Every fleet, in id order, up to {@code limit}: its devices, the versions of each component with their devices,
+   * the incidents under way. {@code truncated} says when there were more.
+   */
+  Map<String, Object> fleets(int limit) throws InterruptedException {
     JavaType listType = Json.MAPPER.getTypeFactory().constructCollectionType(List.class, ComponentView.class);
     Instances.Gathered<List<ComponentView>> gathered = instances.gather("/fleets", this::localFleets, listType);
     List<ComponentView> components = new ArrayList<>();
     gathered.parts().forEach(components::addAll);
-    return gathered.answer("fleets", FleetView.merge(components), instances.self());
+    List<FleetView> fleets = FleetView.merge(components);
+    Map<String, Object> answer = gathered.answer("fleets", fleets.stream().limit(limit).toList(), instances.self());
+    answer.put("truncated", fleets.size() > limit);
+    return answer;
   }
 
   /** This instance's part: the fleet/components its active tasks hold. */
