@@ -85,11 +85,10 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
     } else {
       DeviceChange change = event.change();
       stats.apply(change, rules, this);
-      sample(stats, new RateSample(stats.fleetId, stats.component, change.version(), 0,
-          change.firstFailure() ? change.failure().name() : null, record.timestamp(), change.signature(),
-          change.signature() == null ? null : change.deviceId()));
+      sample(stats, change.version(), change.firstFailure() ? change.failure().name() : null, record.timestamp(),
+          change.signature(), change.signature() == null ? null : change.deviceId());
       if (change.previous() != null) {
-        sample(stats, new RateSample(stats.fleetId, stats.component, change.previous(), 0, null, record.timestamp()));
+        sample(stats, change.previous(), null, record.timestamp(), null, null);
       }
     }
     store.put(record.key(), stats);
@@ -160,13 +159,12 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
   }
 
   /** Forwards a version's state for the crash-rate windows. */
-  /** Sends {@code s} for the analysts with the version's devices now. */
-  private void sample(FleetStatistics stats, RateSample s) {
-    VersionStatistics v = stats.versions.get(s.version());
+  /** A sample for the analysts: the version's devices now, and the crash's signature and device, if any. */
+  private void sample(FleetStatistics stats, String version, String failure, long timestamp, String signature, String deviceId) {
+    VersionStatistics v = stats.versions.get(version);
     if (v != null) {
-      RateSample sample = new RateSample(s.fleetId(), s.component(), s.version(), v.exposed, s.failure(), s.atMs(),
-          s.signature(), s.deviceId());
-      RATES.forward(context, new Record<>(sample.key().toString(), sample, s.atMs()));
+      RateSample sample = new RateSample(stats.fleetId, stats.component, version, v.exposed, failure, timestamp, signature, deviceId);
+      RATES.forward(context, new Record<>(sample.key().toString(), sample, timestamp));
     }
   }
 }
