@@ -5,6 +5,7 @@ import io.crashwatch.detector.OperatorMain;
 import io.crashwatch.detector.http.StatusCommand;
 import io.crashwatch.loadgen.DemoCommand;
 import io.crashwatch.loadgen.ScenarioCommand;
+import io.crashwatch.loadgen.backtest.BacktestCommand;
 import io.crashwatch.loadgen.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "crashwatch", mixinStandardHelpOptions = true,
     description = "crashwatch: a crash-spike detector for software rollouts, and the tools around it.",
     subcommands = {DemoCommand.class, ScenarioCommand.class, BenchCommand.class, DetectorMain.class,
-        OperatorMain.Halt.class, OperatorMain.Resume.class, OperatorMain.BreakGlassCommand.class, StatusCommand.class})
+        OperatorMain.Halt.class, OperatorMain.Resume.class, OperatorMain.BreakGlassCommand.class, StatusCommand.class,
+        BacktestCommand.class})
 public final class Crashwatch {
 
   public static void main(String[] args) {
