@@ -11,6 +11,8 @@ import io.crashwatch.embedded.EmbeddedKafkaBroker;
 import io.crashwatch.embedded.EmbeddedSchemaRegistry;
 import io.crashwatch.killswitch.Ed25519Keys;
 import io.crashwatch.killswitch.KillSwitchVerifier;
+import io.crashwatch.loadgen.backtest.Backtest;
+import io.crashwatch.loadgen.backtest.BacktestReport;
 import io.crashwatch.loadgen.scenario.Scenario;
 import io.crashwatch.loadgen.scenario.ScenarioParser;
 import io.crashwatch.loadgen.sim.ScenarioKeys;
@@ -19,6 +21,7 @@ import io.crashwatch.loadgen.sim.ScenarioRunner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +46,8 @@ class SecuredClusterIT {
   private static final String ADMIN = "admin";
   private static final Map<String, String> ROLES = Map.of(
       "detector", "crashwatch-detector", "telemetry", "crashwatch-telemetry", "rollout-service", "crashwatch-rollout",
-      "operator", "crashwatch-operator", "fleet-admin", "crashwatch-fleet-admin", "sre", "crashwatch-sre");
+      "operator", "crashwatch-operator", "fleet-admin", "crashwatch-fleet-admin", "sre", "crashwatch-sre",
+      "backtest", "crashwatch-backtest");
   /** The simulator sends telemetry, reads the kill switch as a rollout service and alerts as an SRE: those roles' ACLs. */
   private static final String SIMULATOR = "crashwatch-simulator";
 
@@ -105,6 +109,7 @@ class SecuredClusterIT {
       simulator.put("schema.registry.url", registry.url());
 
       ScenarioReport report;
+      Instant from = Instant.now();
       try (Detector detector = Detector.start(DetectorSettings.from(settings))) {
         detector.awaitRunning(Duration.ofSeconds(90));
         report = ScenarioRunner.run(scenario, simulator, names, new ScenarioKeys(verifier, null), null, progress -> { });
@@ -113,6 +118,15 @@ class SecuredClusterIT {
       assertThat(report.falseHalts()).isZero();
       assertThat(report.missedHalts()).isZero();
       assertThat(report.rollouts()).allSatisfy(r -> assertThat(r.isHalted()).isTrue());
+
+      // The backtest as a principal that may only read: the input, the fleets and the alerts.
+      Map<String, String> backtest = new HashMap<>(settings);
+      EmbeddedKafkaBroker.clientSecurity("crashwatch-backtest", passwords.get("crashwatch-backtest"))
+          .forEach((k, v) -> backtest.put(k, v.toString()));
+      BacktestReport replayed = Backtest.run(backtest, Map.of(), from, Instant.now(), null, progress -> { });
+      assertThat(replayed.halts().same()).as("halts the backtest made as live").isNotEmpty();
+      assertThat(replayed.halts().onlyLive()).isEmpty();
+      assertThat(replayed.halts().onlyBacktest()).isEmpty();
     }
   }
 
