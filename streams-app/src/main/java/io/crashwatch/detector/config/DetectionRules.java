@@ -18,6 +18,8 @@ import java.util.Map;
  * @param minFleetDevices   devices a fleet needs for its trip to count towards a global halt
  * @param minFleetAge       how long the detector must have seen a fleet for its trip to count towards a global halt
  * @param fleets            when not empty, only these fleets' trips count towards a global halt
+ * @param shadowFleets      fleets observed, not protected: their HALTs carry shadow=true and their trips never
+ *                          count towards a global halt
  * @param inputSilence      silence of every owned heartbeat partition that means a telemetry outage
  * @param maxClockSkew      how far in the future an event time may lie before the record is rejected
  * @param baselineWindow    the fleet's past a rollout without a large enough control is compared with
@@ -43,6 +45,7 @@ public record DetectionRules(
     int minFleetDevices,
     Duration minFleetAge,
     java.util.Set<String> fleets,
+    java.util.Set<String> shadowFleets,
     Duration inputSilence,
     Duration maxClockSkew,
     Duration baselineWindow,
@@ -64,6 +67,7 @@ public record DetectionRules(
   public static final String MIN_FLEET_DEVICES = "min-fleet-devices";
   public static final String MIN_FLEET_AGE = "min-fleet-age";
   public static final String FLEETS = "fleets";
+  public static final String SHADOW_FLEETS = "shadow-fleets";
   public static final String INPUT_SILENCE = "input-silence";
   public static final String MAX_CLOCK_SKEW = "max-clock-skew";
   public static final String BASELINE_WINDOW = "baseline-window";
@@ -87,9 +91,10 @@ public record DetectionRules(
       "devices a fleet needs for its trip to count towards a global halt");
   static final Setting<Duration> MIN_FLEET_AGE_SETTING = Setting.durationOrZero(MIN_FLEET_AGE,
       "how long a fleet must have been seen for its trip to count towards a global halt; 0s: no minimum");
-  static final Setting<java.util.Set<String>> FLEETS_SETTING = new Setting<>(FLEETS,
-      text -> java.util.Set.copyOf(java.util.Arrays.stream(text.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList()),
+  static final Setting<java.util.Set<String>> FLEETS_SETTING = new Setting<>(FLEETS, DetectionRules::fleetIds,
       "fleet ids, comma-separated: only their trips count towards a global halt");
+  static final Setting<java.util.Set<String>> SHADOW_FLEETS_SETTING = new Setting<>(SHADOW_FLEETS, DetectionRules::fleetIds,
+      "fleet ids, comma-separated: observed, not protected (their HALTs are shadow ones, their trips never count towards a global halt)");
   static final Setting<Duration> INPUT_SILENCE_SETTING = Setting.duration(INPUT_SILENCE, "input silence that means an outage");
   static final Setting<Duration> MAX_CLOCK_SKEW_SETTING = Setting.duration(MAX_CLOCK_SKEW, "tolerated future event time");
   static final Setting<Duration> BASELINE_WINDOW_SETTING = Setting.duration(BASELINE_WINDOW, "history a rollout without a control is compared with");
@@ -108,7 +113,7 @@ public record DetectionRules(
 
   static final java.util.List<Setting<?>> ALL = java.util.List.of(HEARTBEAT_INTERVAL_SETTING, DARK_AFTER_SETTING, DARK_WINDOW_SETTING,
       MIN_DEVICES_SETTING, TOLERATED_RATIO_SETTING, ALPHA_SETTING, ESCALATE_FLEETS_SETTING, MIN_FLEET_DEVICES_SETTING,
-      MIN_FLEET_AGE_SETTING, FLEETS_SETTING, INPUT_SILENCE_SETTING,
+      MIN_FLEET_AGE_SETTING, FLEETS_SETTING, SHADOW_FLEETS_SETTING, INPUT_SILENCE_SETTING,
       MAX_CLOCK_SKEW_SETTING, BASELINE_WINDOW_SETTING, BAKE_TIME_SETTING, COMPLETE_FRACTION_SETTING, ATTRIBUTION_WINDOW_SETTING,
       MODULE_COMPONENTS_SETTING, DEVICE_TTL_SETTING, LEASE_DURATION_SETTING, MODE_SETTING);
 
@@ -155,6 +160,7 @@ public record DetectionRules(
         MIN_FLEET_DEVICES_SETTING.read(values, 100),
         MIN_FLEET_AGE_SETTING.read(values, Duration.ofDays(1)),
         FLEETS_SETTING.read(values, java.util.Set.of()),
+        SHADOW_FLEETS_SETTING.read(values, java.util.Set.of()),
         inputSilence,
         MAX_CLOCK_SKEW_SETTING.read(values, Duration.ofMinutes(5)),
         BASELINE_WINDOW_SETTING.read(values, Duration.ofDays(7)),
@@ -165,6 +171,15 @@ public record DetectionRules(
         deviceTtl,
         leaseDuration,
         MODE_SETTING.read(values, Mode.ENFORCE));
+  }
+
+  /** Whether the fleet is observed in shadow: everything it decides is a shadow command. */
+  public boolean isShadow(String fleetId) {
+    return mode == Mode.SHADOW || fleetId != null && shadowFleets.contains(fleetId);
+  }
+
+  private static java.util.Set<String> fleetIds(String text) {
+    return java.util.Set.copyOf(java.util.Arrays.stream(text.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList());
   }
 
   /** The rules as settings text, for the evidence of every decision. */
@@ -180,6 +195,7 @@ public record DetectionRules(
     m.put(MIN_FLEET_DEVICES, Integer.toString(minFleetDevices));
     m.put(MIN_FLEET_AGE, Durations.format(minFleetAge));
     m.put(FLEETS, String.join(",", new java.util.TreeSet<>(fleets)));
+    m.put(SHADOW_FLEETS, String.join(",", new java.util.TreeSet<>(shadowFleets)));
     m.put(INPUT_SILENCE, Durations.format(inputSilence));
     m.put(MAX_CLOCK_SKEW, Durations.format(maxClockSkew));
     m.put(BASELINE_WINDOW, Durations.format(baselineWindow));

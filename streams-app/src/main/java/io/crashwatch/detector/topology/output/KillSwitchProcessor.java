@@ -131,6 +131,11 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
    */
   private KillSwitchState.Gate gateOf(Verdict verdict) {
     long now = context.currentSystemTimeMs();
+    if (rules.shadowFleets().contains(verdict.fleetId())) {
+      // Observed, not trusted yet: its trips must not make a GLOBAL halt that enforced fleets did not make.
+      return new KillSwitchState.Gate(KillSwitchState.Gate.SHADOW,
+          "observed in shadow (setting " + DetectionRules.SHADOW_FLEETS + "): its trips never count", now);
+    }
     if (!allowlist.allows(verdict.fleetId())) {
       return new KillSwitchState.Gate(KillSwitchState.Gate.ALLOWLIST,
           "not on the fleet allowlist (setting " + DetectionRules.FLEETS + ", or the fleets topic)", now);
@@ -151,6 +156,9 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
 
   /** A fleet's new evidence joins the pooled global test; it may be what escalation waited for. */
   private void pooled(KillSwitchState state, PooledEvidence evidence) {
+    if (rules.shadowFleets().contains(evidence.fleetId())) {
+      return; // a shadow fleet's evidence counts no more than its trips
+    }
     add(state.pooledControl, evidence.control());
     add(state.pooledBaseline, evidence.baseline());
     escalate(state, evidence.component(), evidence.version());
@@ -235,7 +243,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     }
     String commandId = Commands.commandId(target, KillSwitchAction.RESUME, t.epoch);
     command(t, target, Commands.command(commandId, KillSwitchAction.RESUME, target, HaltReason.OPERATOR,
-        null, shadow(), approvedBy, op.reason(), now));
+        null, false, approvedBy, op.reason(), now)); // never shadow: a RESUME must lift whatever HALT stands
     boolean stillHaltedGlobally = !target.isGlobal() && state.global.halted;
     forward(ALERTS, t.alertId, Alerts.resumed(t.alertId, target, t.haltedAtMs, approvedBy, op.reason(),
         stillHaltedGlobally, now));
@@ -288,12 +296,15 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     t.haltedAtMs = now;
     t.commandId = Commands.commandId(target, KillSwitchAction.HALT, t.epoch);
     t.alertId = "rollout-halted/" + target + "/" + t.epoch;
+    // A person's FORCE_HALT of a shadow fleet is meant: only the detector's own decisions there are shadow ones.
+    boolean shadow = reason == HaltReason.OPERATOR ? rules.mode() == Mode.SHADOW
+        : rules.isShadow(target.isGlobal() ? null : target.fleetId());
     command(t, target, Commands.command(t.commandId, KillSwitchAction.HALT, target, reason, evidence,
-        shadow(), actor, note, now));
+        shadow, actor, note, now));
     String why = note == null ? reason.name() : reason.name() + ", " + note;
-    forward(ALERTS, t.alertId, Alerts.halted(t.alertId, target, t.commandId, evidence, why, shadow(), now));
+    forward(ALERTS, t.alertId, Alerts.halted(t.alertId, target, t.commandId, evidence, why, shadow, now));
     metrics.halt(target.isGlobal() ? "GLOBAL" : "FLEET", reason.name(), now - inputTimeMs);
-    LOG.warn("{} {} ({})", shadow() ? "SHADOW HALT" : "HALT", target, why);
+    LOG.warn("{} {} ({})", shadow ? "SHADOW HALT" : "HALT", target, why);
   }
 
   /**
@@ -363,10 +374,6 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
         }
       }
     }
-  }
-
-  private boolean shadow() {
-    return rules.mode() == Mode.SHADOW;
   }
 
   /** A command for the kill-switch topic, with the target's next sequence number, which its signature covers. */

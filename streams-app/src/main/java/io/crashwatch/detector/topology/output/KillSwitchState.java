@@ -63,7 +63,8 @@ public final class KillSwitchState {
     public static final String ALLOWLIST = "allowlist";
     public static final String SIZE = "size";
     public static final String AGE = "age";
-    /** {@link #ALLOWLIST}, {@link #SIZE} or {@link #AGE}. */
+    public static final String SHADOW = "shadow";
+    /** {@link #ALLOWLIST}, {@link #SIZE}, {@link #AGE} or {@link #SHADOW}. */
     public String gate;
     public String reason;
     /** When the fleet tripped and the gate held it out (wall clock). */

@@ -175,6 +175,67 @@ class KillSwitchProcessorTest {
     assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).extracting(r -> r.key()).last().isEqualTo("*/channel-291/r41");
   }
 
+  /**
+   * A shadow fleet is observed, not protected: its HALT is a shadow one (rollout services ignore it) while
+   * another fleet's is enforced; its trip and its evidence never count towards a GLOBAL halt, so two fleets
+   * tripping, one of them in shadow, halt no rollout globally. A GLOBAL HALT made by enforced fleets is
+   * enforced, the shadow fleet's rollouts included; an operator's FORCE_HALT there is meant, and enforced.
+   */
+  @Test
+  void shouldShadowTheHaltsOfShadowFleetsOnlyAndNeverCountTheirTrips() {
+    KillSwitchProcessor shadowing = new KillSwitchProcessor(DetectionRules.from(Map.of("shadow-fleets", "west", "min-fleet-age", "0s")),
+        OperatorTrust.defaults(), DetectorMetrics.unserved(), KEY_ID);
+    shadowing.init(context);
+    List<Double> strong = Collections.nCopies(Grid.SIZE, Math.log(1e6));
+    List<Double> noBaseline = Collections.nCopies(BaselineTest.LOGS, 0.0);
+    EvidenceData big = new EvidenceData(100, 50, 50, 0, 0, 0.5, "CONTROL", 900, 0.01, 50, 2e6, 2000, null, T);
+    for (String fleet : List.of("west", "east", "north")) {
+      // The shadow fleet's evidence alone would reach the pooled threshold: it must not count.
+      shadowing.process(new Record<>("channel-291/r41", KillSwitchInput.of(new PooledEvidence(fleet, "channel-291", "r41",
+          fleet.equals("west") ? strong : Collections.nCopies(Grid.SIZE, 0.0), noBaseline)), T));
+    }
+    shadowing.process(new Record<>("channel-291/r41", KillSwitchInput.of(new Verdict("west", "channel-291", "r41", "CRASH_SPIKE", 0, big, T, ESTABLISHED)), T));
+    shadowing.process(new Record<>("channel-291/r41", KillSwitchInput.of(new Verdict("east", "channel-291", "r41", "CRASH_SPIKE", 0, big, T, ESTABLISHED)), T));
+
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).extracting(r -> r.key(), r -> r.value().getShadow())
+        .as("each fleet halted, the shadow one in shadow, none globally")
+        .containsExactly(tuple("west/channel-291/r41", true), tuple("east/channel-291/r41", false));
+    assertThat(forwarded(context, KillSwitchProcessor.ALERTS)).extracting(r -> r.value().getSummary())
+        .anySatisfy(summary -> assertThat(summary).startsWith("[SHADOW] would halt west/channel-291/r41"));
+    KeyValueStore<String, KillSwitchState> store = context.getStateStore(KillSwitchProcessor.STORE);
+    KillSwitchStatus status = KillSwitchReport.of(store.get("channel-291/r41"), "channel-291", "r41", DetectionRules.defaults(), 2);
+    assertThat(status.globalTest().gatedFleets()).extracting(GatedFleet::fleet, GatedFleet::gate).containsExactly(tuple("west", "shadow"));
+
+    shadowing.process(new Record<>("channel-291/r41", KillSwitchInput.of(new PooledEvidence("north", "channel-291", "r41", strong, noBaseline)), T));
+    shadowing.process(new Record<>("channel-291/r41", KillSwitchInput.of(new Verdict("north", "channel-291", "r41", "CRASH_SPIKE", 0, big, T, ESTABLISHED)), T));
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).extracting(r -> r.key(), r -> r.value().getShadow())
+        .as("two enforced fleets: the GLOBAL halt is enforced, for the shadow fleet too")
+        .endsWith(tuple("north/channel-291/r41", false), tuple("*/channel-291/r41", false));
+
+    context.resetForwards();
+    shadowing.process(new Record<>("channel-291/r99", KillSwitchInput.of(new OperatorRequest("force-1", "FORCE_HALT",
+        Target.parse("west/channel-291/r99"), "sre (key 0a)", "seen it myself", T, "0a", null)), T));
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).singleElement()
+        .satisfies(r -> assertThat(r.value().getShadow()).as("an operator's FORCE_HALT of a shadow fleet").isFalse());
+  }
+
+  /** A RESUME is never a shadow command, even in SHADOW mode: it must lift whatever HALT stands. */
+  @Test
+  void shouldNeverMakeAResumeShadow() {
+    KillSwitchProcessor shadowMode = new KillSwitchProcessor(DetectionRules.from(Map.of("mode", "SHADOW", "shadow-fleets", "airline-ops")),
+        OperatorTrust.defaults(), DetectorMetrics.unserved(), KEY_ID);
+    shadowMode.init(context);
+    shadowMode.process(new Record<>("channel-291/r41", KillSwitchInput.of(operator("FORCE_HALT")), T));
+    context.resetForwards();
+
+    shadowMode.process(new Record<>("channel-291/r41", KillSwitchInput.of(operator("RESUME")), T));
+
+    assertThat(forwarded(context, KillSwitchProcessor.COMMANDS)).singleElement().satisfies(r -> {
+      assertThat(r.value().getAction()).isEqualTo(KillSwitchAction.RESUME);
+      assertThat(r.value().getShadow()).isFalse();
+    });
+  }
+
   /** The alert resolves once, when the version's test has ended in every fleet that could not judge it. */
   @Test
   void shouldResolveTheCannotJudgeAlertWhenTheLastFleetsTestEnds() {
