@@ -33,7 +33,7 @@ class ScenariosIT {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"july-19", "july-19-unstaged", "healthy-rollout", "slow-burn", "noisy-fleet",
       "network-incident", "two-fleets", "late-reports", "slow-burn-stragglers", "outage-after-push",
-      "incident-as-wave-lands", "july-19-resumed"})
+      "incident-as-wave-lands", "july-19-resumed", "shadow-fleet"})
   void shouldMatchTheScenariosExpectations(String name) throws Exception {
     play(name);
   }
@@ -80,6 +80,21 @@ class ScenariosIT {
     if (name.equals("july-19-resumed")) {
       assertThat(report.rollouts()).singleElement().satisfies(r ->
           assertThat(r.halts()).as("halted, resumed by a person, halted again").containsExactly("FLEET", "FLEET"));
+    }
+    if (name.equals("shadow-fleet")) {
+      // Through the client library: the shadow fleet's rollout ran to every device, the enforced one stopped.
+      assertThat(report.rollouts()).filteredOn(r -> r.fleet().equals("west-stores")).singleElement().satisfies(r -> {
+        assertThat(r.isHalted()).isFalse();
+        assertThat(r.installed()).isEqualTo(800);
+      });
+      assertThat(report.rollouts()).filteredOn(r -> r.fleet().equals("east-stores")).singleElement().satisfies(r -> {
+        assertThat(r.haltedBy()).isEqualTo("FLEET");
+        assertThat(r.installed()).isLessThan(800);
+      });
+      assertThat(report.haltedTargets()).as("enforced HALTs: the east fleet's, nothing globally")
+          .containsExactly("east-stores/sensor/7.12.18401");
+      assertThat(report.alerts()).as("the detector did decide in the shadow fleet, and said so")
+          .extracting(AlertLog.Fired::toString).contains("ROLLOUT_HALTED west-stores west-stores/sensor/7.12.18401");
     }
     if (name.equals("two-fleets")) {
       assertThat(report.rollouts()).filteredOn(r -> r.fleet().equals("north-stores")).singleElement().satisfies(r -> {
