@@ -15,7 +15,7 @@ class CrashwatchTest {
     CommandLine root = new CommandLine(new Crashwatch());
 
     assertThat(root.getSubcommands().keySet())
-        .containsExactlyInAnyOrder("demo", "scenario", "bench", "detector", "halt", "resume", "break-glass", "status");
+        .containsExactlyInAnyOrder("demo", "scenario", "bench", "detector", "halt", "resume", "break-glass", "status", "backtest");
   }
 
   @Test
