@@ -47,7 +47,7 @@ import org.apache.kafka.streams.test.TestRecord;
 public final class Backtest {
   /** The wall clock advances in steps no longer than this through a silence, so timers fire as they did live. */
   static final Duration STEP = Duration.ofSeconds(1);
-  /** Every so many records, what the topology wrote to topics nobody reads here is dropped. */
+  /** Every so many records, what the topology wrote to topics nobody reads here is dropped, and progress told. */
   private static final int DRAIN_EVERY = 5_000;
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
@@ -108,10 +108,10 @@ public final class Backtest {
         replay.pipe(record);
         if (input.read() % DRAIN_EVERY == 0) {
           replay.drain();
-        }
-        if (Duration.between(lastProgress, Instant.now()).compareTo(PROGRESS_EVERY) >= 0) {
-          lastProgress = Instant.now();
-          progress.accept(new Progress(input.read(), input.total(), replay.wallClock()));
+          if (Duration.between(lastProgress, Instant.now()).compareTo(PROGRESS_EVERY) >= 0) {
+            lastProgress = Instant.now();
+            progress.accept(new Progress(input.read(), input.total(), replay.wallClock()));
+          }
         }
       }
       // Timers run on to the span's end: a silence at the end is a silence too.

@@ -42,6 +42,8 @@ final class RecordedInput implements AutoCloseable {
   private final Map<String, Long> readByTopic = new LinkedHashMap<>();
   private final long total;
   private long read;
+  /** Whether some partition may have records due and none buffered: true until the first fill. */
+  private boolean refill = true;
 
   /**
    * @param client    consumer settings (bootstrap.servers, security); group and offsets are this class's
@@ -98,7 +100,10 @@ final class RecordedInput implements AutoCloseable {
     if (first == null) {
       return null;
     }
-    ConsumerRecord<byte[], byte[]> record = buffered.get(first).pollFirst();
+    ArrayDeque<ConsumerRecord<byte[], byte[]>> from = buffered.get(first);
+    ConsumerRecord<byte[], byte[]> record = from.pollFirst();
+    // Only a partition just emptied can leave the oldest record unknown: polling waits for that.
+    refill = from.isEmpty();
     read++;
     readByTopic.merge(record.topic(), 1L, Long::sum);
     return record;
@@ -124,6 +129,10 @@ final class RecordedInput implements AutoCloseable {
 
   /** Polls until every partition with records still due has one buffered: only then is the oldest known. */
   private void fill() {
+    if (!refill) {
+      return;
+    }
+    refill = false;
     long stalledSince = System.nanoTime();
     while (buffered.entrySet().stream().anyMatch(e -> e.getValue().isEmpty() && due(e.getKey()))) {
       List<TopicPartition> pause = new ArrayList<>();
