@@ -70,8 +70,10 @@ class BacktestIT {
 
   /**
    * The backtest with the live settings made the same HALTs as the live detector, and nothing else: the same
-   * targets, each at the tipping record's time where the live detector decided a moment later (measured:
-   * 0.2 to 0.5 s earlier; the bound leaves room for a loaded machine).
+   * targets, each at the tipping record's time, where the live detector decided once it had processed that
+   * record. So the backtest is never later (a second's room for the order records of one moment are merged
+   * in), and earlier by the live detector's lag: 0.07 to 0.5 s measured on an idle machine, 8 s with a demo
+   * running beside it, hence a generous bound.
    */
   private static BacktestReport assertSameAsLive(Played played) {
     BacktestReport same = Backtest.run(played.settings(), Map.of(), played.from(), played.to(), null, progress -> { });
@@ -79,7 +81,7 @@ class BacktestIT {
     assertThat(same.halts().onlyBacktest()).as("halts only the backtest made").isEmpty();
     assertThat(same.halts().onlyLive()).as("halts only the live detector made").isEmpty();
     assertThat(same.halts().same()).allSatisfy(m ->
-        assertThat(Math.abs(m.backtestLaterMs())).as("%s: backtest later than live, ms", m.target()).isLessThanOrEqualTo(3_000));
+        assertThat(m.backtestLaterMs()).as("%s: backtest later than live, ms", m.target()).isBetween(-30_000L, 1_000L));
     assertThat(same.alerts().onlyBacktest()).as("alerts only the backtest made").isEmpty();
     assertThat(same.alerts().onlyLive()).as("alerts only the live detector made").isEmpty();
     assertThat(same.recordsRead().values().stream().mapToLong(Long::longValue).sum())
@@ -102,12 +104,21 @@ class BacktestIT {
     assertThat(liveTargets).as("halted live and in the backtest").contains("east-stores/sensor/7.12.18401",
         "west-stores/sensor/7.12.18401", "*/sensor/7.12.18401");
 
+    // A stricter alpha needs more evidence: each HALT comes later, or not at all. Which, depends on how far the
+    // live run's rollout got before its HALT stopped it.
     BacktestReport stricter = Backtest.run(settings, Map.of("alpha", "1e-30"), from, to, null, progress -> { });
     System.out.println(stricter.summary());
     assertThat(stricter.tried()).containsEntry("alpha", "1e-30");
-    assertThat(stricter.halts().onlyLive()).as("halts a stricter alpha loses").isNotEmpty();
     assertThat(stricter.halts().onlyBacktest()).isEmpty();
-    assertThat(production(run)).as("every topic's end, every consumer group and every registry subject after two backtests")
+    Map<String, Long> sameAt = new HashMap<>();
+    same.halts().same().forEach(m -> sameAt.put(m.target(), m.backtestLaterMs()));
+    assertThat(stricter.halts().same()).allSatisfy(m ->
+        assertThat(m.backtestLaterMs()).as("%s with a stricter alpha", m.target()).isGreaterThan(sameAt.get(m.target())));
+    // More failed devices than the canary has: every halt is lost, and the report names each.
+    BacktestReport unreachable = Backtest.run(settings, Map.of("min-devices", "100000"), from, to, null, progress -> { });
+    assertThat(unreachable.halts().onlyLive()).extracting(Decision::target).containsExactlyInAnyOrderElementsOf(liveTargets);
+    assertThat(unreachable.halts().same()).isEmpty();
+    assertThat(production(run)).as("every topic's end, every consumer group and every registry subject after three backtests")
         .isEqualTo(before);
 
     // Retention took the first records of a heartbeat partition: the span now starts before what is kept.
