@@ -32,6 +32,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,7 +51,7 @@ class SeveralInstancesIT {
   @RegisterExtension
   static final KafkaClusterExtension CLUSTER = new KafkaClusterExtension();
 
-  @TempDir
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run leaves the detectors' logs to read
   Path dir;
 
   /**
@@ -153,6 +154,7 @@ class SeveralInstancesIT {
           "schema.registry.url", CLUSTER.schemaRegistryUrl()), settings.topics(), TestDetectorSettings.keys(dir, settings),
           null, p -> { });
       System.out.println(report.toJsonString());
+      printAlerts(settings);
 
       assertThat(report.falseHalts()).as("false halts").isZero();
       assertThat(report.missedHalts()).as("missed halts").isZero();

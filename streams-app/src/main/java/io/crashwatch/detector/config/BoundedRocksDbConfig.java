@@ -20,6 +20,14 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
   /** Share of the budget memtables may take; the rest caches blocks. */
   private static final double WRITE_BUFFER_SHARE = 0.25;
   private static final long MEMTABLE_BYTES = 8L * 1024 * 1024;
+  /**
+   * A memtable takes memory from the write buffer manager an arena block at a time, by default an eighth
+   * of its size (1 MiB) as soon as it holds one record. A detector has a store per partition and kind
+   * (about a hundred on three instances of twelve partitions), so the first record of each reserved more
+   * than the whole budget: the manager then flushed on nearly every write, and stores waited on a queue of
+   * tiny flushes (a heartbeat partition stood still for a minute in SeveralInstancesIT).
+   */
+  private static final long ARENA_BLOCK_BYTES = 64L * 1024;
 
   private static Cache cache;
   private static WriteBufferManager writeBuffers;
@@ -39,6 +47,7 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
     options.setWriteBufferManager(sharedWriteBuffers(bytes));
     options.setWriteBufferSize(MEMTABLE_BYTES);
     options.setMaxWriteBufferNumber(2);
+    options.setArenaBlockSize(ARENA_BLOCK_BYTES);
   }
 
   private static synchronized Cache sharedCache(long bytes) {
