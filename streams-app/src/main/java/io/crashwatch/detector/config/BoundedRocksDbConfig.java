@@ -22,10 +22,10 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
   private static final long MEMTABLE_BYTES = 8L * 1024 * 1024;
   /**
    * A memtable takes memory from the write buffer manager an arena block at a time, by default an eighth
-   * of its size (1 MiB) as soon as it holds one record. A detector has a store per partition and kind
-   * (about a hundred on three instances of twelve partitions), so the first record of each reserved more
-   * than the whole budget: the manager then flushed on nearly every write, and stores waited on a queue of
-   * tiny flushes (a heartbeat partition stood still for a minute in SeveralInstancesIT).
+   * of its size (1 MiB) once it holds more than a few kilobytes. A detector has a store per partition and
+   * kind (about a hundred on three instances of twelve partitions), so the first few records of each
+   * reserved more than the whole budget: the manager then flushed on nearly every write, and stores waited
+   * on a queue of tiny flushes (a heartbeat partition stood still for a minute).
    */
   private static final long ARENA_BLOCK_BYTES = 64L * 1024;
 
