@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "crashwatch", mixinStandardHelpOptions = true,
     description = "crashwatch: a crash-spike detector for software rollouts, and the tools around it.",
     subcommands = {DemoCommand.class, ScenarioCommand.class, BenchCommand.class, DetectorMain.class,
-        OperatorMain.Halt.class, OperatorMain.Resume.class, OperatorMain.BreakGlassCommand.class, StatusCommand.class,
+        OperatorMain.Halt.class, OperatorMain.Resume.class, OperatorMain.BreakGlassCommand.class,
+        OperatorMain.Shadow.class, OperatorMain.Enforce.class, StatusCommand.class,
         BacktestCommand.class})
 public final class Crashwatch {
 

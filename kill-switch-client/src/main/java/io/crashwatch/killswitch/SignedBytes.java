@@ -24,7 +24,9 @@ public final class SignedBytes {
     LEASE("crashwatch/kill-switch-lease/v1"),
     BREAK_GLASS("crashwatch/break-glass/v1"),
     /** An operator's FORCE_HALT or RESUME: signed without its key (the value names its target, which the key must equal). */
-    OPERATOR("crashwatch/operator-command/v1");
+    OPERATOR("crashwatch/operator-command/v1"),
+    /** An operator's SHADOW or ENFORCE mark of a fleet on the fleets topic, key (the fleet id) included. */
+    FLEET_MODE("crashwatch/fleet-mode/v1");
 
     final String tag;
 

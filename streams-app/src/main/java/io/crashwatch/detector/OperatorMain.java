@@ -10,6 +10,9 @@ import io.crashwatch.killswitch.KillSwitchSigner;
 import io.crashwatch.killswitch.SignatureHeaders;
 import io.crashwatch.killswitch.SignedBytes;
 import io.crashwatch.killswitch.Target;
+import io.crashwatch.detector.topology.output.FleetAllowlist;
+import io.crashwatch.schemas.FleetMode;
+import io.crashwatch.schemas.FleetProtection;
 import io.crashwatch.schemas.KillSwitchOverride;
 import io.crashwatch.schemas.OperatorAction;
 import io.crashwatch.schemas.OperatorCommand;
@@ -43,7 +46,8 @@ import picocli.CommandLine;
  * with an operator's key, that lets one rollout proceed while the detector is down.
  */
 @Command(name = "crashwatch", mixinStandardHelpOptions = true,
-    subcommands = {OperatorMain.Halt.class, OperatorMain.Resume.class, OperatorMain.BreakGlassCommand.class},
+    subcommands = {OperatorMain.Halt.class, OperatorMain.Resume.class, OperatorMain.BreakGlassCommand.class,
+        OperatorMain.Shadow.class, OperatorMain.Enforce.class},
     description = "Operator commands for the crashwatch kill switch.")
 public final class OperatorMain {
 
@@ -54,8 +58,12 @@ public final class OperatorMain {
   /** Options shared by every command, and how it is sent: serialized here, so a registry fault is one line. */
   abstract static class OperatorCommandBase implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TARGET",
-        description = "fleetId/component/version, or */component/version for every fleet, e.g. airline-ops/channel-291/r41.")
+        description = "halt, resume, break-glass: fleetId/component/version, or */component/version for every fleet, "
+            + "e.g. airline-ops/channel-291/r41; shadow, enforce: a fleet id.")
     String target;
+
+    /** TARGET as a target; null for the commands that take a fleet id. */
+    Target parsed;
 
     @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "Why: kept in the command and the alert.")
     String reason;
@@ -69,16 +77,20 @@ public final class OperatorMain {
     Path config;
 
     /** The record to send, its value serialized; its {@code toString} says what was sent. */
-    abstract ProducerRecord<String, byte[]> record(DetectorSettings settings, Target parsed) throws Exception;
+    abstract ProducerRecord<String, byte[]> record(DetectorSettings settings) throws Exception;
+
+    /** Reads TARGET as this command needs it. @throws IllegalArgumentException saying what is wrong with it */
+    void parseTarget() {
+      parsed = Target.parse(target);
+    }
 
     /** What the printout calls it, e.g. {@code FORCE_HALT airline-ops/channel-291/r41}. */
     abstract String describe();
 
     @Override
     public Integer call() throws Exception {
-      Target parsed;
       try {
-        parsed = Target.parse(target);
+        parseTarget();
       } catch (IllegalArgumentException e) {
         System.err.println("crashwatch: " + e.getMessage());
         return DetectorMain.EXIT_BAD_CONFIG;
@@ -90,7 +102,7 @@ public final class OperatorMain {
       DetectorSettings settings = loaded.get();
       ProducerRecord<String, byte[]> record;
       try {
-        record = record(settings, parsed);
+        record = record(settings);
       } catch (SerializationException e) {
         Optional<SchemaRegistryException> fault = SchemaRegistryException.in(e);
         if (fault.isEmpty()) {
@@ -123,16 +135,22 @@ public final class OperatorMain {
 
     abstract OperatorAction action();
 
+    /** Whether a RESUME calls the HALT false. */
+    boolean falseHalt() {
+      return false;
+    }
+
     /** The HALT a RESUME lifts; null for a FORCE_HALT. */
     abstract String lifts(DetectorSettings settings, Topics topics) throws IOException;
 
     @Override
-    ProducerRecord<String, byte[]> record(DetectorSettings settings, Target parsed) throws IOException {
+    ProducerRecord<String, byte[]> record(DetectorSettings settings) throws IOException {
       KillSwitchSigner signer = new KillSwitchSigner(Ed25519Keys.readPrivate(key));
       Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
       OperatorCommand command = OperatorCommand.newBuilder()
           .setCommandId(UUID.randomUUID().toString()).setAction(action()).setTarget(target)
-          .setActor(actor).setReason(reason).setIssuedAt(Instant.now()).setLifts(lifts(settings, topics)).build();
+          .setActor(actor).setReason(reason).setIssuedAt(Instant.now()).setLifts(lifts(settings, topics))
+          .setFalseHalt(falseHalt()).build();
       String topic = topics.operatorCommands.name();
       byte[] value = topics.operatorCommands.valueSerde().serializer().serialize(topic, command);
       RecordHeaders headers = new RecordHeaders();
@@ -170,9 +188,19 @@ public final class OperatorMain {
         description = "The commandId of the HALT it lifts (default: the one the kill switch shows for the target now).")
     String halt;
 
+    @Option(names = "--false-halt",
+        description = "The HALT was false: the version is fine. Counted in the fleet's false-halt figures (on /metrics "
+            + "and in status), which an alert compares with what alpha predicts.")
+    boolean falseHaltFound;
+
     @Override
     OperatorAction action() {
       return OperatorAction.RESUME;
+    }
+
+    @Override
+    boolean falseHalt() {
+      return falseHaltFound;
     }
 
     @Override
@@ -196,17 +224,8 @@ public final class OperatorMain {
     Path key;
 
     @Override
-    ProducerRecord<String, byte[]> record(DetectorSettings settings, Target parsed) throws IOException {
-      Duration duration;
-      try {
-        duration = Durations.parse(lasts);
-      } catch (IllegalArgumentException e) {
-        throw new IOException("--for: " + e.getMessage());
-      }
-      if (duration.isZero() || duration.compareTo(BreakGlass.MAX_DURATION) > 0) {
-        throw new IOException("--for " + lasts + " must be longer than 0 and at most "
-            + Durations.format(BreakGlass.MAX_DURATION) + ", the most a rollout service accepts");
-      }
+    ProducerRecord<String, byte[]> record(DetectorSettings settings) throws IOException {
+      Duration duration = lasting(lasts, BreakGlass.MAX_DURATION, "the most a rollout service accepts");
       KillSwitchSigner signer = new KillSwitchSigner(Ed25519Keys.readPrivate(key));
       Instant now = Instant.now();
       KillSwitchOverride override = KillSwitchOverride.newBuilder().setOverrideId(UUID.randomUUID().toString())
@@ -226,6 +245,94 @@ public final class OperatorMain {
     @Override
     String describe() {
       return "BREAK_GLASS " + target + " for " + lasts;
+    }
+  }
+
+  /** {@code --for}: longer than 0 and at most {@code max}. @throws IOException naming the option */
+  static Duration lasting(String lasts, Duration max, String why) throws IOException {
+    Duration duration;
+    try {
+      duration = Durations.parse(lasts);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("--for: " + e.getMessage());
+    }
+    if (duration.isZero() || duration.isNegative() || duration.compareTo(max) > 0) {
+      throw new IOException("--for " + lasts + " must be longer than 0 and at most " + Durations.format(max) + ", " + why);
+    }
+    return duration;
+  }
+
+  /** An operator's SHADOW or ENFORCE mark of a fleet, on the fleets topic, signed with the operator's key. */
+  abstract static class FleetMark extends OperatorCommandBase {
+    @Option(names = "--key", required = true, paramLabel = "FILE",
+        description = "Your Ed25519 private key (PEM): the detector obeys marks signed by its operator-public-keys only.")
+    Path key;
+
+    abstract FleetProtection mode();
+
+    /** When a SHADOW mark ends by itself; null for ENFORCE. */
+    abstract Instant validUntil(Instant now) throws IOException;
+
+    @Override
+    void parseTarget() {
+      if (target.isEmpty() || target.contains("/") || target.equals(Target.ALL_FLEETS)) {
+        throw new IllegalArgumentException("'" + target + "' is not a fleet id: it may not be empty, contain '/' or be '*'");
+      }
+    }
+
+    @Override
+    ProducerRecord<String, byte[]> record(DetectorSettings settings) throws IOException {
+      KillSwitchSigner signer = new KillSwitchSigner(Ed25519Keys.readPrivate(key));
+      Topics topics = Topics.create(settings.topics(), settings.serdeConfig());
+      Instant now = Instant.now();
+      FleetMode mark = FleetMode.newBuilder().setMarkId(UUID.randomUUID().toString()).setFleetId(target).setMode(mode())
+          .setActor(actor).setReason(reason).setIssuedAt(now).setValidUntil(validUntil(now)).build();
+      String topic = topics.fleets.name();
+      byte[] value = topics.fleets.valueSerde().serializer().serialize(topic, mark);
+      RecordHeaders headers = new RecordHeaders();
+      FleetAllowlist.sign(signer, topic, mark, value, headers);
+      return new ProducerRecord<>(topic, null, target, value, headers);
+    }
+
+    @Override
+    String describe() {
+      return mode() + " " + target;
+    }
+  }
+
+  @Command(name = "shadow", mixinStandardHelpOptions = true,
+      description = "Observes a fleet without protecting it, for a while: its HALTs become shadow ones that rollout "
+          + "services ignore and its trips count towards no global halt; a GLOBAL HALT still stops it. Also lists the "
+          + "fleet. The detector raises FLEET_SHADOW while it lasts.")
+  public static final class Shadow extends FleetMark {
+    /** The longest a mark may last: a fleet is observed for weeks before it is protected, not for ever. */
+    static final Duration MAX = Duration.ofDays(90);
+
+    @Option(names = "--for", required = true, paramLabel = "DURATION", description = "How long, e.g. 14d; at most 90d.")
+    String lasts;
+
+    @Override
+    FleetProtection mode() {
+      return FleetProtection.SHADOW;
+    }
+
+    @Override
+    Instant validUntil(Instant now) throws IOException {
+      return now.plus(lasting(lasts, MAX, "so a forgotten mark ends by itself"));
+    }
+  }
+
+  @Command(name = "enforce", mixinStandardHelpOptions = true,
+      description = "Protects a fleet again, ending a shadow mark before it expires. Also lists the fleet.")
+  public static final class Enforce extends FleetMark {
+    @Override
+    FleetProtection mode() {
+      return FleetProtection.ENFORCE;
+    }
+
+    @Override
+    Instant validUntil(Instant now) {
+      return null;
     }
   }
 }

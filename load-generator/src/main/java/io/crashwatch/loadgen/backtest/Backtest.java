@@ -100,7 +100,7 @@ public final class Backtest {
              DetectorTopology.streamsConfig(settings, metrics), readFrom);
          RecordedInput input = new RecordedInput(client,
              List.of(topics.heartbeats.name(), topics.crashReports.name(), topics.deployments.name(), topics.operatorCommands.name()),
-             readFrom, List.of(topics.fleets), to)) {
+             readFrom, List.of(topics.fleets.name()), to)) {
       Replay replay = new Replay(driver, topics, readFrom, alerts);
       Instant lastProgress = Instant.now();
       ConsumerRecord<byte[], byte[]> record;
@@ -172,7 +172,7 @@ public final class Backtest {
       this.alerts = alerts;
       this.wallClock = start;
       for (String topic : List.of(topics.heartbeats.name(), topics.crashReports.name(), topics.deployments.name(),
-          topics.operatorCommands.name(), topics.fleets)) {
+          topics.operatorCommands.name(), topics.fleets.name())) {
         inputs.put(topic, driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()));
       }
       alertsTopic = topics.alerts.name();

@@ -1,6 +1,7 @@
 package io.crashwatch.loadgen.oncall;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -85,6 +86,13 @@ class StatusIT {
       assertThat(halted.path("test").path("state").asText()).isEqualTo("TRIPPED");
       assertThat(halted.path("test").path("tests").findValuesAsText("test")).containsExactly("control", "baseline");
       assertThat(halted.path("servedBy").path("test").asText()).isNotEmpty();
+      JsonNode account = halted.path("fleetAccount");
+      assertThat(account.path("fleet").asText()).isEqualTo("airline-ops");
+      assertThat(account.path("tests").asLong()).as("r41, at least").isGreaterThanOrEqualTo(1);
+      assertThat(account.path("tripped").asLong()).isEqualTo(1);
+      assertThat(account.path("alphaSpent").asDouble()).isEqualTo(account.path("tests").asLong() * settings.rules().alpha(), within(1e-9));
+      assertThat(account.path("falseHalts").asLong()).isZero();
+      assertThat(account.path("aboveAlpha").asBoolean()).isFalse();
 
       JsonNode underTest = JSON.readTree(get(url + "/api/v1/targets/" + UNDER_TEST.get(0), null).body());
       System.out.println(underTest.toPrettyString());
@@ -116,6 +124,7 @@ class StatusIT {
       System.out.println(one.out());
       assertThat(one.exit()).isZero();
       assertThat(one.out()).contains("HALTED since", "control", "REJECTS", "./crashwatch resume " + HALTED + " --halt " + standingHalt);
+      assertThat(one.out()).contains("airline-ops: tests run " + account.path("tests").asLong() + ", tripped 1, alpha spent ");
       StatusRun notYet = status(UNDER_TEST.get(1), "--detector", url);
       System.out.println(notYet.out());
       assertThat(notYet.out()).contains("UNDER_TEST", "not yet", "more failed device(s) at today's exposure would trip it");

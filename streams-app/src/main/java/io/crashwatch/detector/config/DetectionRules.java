@@ -173,11 +173,6 @@ public record DetectionRules(
         MODE_SETTING.read(values, Mode.ENFORCE));
   }
 
-  /** Whether the fleet is observed in shadow: everything it decides is a shadow command. */
-  public boolean isShadow(String fleetId) {
-    return mode == Mode.SHADOW || fleetId != null && shadowFleets.contains(fleetId);
-  }
-
   private static java.util.Set<String> fleetIds(String text) {
     return java.util.Set.copyOf(java.util.Arrays.stream(text.split(",")).map(String::trim).filter(f -> !f.isEmpty()).toList());
   }

@@ -54,6 +54,10 @@ public final class StatusApi implements Consumer<RoutesConfig> {
       KillSwitchStatus k = queries().localKillSwitch(component, version, Params.stale(ctx));
       Peers.found(ctx, k);
     });
+    routes.get(Peers.INTERNAL + "/fleet-trials/{fleet}", ctx -> {
+      String fleet = Params.name(ctx, "fleet", false);
+      ctx.json(queries().localAccount(fleet, Params.stale(ctx)));
+    });
     routes.exception(InvalidStateStoreException.class, (e, ctx) -> ctx.status(503).json(Map.of("error",
         "the store that holds it is restoring or moving between instances; ask again in a few seconds")));
   }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JavaType;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.detector.http.Instances.Part;
 import io.crashwatch.detector.topology.fleet.FleetStatistics;
+import io.crashwatch.detector.topology.health.DetectorHealthProcessor;
+import io.crashwatch.detector.topology.health.FleetTrials;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
 import io.crashwatch.detector.topology.fleet.VersionReport;
 import io.crashwatch.detector.topology.model.FleetComponentKey;
@@ -11,6 +13,7 @@ import io.crashwatch.detector.topology.model.VersionKey;
 import io.crashwatch.detector.topology.output.KillSwitchProcessor;
 import io.crashwatch.detector.topology.output.KillSwitchReport;
 import io.crashwatch.detector.topology.output.KillSwitchState;
+import io.crashwatch.detector.topology.status.FleetAccount;
 import io.crashwatch.detector.topology.status.KillSwitchStatus;
 import io.crashwatch.detector.topology.status.TargetStatus;
 import io.crashwatch.detector.topology.status.TargetSummary;
@@ -50,7 +53,30 @@ public final class StatusQueries {
     if (status == null) {
       throw unknown(fleet + "/" + component + "/" + version);
     }
-    return status;
+    return withAccount(status, fleet);
+  }
+
+  /**
+   * The target's status with its fleet's false-halt account, from the health task's store (one partition, on
+   * one instance); while that store cannot answer, the status says so rather than fail.
+   */
+  private TargetStatus withAccount(TargetStatus status, String fleet) throws InterruptedException {
+    try {
+      Part<FleetAccount> account = instances.routed(DetectorHealthProcessor.TRIALS_STORE, fleet,
+          stale -> localAccount(fleet, stale), "/fleet-trials/" + Instances.path(fleet), Json.MAPPER.constructType(FleetAccount.class));
+      if (account.warning() != null) {
+        status.warnings().add(account.warning());
+      }
+      return status.withFleetAccount(account.value());
+    } catch (ApiException e) {
+      status.warnings().add("the fleet's false-halt account is unavailable: " + e.getMessage());
+      return status;
+    }
+  }
+
+  FleetAccount localAccount(String fleet, boolean stale) {
+    FleetTrials trials = instances.local(DetectorHealthProcessor.TRIALS_STORE, fleet, stale);
+    return FleetAccount.of(fleet, trials);
   }
 
   TargetStatus globalTarget(String component, String version) throws InterruptedException {

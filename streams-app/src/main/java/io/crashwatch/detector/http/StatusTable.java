@@ -80,6 +80,14 @@ final class StatusTable {
         line(text, "gated", g.path("fleet").asText() + " (" + g.path("gate").asText() + "): " + g.path("reason").asText());
       }
     }
+    JsonNode account = s.path("fleetAccount");
+    if (!account.isMissingNode() && !account.isNull()) {
+      line(text, "fleet", String.format(Locale.ROOT, "%s: tests run %,d, tripped %,d, alpha spent %s, false halts %,d (%s%s)",
+          account.path("fleet").asText(), account.path("tests").asLong(), account.path("tripped").asLong(),
+          Numbers.number(account.path("alphaSpent").asDouble()), account.path("falseHalts").asLong(),
+          account.path("aboveAlpha").asBoolean() ? "ABOVE what alpha predicts: at most " : "alpha accounts for up to ",
+          Numbers.number(account.path("falseHaltLimit").asDouble())));
+    }
     StringBuilder served = new StringBuilder();
     s.path("servedBy").fields().forEachRemaining(e -> served.append(served.length() == 0 ? "" : ", ").append(e.getKey())
         .append(" by ").append(e.getValue().asText()));

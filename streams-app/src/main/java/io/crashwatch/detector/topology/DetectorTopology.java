@@ -20,6 +20,7 @@ import io.crashwatch.detector.topology.fleet.FleetStatistics;
 import io.crashwatch.detector.topology.fleet.FleetStatisticsProcessor;
 import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.health.DetectorHealth;
+import io.crashwatch.detector.topology.health.FleetTrials;
 import io.crashwatch.detector.topology.health.DetectorHealthProcessor;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.DeviceChange;
@@ -158,7 +159,7 @@ public final class DetectorTopology {
             FleetStatisticsProcessor.STORE, FleetStatisticsProcessor.TIMERS);
 
     // Which fleets' trips may count towards a global halt, when any are listed: every instance reads the whole topic.
-    FleetAllowlist.addTo(builder, topics.fleets);
+    FleetAllowlist.addTo(builder, topics.fleets, settings.operators(), metrics);
 
     // The kill switch reads its own topic back: a record there that is not its latest command is re-asserted over.
     KillSwitchSigner signer = settings.killSwitchSigner();
@@ -187,10 +188,14 @@ public final class DetectorTopology {
         .merge(FleetStatisticsProcessor.INCIDENTS.of(fleet)
             .selectKey((key, incident) -> HealthReport.KEY, Named.as("incidents-keyed"))
             .mapValues(HealthReport::of, Named.as("incidents-to-health")), Named.as("health-inputs"))
+        .merge(FleetStatisticsProcessor.TRIALS.of(fleet)
+            .mapValues(HealthReport::of, Named.as("trials-to-health")), Named.as("health-trials"))
+        .merge(KillSwitchProcessor.FALSE_HALTS.of(decisions)
+            .mapValues(HealthReport::of, Named.as("false-halts-to-health")), Named.as("health-false-halts"))
         .repartition(Repartitioned.with(Serdes.String(), new JsonSerde<>(HealthReport.class))
             .withName(DETECTOR_HEALTH).withNumberOfPartitions(1))
         .process(() -> new DetectorHealthProcessor(rules, heartbeatPartitions, metrics), Named.as("detector-health-processor"),
-            DetectorHealthProcessor.STORE);
+            DetectorHealthProcessor.STORE, DetectorHealthProcessor.TRIALS_STORE);
 
     KStream<String, KillSwitchCommand> commands = KillSwitchProcessor.COMMANDS.of(decisions);
     commands.to(topics.killSwitch.name(), topics.killSwitch.produced(
@@ -243,6 +248,8 @@ public final class DetectorTopology {
         Stores.persistentKeyValueStore(OperatorValidation.SEEN_STORE), Serdes.String(), Serdes.Long()));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(DetectorHealthProcessor.STORE), Serdes.String(), new JsonSerde<>(DetectorHealth.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(DetectorHealthProcessor.TRIALS_STORE), Serdes.String(), new JsonSerde<>(FleetTrials.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(KillSwitchProcessor.STORE), Serdes.String(), new JsonSerde<>(KillSwitchState.class))
         .withCachingEnabled());

@@ -5,6 +5,7 @@ import io.crashwatch.detector.topology.rejects.InvalidRecordException;
 import io.crashwatch.schemas.CrashRate;
 import io.crashwatch.schemas.CrashReport;
 import io.crashwatch.schemas.Deployment;
+import io.crashwatch.schemas.FleetMode;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.KillSwitchCommand;
 import io.crashwatch.schemas.KillSwitchLease;
@@ -62,8 +63,11 @@ public final class Topics {
   public final Topic<SignatureCount> crashSignatures;
   /** Original key and value bytes of rejected input, with error headers. */
   public final String deadLetters;
-  /** The fleet allowlist: fleet ids as keys, any non-empty value; read whole by every instance. */
-  public final String fleets;
+  /**
+   * The fleet allowlist: fleet ids as keys, any non-empty value lists one; a signed {@link FleetMode}
+   * also marks it shadow or enforced. Read whole by every instance.
+   */
+  public final Topic<FleetMode> fleets;
 
   private Topics(TopicNames names, Map<String, ?> serdeConfig, SchemaRegistryClient registry) {
     heartbeats = topic(names.heartbeats(), serdeConfig, registry, Heartbeat.class);
@@ -76,7 +80,7 @@ public final class Topics {
     crashRates = topic(names.crashRates(), serdeConfig, registry, CrashRate.class);
     crashSignatures = topic(names.crashSignatures(), serdeConfig, registry, SignatureCount.class);
     deadLetters = names.deadLetters();
-    fleets = names.fleets();
+    fleets = topic(names.fleets(), serdeConfig, registry, FleetMode.class);
   }
 
   /** @param serdeConfig registry settings ({@code schema.registry.url}, auth, ...) in Confluent's keys */

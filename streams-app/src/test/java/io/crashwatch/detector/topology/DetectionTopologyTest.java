@@ -4,16 +4,19 @@ import static io.crashwatch.detector.topology.DetectorDriver.device;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.crashwatch.detector.TestKeys;
 import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.FleetEvent;
 import io.crashwatch.killswitch.Ed25519Keys;
+import io.crashwatch.killswitch.KillSwitchSigner;
 import io.crashwatch.killswitch.KillSwitchVerifier;
 import io.crashwatch.killswitch.RejectedRecord;
 import io.crashwatch.schemas.AlertKind;
 import io.crashwatch.schemas.AlertStatus;
 import io.crashwatch.schemas.Comparison;
 import io.crashwatch.schemas.CrashRate;
+import io.crashwatch.schemas.FleetProtection;
 import io.crashwatch.schemas.HaltReason;
 import io.crashwatch.schemas.HeartbeatReason;
 import io.crashwatch.schemas.KillSwitchAction;
@@ -467,6 +470,102 @@ class DetectionTopologyTest {
     d.listFleet("airline-ops");
     twoFleetsTrip();
     assertThat(d.commands()).extracting(KillSwitchCommand::getScope).containsExactly(Scope.FLEET, Scope.FLEET);
+  }
+
+  /**
+   * Shadow switches a fleet's protection off, so writing the fleets topic is not enough: an unsigned mark, or one
+   * signed by a key the detector does not trust, lists the fleet and leaves it enforced; only an operator's signed
+   * mark makes its HALT a shadow one, and FLEET_SHADOW says so.
+   */
+  @Test
+  void shouldMakeAFleetShadowOnlyByAnOperatorsSignedMark() {
+    KillSwitchSigner stranger = new KillSwitchSigner(Ed25519Keys.generate().getPrivate());
+    KillSwitchSigner operator = TestKeys.operator();
+    for (KillSwitchSigner signer : java.util.Arrays.asList(null, stranger, operator)) {
+      d.close();
+      d = new DetectorDriver(Map.of());
+      d.markFleet("airline-ops", FleetProtection.SHADOW, d.now(), d.now().plus(Duration.ofDays(14)), signer);
+      canary("airline-ops", 0);
+      for (int k = 0; k < 5; k++) {
+        d.crash(device(canaryDevice(k)));
+      }
+      boolean trusted = signer == operator;
+      assertThat(d.commands()).as(signer == null ? "unsigned" : trusted ? "the operator's" : "a stranger's")
+          .singleElement().satisfies(c -> assertThat(c.getShadow()).isEqualTo(trusted));
+      d.advance(Duration.ofMinutes(1));
+      assertThat(d.alerts()).filteredOn(a -> a.getKind() == AlertKind.FLEET_SHADOW).hasSize(trusted ? 1 : 0)
+          .allSatisfy(a -> assertThat(a.getSummary()).startsWith("Fleet airline-ops is in shadow (marked by sre (key "));
+    }
+    d.close();
+    d = new DetectorDriver(Map.of());
+    d.markFleet("airline-ops", FleetProtection.SHADOW, d.now(), d.now().plus(Duration.ofDays(14)), stranger);
+    assertThat(d.meters.get("crashwatch.fleet.marks.refused").tag("reason", "fleet-mark-unknown-key").counter().count())
+        .isEqualTo(1);
+  }
+
+  /**
+   * Every change of a fleet's shadow is an alert, and a mark ends: at its validUntil, or by an ENFORCE mark, which
+   * an older SHADOW mark written again (a replay) does not undo.
+   */
+  @Test
+  void shouldAlertOnEveryChangeOfAFleetsShadowAndEndItByExpiryOrEnforce() {
+    d.markFleet("airline-ops", FleetProtection.SHADOW, d.now(), d.now().plus(Duration.ofMinutes(10)), TestKeys.operator());
+    d.advance(Duration.ofMinutes(1));
+    assertThat(shadowAlerts()).containsExactly(AlertStatus.FIRING);
+    d.advance(Duration.ofMinutes(10));
+    assertThat(shadowAlerts()).as("the mark expired").containsExactly(AlertStatus.RESOLVED);
+
+    java.time.Instant issued = d.now();
+    d.markFleet("airline-ops", FleetProtection.SHADOW, issued, issued.plus(Duration.ofHours(1)), TestKeys.operator());
+    d.advance(Duration.ofMinutes(1));
+    assertThat(shadowAlerts()).containsExactly(AlertStatus.FIRING);
+    d.markFleet("airline-ops", FleetProtection.ENFORCE, d.now(), null, TestKeys.operator());
+    d.advance(Duration.ofMinutes(1));
+    assertThat(shadowAlerts()).as("enforced again").containsExactly(AlertStatus.RESOLVED);
+
+    d.markFleet("airline-ops", FleetProtection.SHADOW, issued, issued.plus(Duration.ofHours(1)), TestKeys.operator());
+    d.advance(Duration.ofMinutes(1));
+    assertThat(shadowAlerts()).as("a replayed older mark").isEmpty();
+    assertThat(d.meters.get("crashwatch.fleet.marks.refused").tag("reason", "fleet-mark-replayed").counter().count())
+        .isEqualTo(1);
+    canary("airline-ops", 0);
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+    }
+    assertThat(d.commands()).singleElement().satisfies(c -> assertThat(c.getShadow()).isFalse());
+  }
+
+  /**
+   * Each fleet's false-halt account on /metrics: tests run (here the rollout of r41, then its restart by the
+   * RESUME), tests tripped, the alpha they spent, and HALTs lifted as false. Fleet ids come from telemetry, so
+   * a fleet nobody listed is summed under "_other"; once listed on the fleets topic it has its own label.
+   */
+  @Test
+  void shouldKeepEachFleetsFalseHaltAccountUnderBoundedLabels() {
+    canary("airline-ops", 0);
+    canary("invented-1", 1000);
+    for (int k = 0; k < 5; k++) {
+      d.crash(device(canaryDevice(k)));
+    }
+    d.operator(OperatorAction.RESUME, R41, true);
+    d.advance(Duration.ofMinutes(1));
+    assertThat(fleetFigures("_other")).containsExactly(3.0, 1.0, 0.003, 1.0);
+    assertThat(d.meters.find("crashwatch.fleet.tests").tag("fleet", "airline-ops").gauge()).isNull();
+
+    d.listFleet("airline-ops");
+    d.advance(Duration.ofMinutes(1));
+    assertThat(fleetFigures("airline-ops")).containsExactly(2.0, 1.0, 0.002, 1.0);
+    assertThat(fleetFigures("_other")).as("invented-1 alone").containsExactly(1.0, 0.0, 0.001, 0.0);
+  }
+
+  /** tests, tripped, alpha spent, false halts under the label. */
+  private List<Double> fleetFigures(String fleet) {
+    return java.util.stream.Stream.of("crashwatch.fleet.tests", "crashwatch.fleet.tests.tripped", "crashwatch.fleet.alpha.spent",
+        "crashwatch.fleet.false.halts").map(name -> Math.round(d.meters.get(name).tag("fleet", fleet).gauge().value() * 1e6) / 1e6).toList();
+  }
+
+  private List<AlertStatus> shadowAlerts() {
+    return d.alerts().stream().filter(a -> a.getKind() == AlertKind.FLEET_SHADOW).map(SreAlert::getStatus).toList();
   }
 
   @Test

@@ -10,7 +10,10 @@ import io.crashwatch.killswitch.KillSwitchSigner;
 import io.crashwatch.killswitch.Target;
 import io.crashwatch.schemas.CrashRate;
 import io.crashwatch.schemas.CrashReport;
+import io.crashwatch.detector.topology.output.FleetAllowlist;
 import io.crashwatch.schemas.Deployment;
+import io.crashwatch.schemas.FleetMode;
+import io.crashwatch.schemas.FleetProtection;
 import io.crashwatch.schemas.Heartbeat;
 import io.crashwatch.schemas.HeartbeatReason;
 import io.crashwatch.schemas.KillSwitchCommand;
@@ -36,7 +39,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -151,10 +153,15 @@ final class DetectorDriver implements AutoCloseable {
 
   /** An operator's command, signed with the test operator's key; a RESUME names the HALT that stands. */
   void operator(OperatorAction action, String target) {
+    operator(action, target, false);
+  }
+
+  /** The same, a RESUME that calls the HALT false or not ({@code resume --false-halt}). */
+  void operator(OperatorAction action, String target, boolean falseHalt) {
     OperatorCommand command = OperatorCommand.newBuilder()
         .setCommandId(UUID.randomUUID().toString()).setAction(action).setTarget(target)
         .setActor("sre@example.com").setReason("checked the evidence").setIssuedAt(now)
-        .setLifts(action == OperatorAction.RESUME ? standingHalt(target) : null).build();
+        .setLifts(action == OperatorAction.RESUME ? standingHalt(target) : null).setFalseHalt(falseHalt).build();
     rawOperator.pipeInput(signed(topics, command, TestKeys.operator(), now));
   }
 
@@ -177,8 +184,25 @@ final class DetectorDriver implements AutoCloseable {
 
   /** An admin lists the fleet on the fleets topic: with any listed, only their trips count towards a global halt. */
   void listFleet(String fleet) {
-    driver.createInputTopic(topics.fleets, new StringSerializer(), new ByteArraySerializer())
+    driver.createInputTopic(topics.fleets.name(), new StringSerializer(), new ByteArraySerializer())
         .pipeInput(fleet, fleet.getBytes(java.nio.charset.StandardCharsets.UTF_8), now);
+  }
+
+  /**
+   * A SHADOW (until {@code validUntil}) or ENFORCE mark of the fleet on the fleets topic, issued at
+   * {@code issuedAt}, as {@code ./crashwatch shadow|enforce} writes it; {@code operator} null: unsigned.
+   */
+  void markFleet(String fleet, FleetProtection mode, Instant issuedAt, Instant validUntil, KillSwitchSigner operator) {
+    FleetMode mark = FleetMode.newBuilder().setMarkId(UUID.randomUUID().toString()).setFleetId(fleet).setMode(mode)
+        .setActor("claimed@example.com").setReason("new fleet, observed first").setIssuedAt(issuedAt)
+        .setValidUntil(validUntil).build();
+    byte[] value = topics.fleets.valueSerde().serializer().serialize(topics.fleets.name(), mark);
+    RecordHeaders headers = new RecordHeaders();
+    if (operator != null) {
+      FleetAllowlist.sign(operator, topics.fleets.name(), mark, value, headers);
+    }
+    driver.createInputTopic(topics.fleets.name(), new StringSerializer(), new ByteArraySerializer())
+        .pipeInput(new TestRecord<>(fleet, value, headers, now));
   }
 
   /** The rollout service announces a rollout of the version to the fleet, starting now. */

@@ -25,6 +25,7 @@ public final class Alerts {
   static final String INCIDENT_ID = "fleet-incident/";
   static final String LAGGING_ID = "detector-lagging";
   static final String SPIKE_ID = "failure-spike/";
+  static final String SHADOW_ID = "fleet-shadow/";
 
   /**
    * How long an event stays active once raised: a notice (a RESUME), or a condition nothing resolves (the
@@ -42,7 +43,8 @@ public final class Alerts {
   public static Severity severity(AlertKind kind) {
     return switch (kind) {
       case ROLLOUT_HALTED, KILL_SWITCH_TAMPERED, TELEMETRY_OUTAGE, DETECTOR_LAGGING -> Severity.CRITICAL;
-      case ROLLOUT_RESUMED, INSUFFICIENT_EVIDENCE, UNTRUSTED_EVIDENCE, FLEET_INCIDENT, FLEET_FAILURE_SPIKE, UNKNOWN ->
+      case ROLLOUT_RESUMED, INSUFFICIENT_EVIDENCE, UNTRUSTED_EVIDENCE, FLEET_INCIDENT, FLEET_FAILURE_SPIKE, FLEET_SHADOW,
+           UNKNOWN ->
           Severity.WARNING;
     };
   }
@@ -186,6 +188,20 @@ public final class Alerts {
     return alert(INCIDENT_ID + fleetId, AlertKind.FLEET_INCIDENT, AlertStatus.RESOLVED, null,
         "Incident in fleet " + fleetId + " is over (at most " + darkDevices + " devices went dark together);"
             + " silence counts as evidence again.", null, sinceMs, nowMs, Map.of("fleet", fleetId));
+  }
+
+  /** A fleet is observed, not protected, from now on: FIRING for as long as it stays so. */
+  public static SreAlert fleetShadow(String fleetId, String why, long nowMs) {
+    String summary = "Fleet " + fleetId + " is in shadow (" + why + "): its HALTs are shadow ones that rollout services"
+        + " ignore, and its trips count towards no global halt. A GLOBAL HALT still stops it.";
+    return alert(SHADOW_ID + fleetId, AlertKind.FLEET_SHADOW, AlertStatus.FIRING, null, summary, null, nowMs, null,
+        Map.of("fleet", fleetId));
+  }
+
+  /** The fleet is enforced again: the mark expired or was replaced, or the setting changed. */
+  public static SreAlert fleetEnforced(String fleetId, long sinceMs, long nowMs) {
+    return alert(SHADOW_ID + fleetId, AlertKind.FLEET_SHADOW, AlertStatus.RESOLVED, null,
+        "Fleet " + fleetId + " is enforced again: its HALTs stop its rollouts.", null, sinceMs, nowMs, Map.of("fleet", fleetId));
   }
 
   public static SreAlert telemetryOutage(long silentSinceMs, DetectionRules rules) {

@@ -3,6 +3,7 @@ package io.crashwatch.detector.topology.fleet;
 import io.crashwatch.schemas.SreAlert;
 import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.FleetIncident;
+import io.crashwatch.detector.topology.model.FleetTrial;
 import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.Verdict;
 
@@ -19,6 +20,9 @@ public interface FleetDecisions {
 
   /** A version's new evidence for the pooled global test, at each of its failures, before any verdict. */
   void pooled(PooledEvidence evidence);
+
+  /** A step of the fleet's false-halt account: a version's test started. */
+  void trial(FleetTrial trial);
 
   /** An alert for SREs that no other stage decides: a failure spike on established versions. */
   void alert(SreAlert alert);

@@ -10,6 +10,7 @@ import io.crashwatch.detector.topology.format.Upgradable;
 import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.FleetIncident;
+import io.crashwatch.detector.topology.model.FleetTrial;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ public final class FleetStatistics implements Upgradable {
     }
     v.epoch++;
     String from = v.test.fromVersion;
-    startTest(version, v, clockMs, rules, out.wallClockMs());
+    startTest(version, v, clockMs, rules, out);
     v.test.fromVersion = from;
   }
 
@@ -132,7 +133,7 @@ public final class FleetStatistics implements Upgradable {
     });
     VersionStatistics v = version(version);
     if (v.test == null && !v.established) {
-      startTest(version, v, startedAtMs, rules, out.wallClockMs());
+      startTest(version, v, startedAtMs, rules, out);
       v.test.fromVersion = previous;
     }
   }
@@ -141,7 +142,10 @@ public final class FleetStatistics implements Upgradable {
     return versions.computeIfAbsent(name, k -> new VersionStatistics());
   }
 
-  private void startTest(String name, VersionStatistics v, long startMs, DetectionRules rules, long startWallMs) {
+  /** A version's test starts, and spends the fleet's alpha: said to {@code out}, for the false-halt account. */
+  private void startTest(String name, VersionStatistics v, long startMs, DetectionRules rules, FleetDecisions out) {
+    out.trial(FleetTrial.started(fleetId, rules.alpha()));
+    long startWallMs = out.wallClockMs();
     long window = rules.baselineWindow().toMillis();
     FleetHistory.Window past = history.window(startMs, window);
     RolloutTest test = new RolloutTest(startMs, new BaselineTest(past.deviceHours(), past.failures()));
@@ -188,7 +192,7 @@ public final class FleetStatistics implements Upgradable {
       }
     });
     if (change.previous() != null && to.test == null && !to.established) {
-      startTest(change.version(), to, change.atMs(), rules, out.wallClockMs()); // the first device switching starts the rollout
+      startTest(change.version(), to, change.atMs(), rules, out); // the first device switching starts the rollout
       to.test.fromVersion = change.previous();
     }
   }

@@ -6,6 +6,8 @@ import io.crashwatch.detector.topology.model.DeviceChange;
 import io.crashwatch.detector.topology.model.FleetComponentKey;
 import io.crashwatch.detector.topology.model.FleetEvent;
 import io.crashwatch.detector.topology.model.FleetIncident;
+import io.crashwatch.detector.topology.model.FleetTrial;
+import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.RateSample;
 import io.crashwatch.detector.topology.model.Verdict;
@@ -44,6 +46,8 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
   public static final Child<CannotJudge> CANNOT_JUDGE = new Child<>("fleet-cannot-judge", CannotJudge.class);
   /** Incidents starting and ending, for the detector's health: keyed by fleet/component. */
   public static final Child<FleetIncident> INCIDENTS = new Child<>("fleet-incidents", FleetIncident.class);
+  /** Each fleet's tests started and tripped, for its false-halt account in the detector's health. */
+  public static final Child<FleetTrial> TRIALS = new Child<>("fleet-trials", FleetTrial.class);
   /** FLEET_FAILURE_SPIKE alerts, keyed by alert id: one fleet/component's statistics decide each. */
   public static final Child<SreAlert> ALERTS = new Child<>("fleet-alerts", SreAlert.class);
   /** Samples for the crash-rate windows, keyed by {@link RateSample#key()}. */
@@ -129,6 +133,12 @@ public final class FleetStatisticsProcessor implements Processor<String, FleetEv
   @Override
   public void verdict(Verdict verdict) {
     VERDICTS.forward(context, new Record<>(VersionKey.of(verdict.target()).toString(), verdict, timestamp));
+    trial(FleetTrial.tripped(verdict.fleetId())); // a test trips once: then it stands until a RESUME starts another
+  }
+
+  @Override
+  public void trial(FleetTrial trial) {
+    TRIALS.forward(context, new Record<>(HealthReport.KEY, trial, timestamp));
   }
 
   @Override

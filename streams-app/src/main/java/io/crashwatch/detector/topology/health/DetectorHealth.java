@@ -10,7 +10,7 @@ import java.util.TreeSet;
 
 /**
  * What the detector knows of its own input as a whole, under the one health key. Format 1: liveness
- * fields were added to it, which a reader that does not know them skips.
+ * fields and then the shadow fleets were added to it, which a reader that does not know them skips.
  */
 @StateFormat(1)
 public final class DetectorHealth {
@@ -33,12 +33,21 @@ public final class DetectorHealth {
   /** Since when a partition has been behind, while DETECTOR_LAGGING fires; 0 while it does not. */
   public long laggingSinceMs;
 
+  /** The fleets in shadow as last alerted, by fleet id: a FLEET_SHADOW alert fires for each while it stays. */
+  public Map<String, Shadow> shadowFleets = new TreeMap<>();
+
   /** Refused reports stopped coming: the next ones are counted afresh. */
   void forgetUntrusted() {
     untrusted = UntrustedReports.none();
     lastUntrustedMs = 0;
     alertedAt = 0;
     firingSinceMs = 0;
+  }
+
+  /** Why a fleet is in shadow (the setting, or whose mark until when), and since when. */
+  public static final class Shadow {
+    public String why;
+    public long sinceMs;
   }
 
   /** One fleet's incident: the components whose statistics see it, when it began, its worst count. */

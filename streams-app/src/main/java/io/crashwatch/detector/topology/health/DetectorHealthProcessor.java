@@ -4,9 +4,11 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.alerts.Alerts;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.FleetIncident;
+import io.crashwatch.detector.topology.model.FleetTrial;
 import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.PartitionLiveness;
 import io.crashwatch.detector.topology.model.UntrustedReports;
+import io.crashwatch.detector.topology.output.FleetAllowlist;
 import io.crashwatch.detector.topology.routing.Child;
 import io.crashwatch.killswitch.SignatureHeaders;
 import io.crashwatch.schemas.KillSwitchLease;
@@ -15,10 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -44,6 +48,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class DetectorHealthProcessor implements Processor<String, HealthReport, String, Object> {
   public static final String STORE = "detector-health";
+  /** Each fleet's false-halt account ({@link FleetTrials}), by fleet id. */
+  public static final String TRIALS_STORE = "fleet-trials";
+  /** The metric label of every fleet not named by the settings or the fleets topic: fleet ids come from telemetry. */
+  public static final String OTHER_FLEETS = "_other";
   /** UNTRUSTED_EVIDENCE and FLEET_INCIDENT, FIRING and RESOLVED, keyed by alert id. */
   public static final Child<SreAlert> ALERTS = new Child<>("detector-health-alerts", SreAlert.class);
   /** Each heartbeat partition's lease, keyed by the partition number, with its sequence header; signed at the sink. */
@@ -57,6 +65,8 @@ public final class DetectorHealthProcessor implements Processor<String, HealthRe
   private final DetectorMetrics metrics;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, DetectorHealth> store;
+  private KeyValueStore<String, FleetTrials> trials;
+  private FleetAllowlist fleets;
 
   /** @param heartbeatPartitions the heartbeat topic's partitions: a rollout service needs a lease of each */
   public DetectorHealthProcessor(DetectionRules rules, int heartbeatPartitions, DetectorMetrics metrics) {
@@ -69,13 +79,20 @@ public final class DetectorHealthProcessor implements Processor<String, HealthRe
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
+    this.fleets = new FleetAllowlist(rules, context.getStateStore(FleetAllowlist.STORE));
+    this.trials = context.getStateStore(TRIALS_STORE);
+    publishTrials();
     context.schedule(CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::check);
   }
 
   @Override
   public void process(Record<String, HealthReport> record) {
-    DetectorHealth health = health();
     HealthReport report = record.value();
+    if (report.trial() != null) {
+      trial(report.trial());
+      return;
+    }
+    DetectorHealth health = health();
     if (report.untrusted() != null) {
       untrusted(health, report.untrusted());
     } else if (report.incident() != null) {
@@ -85,6 +102,7 @@ public final class DetectorHealthProcessor implements Processor<String, HealthRe
       health.inputSeen |= report.liveness().hadInput();
       judgeInput(health);
       lease(report.liveness());
+      shadowFleets(health);
     }
     store.put(HealthReport.KEY, health);
   }
@@ -191,10 +209,72 @@ public final class DetectorHealthProcessor implements Processor<String, HealthRe
     }
   }
 
-  /** Wall clock: refused reports that stopped coming resolve the alert, and are forgotten. */
+  /**
+   * Every change of which fleets are in shadow is an alert: FLEET_SHADOW fires when a fleet goes into shadow
+   * (the setting at a start, an operator's mark), again when why changes (a new mark), and resolves when it is
+   * enforced again (the mark expired or was replaced, the setting changed). Checked at every liveness report and
+   * minute, so a mark shows within a heartbeat interval, whichever instance's global store saw it.
+   */
+  private void shadowFleets(DetectorHealth health) {
+    long now = context.currentSystemTimeMs();
+    Map<String, String> shadow = fleets.shadowFleets(now);
+    for (Map.Entry<String, String> fleet : shadow.entrySet()) {
+      DetectorHealth.Shadow known = health.shadowFleets.get(fleet.getKey());
+      if (known == null || !known.why.equals(fleet.getValue())) {
+        DetectorHealth.Shadow entered = new DetectorHealth.Shadow();
+        entered.why = fleet.getValue();
+        entered.sinceMs = known == null ? now : known.sinceMs;
+        health.shadowFleets.put(fleet.getKey(), entered);
+        forward(Alerts.fleetShadow(fleet.getKey(), fleet.getValue(), entered.sinceMs));
+      }
+    }
+    health.shadowFleets.entrySet().removeIf(known -> {
+      if (shadow.containsKey(known.getKey())) {
+        return false;
+      }
+      forward(Alerts.fleetEnforced(known.getKey(), known.getValue().sinceMs, now));
+      return true;
+    });
+  }
+
+  private void trial(FleetTrial trial) {
+    FleetTrials account = trials.get(trial.fleetId());
+    if (account == null) {
+      account = new FleetTrials();
+      account.sinceMs = context.currentSystemTimeMs();
+    }
+    account.add(trial);
+    trials.put(trial.fleetId(), account);
+    publishTrials();
+  }
+
+  /**
+   * Every fleet's account to the metrics, under a bounded set of labels: the fleets the settings or the fleets
+   * topic name get their own, every other one is summed under {@link #OTHER_FLEETS}, so whoever can send
+   * telemetry cannot flood {@code /metrics} with fleet ids. Done again every minute, as fleets get listed.
+   */
+  private void publishTrials() {
+    java.util.Set<String> named = fleets.named();
+    Map<String, FleetTrials> byLabel = new java.util.TreeMap<>();
+    try (KeyValueIterator<String, FleetTrials> all = trials.all()) {
+      all.forEachRemaining(kv -> byLabel.merge(named.contains(kv.key) ? kv.key : OTHER_FLEETS, kv.value, FleetTrials::plus));
+    }
+    byLabel.forEach((label, account) -> metrics.fleetTrials(label, account.tests, account.tripped, account.alphaSpent,
+        account.falseHalts));
+  }
+
+  @Override
+  public void close() {
+    metrics.forgetFleetTrials(); // the task moved: the instance that has it now reports the accounts
+  }
+
+  /** Wall clock: which fleets are in shadow; refused reports that stopped coming resolve their alert, and are forgotten. */
   private void check(long now) {
-    DetectorHealth health = store.get(HealthReport.KEY);
-    if (health == null || health.untrusted.reports() == 0 || now - health.lastUntrustedMs < QUIET.toMillis()) {
+    DetectorHealth health = health();
+    shadowFleets(health);
+    store.put(HealthReport.KEY, health);
+    publishTrials();
+    if (health.untrusted.reports() == 0 || now - health.lastUntrustedMs < QUIET.toMillis()) {
       return;
     }
     if (health.alertedAt > 0) {

@@ -27,6 +27,10 @@ public final class DetectorMetrics {
   private final Map<String, Counter> events = new ConcurrentHashMap<>();
   private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
   private final Map<String, Counter> halts = new ConcurrentHashMap<>();
+  private final Map<String, Counter> fleetMarksRefused = new ConcurrentHashMap<>();
+  /** By fleet label: tests, tripped, alpha spent, false halts, as the health task's store holds them. */
+  private final Map<String, double[]> fleetTrials = new ConcurrentHashMap<>();
+  private final Map<String, java.util.List<io.micrometer.core.instrument.Meter>> fleetTrialMeters = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> leaseProceedUntilMs = new ConcurrentHashMap<>();
   private final Counter darkDevices;
   private final Counter untrustedEvidence;
@@ -79,6 +83,48 @@ public final class DetectorMetrics {
     deadLetters.computeIfAbsent(reason, r -> Counter.builder("crashwatch.dead.letters")
         .description("Input records sent to the dead-letter topic, by reason").tag("reason", r).register(registry))
         .increment();
+  }
+
+  /**
+   * A value on the fleets topic that is signed but not a mark the detector obeys (forged, unknown key, replayed,
+   * malformed): the fleet stays listed and enforced. A global store writes no dead letter, so this counts them.
+   */
+  public void fleetMarkRefused(String reason) {
+    fleetMarksRefused.computeIfAbsent(reason, r -> Counter.builder("crashwatch.fleet.marks.refused")
+        .description("Signed values on the fleets topic not obeyed as a SHADOW or ENFORCE mark, by reason")
+        .tag("reason", r).register(registry)).increment();
+  }
+
+  /**
+   * A fleet's false-halt account (or the sum of the fleets under one label), read from the store that keeps it:
+   * gauges, since the store and not this instance's uptime is what they count. Only the instance running the
+   * health task reports them.
+   */
+  public void fleetTrials(String fleet, long tests, long tripped, double alphaSpent, long falseHalts) {
+    double[] figures = fleetTrials.computeIfAbsent(fleet, f -> {
+      double[] values = new double[4];
+      fleetTrialMeters.put(f, java.util.List.of(
+          Gauge.builder("crashwatch.fleet.tests", values, v -> v[0]).tag("fleet", f)
+              .description("Tests run in the fleet: rollouts of a version judged there, each at alpha").register(registry),
+          Gauge.builder("crashwatch.fleet.tests.tripped", values, v -> v[1]).tag("fleet", f)
+              .description("Tests in the fleet that tripped (a HALT of the fleet's target)").register(registry),
+          Gauge.builder("crashwatch.fleet.alpha.spent", values, v -> v[2]).tag("fleet", f)
+              .description("The alpha the fleet's tests spent: the false halts expected at most").register(registry),
+          Gauge.builder("crashwatch.fleet.false.halts", values, v -> v[3]).tag("fleet", f)
+              .description("HALTs in the fleet an operator lifted as false (resume --false-halt)").register(registry)));
+      return values;
+    });
+    figures[0] = tests;
+    figures[1] = tripped;
+    figures[2] = alphaSpent;
+    figures[3] = falseHalts;
+  }
+
+  /** This instance no longer runs the health task: its accounts are another's to report. */
+  public void forgetFleetTrials() {
+    fleetTrialMeters.values().forEach(meters -> meters.forEach(registry::remove));
+    fleetTrialMeters.clear();
+    fleetTrials.clear();
   }
 
   /** A HALT command, {@code latencyMs} after the event that decided it. */

@@ -1,53 +1,146 @@
 package io.crashwatch.detector.topology.output;
 
+import io.crashwatch.detector.config.DetectionRules;
+import io.crashwatch.detector.config.OperatorTrust;
+import io.crashwatch.detector.topology.Topics;
+import io.crashwatch.detector.topology.format.JsonSerde;
+import io.crashwatch.detector.topology.metrics.DetectorMetrics;
+import io.crashwatch.killswitch.KillSwitchSigner;
+import io.crashwatch.killswitch.RejectedRecord;
+import io.crashwatch.killswitch.SignatureHeaders;
+import io.crashwatch.killswitch.SignedBytes;
+import io.crashwatch.schemas.FleetMode;
+import io.crashwatch.schemas.FleetProtection;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The fleets whose trips may count towards a global halt, when any are listed: the {@code fleets}
- * setting, and the compacted {@code fleets-topic} (key: a fleet id; any non-empty value lists it, a
- * tombstone or an empty value removes it), which every instance reads whole into a global store, so
- * fleets can be listed without a restart. Anyone who can send telemetry can invent a fleet; who can
- * write this topic is an ACL.
+ * What the {@code fleets} and {@code shadow-fleets} settings and the compacted {@code fleets-topic} say
+ * of each fleet. Every instance reads the topic whole into a global store, so it changes without a restart.
+ *
+ * <p>Listed: once any fleet is listed (setting or topic), only listed fleets' trips count towards a global
+ * halt. On the topic any non-empty value lists a fleet, a tombstone or an empty value removes it. Anyone who
+ * can send telemetry can invent a fleet; who can write this topic is an ACL.
+ *
+ * <p>Shadow: observed, not protected. Since that switches protection off, the topic's ACL is not enough:
+ * only a {@link FleetMode} mark signed by one of {@code operator-public-keys} ({@code ./crashwatch shadow})
+ * makes a fleet shadow, and only until its {@code validUntil}. An unsigned, forged or undecodable value
+ * lists the fleet and leaves it enforced; a signed mark older than the one held (a replay) is ignored.
  */
 public final class FleetAllowlist {
   public static final String STORE = "fleet-allowlist";
+  private static final Logger LOG = LoggerFactory.getLogger(FleetAllowlist.class);
+  private static final JsonSerde<FleetListing> LISTINGS = new JsonSerde<>(FleetListing.class);
 
-  private final Set<String> setting;
-  private final KeyValueStore<String, byte[]> listed;
+  private final DetectionRules rules;
+  private final ReadOnlyKeyValueStore<String, FleetListing> listed;
 
   /** @param listed the global store of the topic; null where there is none (a processor tested alone) */
-  FleetAllowlist(Set<String> setting, KeyValueStore<String, byte[]> listed) {
-    this.setting = setting;
+  public FleetAllowlist(DetectionRules rules, ReadOnlyKeyValueStore<String, FleetListing> listed) {
+    this.rules = rules;
     this.listed = listed;
   }
 
-  /** Reads {@code topic} into the global store every kill switch consults. */
-  public static void addTo(StreamsBuilder builder, String topic) {
-    builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray())
+  /** Reads {@code topic} into the global store every kill switch consults, verifying the operators' marks. */
+  public static void addTo(StreamsBuilder builder, Topics.Topic<FleetMode> topic, OperatorTrust operators,
+                           DetectorMetrics metrics) {
+    Deserializer<FleetMode> marks = topic.valueSerde().deserializer();
+    builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), LISTINGS)
             .withLoggingDisabled(),
-        topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(topic + "-source"), Updater::new);
+        topic.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(topic.name() + "-source"),
+        () -> new Updater(topic.name(), operators, marks, metrics));
+  }
+
+  /** Signs a serialized mark as the detector verifies it: key id, sequence and signature headers. */
+  public static void sign(KillSwitchSigner operator, String topic, FleetMode mark, byte[] value, Headers headers) {
+    SignatureHeaders.putSequence(headers, mark.getIssuedAt().toEpochMilli());
+    operator.sign(SignedBytes.Domain.FLEET_MODE, topic, mark.getFleetId(), value, headers);
   }
 
   /** Whether this fleet's trips may count: nothing is listed, or it is. */
   boolean allows(String fleetId) {
     boolean anyListed = listed != null && listed.approximateNumEntries() > 0;
-    if (setting.isEmpty() && !anyListed) {
+    if (rules.fleets().isEmpty() && !anyListed) {
       return true;
     }
-    return setting.contains(fleetId) || anyListed && listed.get(fleetId) != null;
+    return rules.fleets().contains(fleetId) || anyListed && listed.get(fleetId) != null;
   }
 
-  /** Keeps the global store as the topic says. */
+  /**
+   * Why the fleet is observed in shadow at {@code nowMs}, or null when it is enforced: the {@code shadow-fleets}
+   * setting, or an operator's signed mark not yet expired. (SHADOW mode is the whole detector's, no fleet's.)
+   */
+  public String shadowReason(String fleetId, long nowMs) {
+    if (rules.shadowFleets().contains(fleetId)) {
+      return "setting " + DetectionRules.SHADOW_FLEETS;
+    }
+    FleetListing listing = listed == null ? null : listed.get(fleetId);
+    return listing != null && listing.shadowAt(nowMs) ? markReason(listing) : null;
+  }
+
+  /** Every fleet in shadow at {@code nowMs} by the setting or a mark, with why (SHADOW mode aside: it is no fleet's). */
+  public Map<String, String> shadowFleets(long nowMs) {
+    Map<String, String> shadow = new TreeMap<>();
+    rules.shadowFleets().forEach(f -> shadow.put(f, "setting " + DetectionRules.SHADOW_FLEETS));
+    if (listed != null) {
+      try (KeyValueIterator<String, FleetListing> all = listed.all()) {
+        all.forEachRemaining(kv -> {
+          if (kv.value.shadowAt(nowMs)) {
+            shadow.putIfAbsent(kv.key, markReason(kv.value));
+          }
+        });
+      }
+    }
+    return shadow;
+  }
+
+  /** The fleets that get their own metric labels: those listed in the setting or on the topic, and shadow ones. */
+  public Set<String> named() {
+    Set<String> named = new java.util.TreeSet<>(rules.fleets());
+    named.addAll(rules.shadowFleets());
+    if (listed != null) {
+      try (KeyValueIterator<String, FleetListing> all = listed.all()) {
+        all.forEachRemaining(kv -> named.add(kv.key));
+      }
+    }
+    return named;
+  }
+
+  private static String markReason(FleetListing listing) {
+    return "marked by " + listing.actor() + " until " + java.time.Instant.ofEpochMilli(listing.validUntilMs())
+        + ": " + listing.reason();
+  }
+
+  /** Keeps the global store as the topic says, an operator's mark only once its signature is verified. */
   private static final class Updater implements Processor<String, byte[], Void, Void> {
-    private KeyValueStore<String, byte[]> store;
+    private final String topic;
+    private final OperatorTrust operators;
+    private final Deserializer<FleetMode> marks;
+    private final DetectorMetrics metrics;
+    private KeyValueStore<String, FleetListing> store;
+
+    Updater(String topic, OperatorTrust operators, Deserializer<FleetMode> marks, DetectorMetrics metrics) {
+      this.topic = topic;
+      this.operators = operators;
+      this.marks = marks;
+      this.metrics = metrics;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -56,14 +149,55 @@ public final class FleetAllowlist {
 
     @Override
     public void process(Record<String, byte[]> record) {
-      if (record.key() == null) {
+      String fleet = record.key();
+      if (fleet == null) {
         return;
       }
       if (record.value() == null || record.value().length == 0) {
-        store.delete(record.key());
-      } else {
-        store.put(record.key(), record.value());
+        store.delete(fleet);
+        return;
       }
+      FleetListing listing = listing(fleet, record.value(), record.headers());
+      FleetListing held = store.get(fleet);
+      if (listing.signed() && held != null && held.signed() && listing.issuedAtMs() < held.issuedAtMs()) {
+        refused(fleet, "fleet-mark-replayed", "issued before the mark held (" + held.markId() + "): a replay");
+        return;
+      }
+      store.put(fleet, listing);
+    }
+
+    /** The value as a verified mark; anything else lists the fleet and leaves it enforced. */
+    private FleetListing listing(String fleet, byte[] value, Headers headers) {
+      if (headers.lastHeader(SignatureHeaders.SIGNATURE) == null) {
+        return FleetListing.UNSIGNED; // a plain listing, as the topic has always held
+      }
+      if (operators.verifier() == null) {
+        refused(fleet, "fleet-mark-unknown-key", "no operator-public-keys are configured");
+        return FleetListing.UNSIGNED;
+      }
+      try {
+        operators.verifier().verify(SignedBytes.Domain.FLEET_MODE, topic, fleet, value, headers);
+        FleetMode mark = marks.deserialize(topic, headers, value);
+        if (!fleet.equals(mark.getFleetId())) {
+          refused(fleet, "fleet-mark-malformed", "a mark of fleet '" + mark.getFleetId() + "' under another key");
+          return FleetListing.UNSIGNED;
+        }
+        if (mark.getMode() == FleetProtection.SHADOW && mark.getValidUntil() == null) {
+          refused(fleet, "fleet-mark-malformed", "a SHADOW mark without validUntil");
+          return FleetListing.UNSIGNED;
+        }
+        return FleetListing.of(mark, operators.operator(SignatureHeaders.keyId(headers)));
+      } catch (RejectedRecord e) {
+        refused(fleet, "fleet-mark-" + e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'), e.getMessage());
+      } catch (RuntimeException e) {
+        refused(fleet, "fleet-mark-malformed", String.valueOf(e.getMessage()));
+      }
+      return FleetListing.UNSIGNED;
+    }
+
+    private void refused(String fleet, String reason, String why) {
+      metrics.fleetMarkRefused(reason);
+      LOG.warn("fleets topic, fleet {}: mark refused ({}): {}; the fleet is listed and enforced", fleet, reason, why);
     }
   }
 }

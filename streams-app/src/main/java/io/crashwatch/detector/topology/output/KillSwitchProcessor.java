@@ -10,6 +10,8 @@ import io.crashwatch.detector.topology.decision.Grid;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.EvidenceData;
+import io.crashwatch.detector.topology.model.FleetTrial;
+import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.KillSwitchInput;
 import io.crashwatch.detector.topology.model.OperatorRequest;
 import io.crashwatch.detector.topology.model.PooledEvidence;
@@ -52,6 +54,8 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   public static final Child<KillSwitchCommand> COMMANDS = new Child<>("kill-switch-commands", KillSwitchCommand.class);
   /** ROLLOUT_HALTED alerts, FIRING and RESOLVED, keyed by alert id. */
   public static final Child<SreAlert> ALERTS = new Child<>("kill-switch-alerts", SreAlert.class);
+  /** HALTs an operator lifted as false, one per fleet whose trip it was, for the fleets' false-halt accounts. */
+  public static final Child<FleetTrial> FALSE_HALTS = new Child<>("kill-switch-false-halts", FleetTrial.class);
   private static final Logger LOG = LoggerFactory.getLogger(KillSwitchProcessor.class);
 
   /** How soon after start the latest commands signed with another key are signed again. */
@@ -83,7 +87,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.store = context.getStateStore(STORE);
-    this.allowlist = new FleetAllowlist(rules.fleets(), context.getStateStore(FleetAllowlist.STORE));
+    this.allowlist = new FleetAllowlist(rules, context.getStateStore(FleetAllowlist.STORE));
     resign = context.schedule(RESIGN_AFTER, PunctuationType.WALL_CLOCK_TIME, this::resignOnce);
   }
 
@@ -131,10 +135,10 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
    */
   private KillSwitchState.Gate gateOf(Verdict verdict) {
     long now = context.currentSystemTimeMs();
-    if (rules.shadowFleets().contains(verdict.fleetId())) {
+    String shadow = allowlist.shadowReason(verdict.fleetId(), now);
+    if (shadow != null) {
       // Observed, not trusted yet: its trips must not make a GLOBAL halt that enforced fleets did not make.
-      return new KillSwitchState.Gate(KillSwitchState.Gate.SHADOW,
-          "observed in shadow (setting " + DetectionRules.SHADOW_FLEETS + "): its trips never count", now);
+      return new KillSwitchState.Gate(KillSwitchState.Gate.SHADOW, "observed in shadow (" + shadow + "): its trips never count", now);
     }
     if (!allowlist.allows(verdict.fleetId())) {
       return new KillSwitchState.Gate(KillSwitchState.Gate.ALLOWLIST,
@@ -156,7 +160,7 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
 
   /** A fleet's new evidence joins the pooled global test; it may be what escalation waited for. */
   private void pooled(KillSwitchState state, PooledEvidence evidence) {
-    if (rules.shadowFleets().contains(evidence.fleetId())) {
+    if (allowlist.shadowReason(evidence.fleetId(), context.currentSystemTimeMs()) != null) {
       return; // a shadow fleet's evidence counts no more than its trips
     }
     add(state.pooledControl, evidence.control());
@@ -249,6 +253,12 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
         stillHaltedGlobally, now));
     SreAlert notice = Alerts.rolloutResumed(target, t.epoch, approvedBy, op.reason(), stillHaltedGlobally, now);
     forward(ALERTS, notice.getAlertId(), notice);
+    if (op.falseHalt() && !HaltReason.OPERATOR.name().equals(t.reason)) {
+      // The fleets whose trips made it: a global HALT's are the tripped fleets that counted towards it.
+      for (String fleet : target.isGlobal() ? java.util.List.copyOf(state.trippedFleets) : java.util.List.of(target.fleetId())) {
+        forward(FALSE_HALTS, HealthReport.KEY, FleetTrial.falseHalt(fleet));
+      }
+    }
     t.halted = false;
     t.epoch++;
     if (target.isGlobal()) {
@@ -297,8 +307,8 @@ public final class KillSwitchProcessor implements Processor<String, KillSwitchIn
     t.commandId = Commands.commandId(target, KillSwitchAction.HALT, t.epoch);
     t.alertId = "rollout-halted/" + target + "/" + t.epoch;
     // A person's FORCE_HALT of a shadow fleet is meant: only the detector's own decisions there are shadow ones.
-    boolean shadow = reason == HaltReason.OPERATOR ? rules.mode() == Mode.SHADOW
-        : rules.isShadow(target.isGlobal() ? null : target.fleetId());
+    boolean shadow = rules.mode() == Mode.SHADOW
+        || reason != HaltReason.OPERATOR && !target.isGlobal() && allowlist.shadowReason(target.fleetId(), now) != null;
     command(t, target, Commands.command(t.commandId, KillSwitchAction.HALT, target, reason, evidence,
         shadow, actor, note, now));
     String why = note == null ? reason.name() : reason.name() + ", " + note;

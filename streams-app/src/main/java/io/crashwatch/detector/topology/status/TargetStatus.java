@@ -14,7 +14,13 @@ import java.util.Map;
  * @param warnings what may make the answer incomplete or stale
  */
 public record TargetStatus(String target, String state, String since, String why, VersionStatus test, Halt halt,
-                           Halt globalHalt, GlobalTest global, Map<String, String> servedBy, List<String> warnings) {
+                           Halt globalHalt, GlobalTest global, Map<String, String> servedBy, List<String> warnings,
+                           FleetAccount fleetAccount) {
+
+  /** The same, with the false-halt account of the target's fleet (null for a global target). */
+  public TargetStatus withFleetAccount(FleetAccount account) {
+    return new TargetStatus(target, state, since, why, test, halt, globalHalt, global, servedBy, warnings, account);
+  }
 
   /** A fleet target from its version's test (null when fleet statistics know none) and the kill switch (null: none). */
   public static TargetStatus ofFleet(String target, VersionStatus test, KillSwitchStatus killSwitch, String fleet,
@@ -27,17 +33,17 @@ public record TargetStatus(String target, String state, String since, String why
           + " devices failed, " + halt.evidence().comparison().toLowerCase(java.util.Locale.ROOT) + " test statistic "
           + Numbers.number(halt.evidence().testStatistic()) + " against " + Numbers.number(halt.evidence().threshold()))
           + (halt.note() == null ? "" : "; " + halt.note()) + ". Lift it with: " + halt.resumeCommand(),
-          test, halt, global, null, servedBy, warnings);
+          test, halt, global, null, servedBy, warnings, null);
     }
     if (global != null) {
       return new TargetStatus(target, "HALTED_GLOBALLY", global.haltedAt(), "halted by the global target " + global.target()
           + "; a RESUME of the fleet target does not lift it. Lift it with: " + global.resumeCommand()
-          + " (" + global.approvals() + " operator keys)", test, halt, global, null, servedBy, warnings);
+          + " (" + global.approvals() + " operator keys)", test, halt, global, null, servedBy, warnings, null);
     }
     if (test == null) {
       return null;
     }
-    return new TargetStatus(target, test.state(), test.since(), test.reason(), test, halt, null, null, servedBy, warnings);
+    return new TargetStatus(target, test.state(), test.since(), test.reason(), test, halt, null, null, servedBy, warnings, null);
   }
 
   /** A global target from the kill switch (null: it keeps nothing of the version). */
@@ -65,6 +71,6 @@ public record TargetStatus(String target, String state, String since, String why
       why = "no fleet has reported evidence on it";
     }
     return new TargetStatus(target, state, global.halted() ? global.haltedAt() : null, why, null, global, null, test,
-        servedBy, warnings);
+        servedBy, warnings, null);
   }
 }

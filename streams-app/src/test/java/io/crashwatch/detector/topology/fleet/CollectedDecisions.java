@@ -2,6 +2,7 @@ package io.crashwatch.detector.topology.fleet;
 
 import io.crashwatch.detector.topology.model.CannotJudge;
 import io.crashwatch.detector.topology.model.FleetIncident;
+import io.crashwatch.detector.topology.model.FleetTrial;
 import io.crashwatch.detector.topology.model.PooledEvidence;
 import io.crashwatch.detector.topology.model.Verdict;
 import io.crashwatch.schemas.SreAlert;
@@ -15,6 +16,7 @@ final class CollectedDecisions implements FleetDecisions {
   final List<PooledEvidence> pooled = new ArrayList<>();
   final List<FleetIncident> incidents = new ArrayList<>();
   final List<SreAlert> alerts = new ArrayList<>();
+  final List<FleetTrial> trials = new ArrayList<>();
 
   @Override
   public void verdict(Verdict verdict) {
@@ -34,6 +36,11 @@ final class CollectedDecisions implements FleetDecisions {
   @Override
   public void pooled(PooledEvidence evidence) {
     pooled.add(evidence);
+  }
+
+  @Override
+  public void trial(FleetTrial trial) {
+    trials.add(trial);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.detector.topology.model.FleetIncident;
+import io.crashwatch.detector.topology.model.FleetTrial;
 import io.crashwatch.detector.topology.model.HealthReport;
 import io.crashwatch.detector.topology.model.PartitionLiveness;
 import io.crashwatch.detector.topology.model.UntrustedReports;
@@ -39,6 +40,7 @@ class DetectorHealthProcessorTest {
 
   DetectorHealthProcessorTest() {
     addStore(context, DetectorHealthProcessor.STORE, Serdes.String(), new JsonSerde<>(DetectorHealth.class));
+    addStore(context, DetectorHealthProcessor.TRIALS_STORE, Serdes.String(), new JsonSerde<>(FleetTrials.class));
     context.setCurrentSystemTimeMs(NOW);
     processor.init(context);
   }
@@ -228,6 +230,28 @@ class DetectorHealthProcessorTest {
   private void incident(String fleet, String component, boolean firing) {
     processor.process(new Record<>(HealthReport.KEY,
         HealthReport.of(new FleetIncident(fleet, component, firing, 40, NOW, NOW)), NOW));
+  }
+
+  /**
+   * The false-halt accounts live in the store, not in the instance: the task's next owner reports them as they
+   * were, and the owner it left stops reporting them, so the gauges never show a fleet twice or from zero.
+   */
+  @Test
+  void shouldReportTheFleetsAccountsFromTheStoreWhereverTheTaskRuns() {
+    processor.process(new Record<>(HealthReport.KEY, HealthReport.of(FleetTrial.started("west", 0.001)), NOW));
+    processor.process(new Record<>(HealthReport.KEY, HealthReport.of(FleetTrial.started("west", 0.01)), NOW));
+    processor.process(new Record<>(HealthReport.KEY, HealthReport.of(FleetTrial.tripped("west")), NOW));
+    processor.process(new Record<>(HealthReport.KEY, HealthReport.of(FleetTrial.falseHalt("west")), NOW));
+    assertThat(meters.get("crashwatch.fleet.alpha.spent").tag("fleet", DetectorHealthProcessor.OTHER_FLEETS).gauge().value())
+        .isEqualTo(0.011, org.assertj.core.api.Assertions.within(1e-12));
+
+    processor.close();
+    assertThat(meters.find("crashwatch.fleet.tests").gauges()).as("moved away").isEmpty();
+    MeterRegistry elsewhere = new SimpleMeterRegistry();
+    new DetectorHealthProcessor(rules, 2, new DetectorMetrics(elsewhere)).init(context);
+    assertThat(List.of("crashwatch.fleet.tests", "crashwatch.fleet.tests.tripped", "crashwatch.fleet.false.halts").stream()
+        .map(name -> elsewhere.get(name).tag("fleet", DetectorHealthProcessor.OTHER_FLEETS).gauge().value()).toList())
+        .containsExactly(2.0, 1.0, 1.0);
   }
 
   private void tally(int reports, String device) {

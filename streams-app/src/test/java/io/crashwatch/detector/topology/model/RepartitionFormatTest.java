@@ -63,7 +63,7 @@ class RepartitionFormatTest {
         + "\"readBack\":null}");
     assertThat(json(KillSwitchInput.class, KillSwitchInput.of(resume))).isEqualTo("{\"format\":4,\"verdict\":null,"
         + "\"operator\":{\"commandId\":\"id\",\"action\":\"RESUME\",\"target\":{\"fleetId\":null,\"component\":\"c\","
-        + "\"version\":\"v\"},\"actor\":\"a\",\"reason\":\"r\",\"issuedAtMs\":5,\"keyId\":\"k\",\"lifts\":\"h\"},"
+        + "\"version\":\"v\"},\"actor\":\"a\",\"reason\":\"r\",\"issuedAtMs\":5,\"keyId\":\"k\",\"lifts\":\"h\",\"falseHalt\":false},"
         + "\"evidence\":null,\"cannotJudge\":null,"
         + "\"readBack\":null}");
     assertThat(json(KillSwitchInput.class, KillSwitchInput.of(new PooledEvidence("f", "c", "v", List.of(0.5), List.of(-1.0)))))
