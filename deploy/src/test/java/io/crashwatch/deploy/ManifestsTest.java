@@ -42,6 +42,8 @@ class ManifestsTest {
     metrics.deadLetter("undecodable");
     metrics.halt("FLEET", "CONTROL", 1);
     metrics.lease(0, 1);
+    metrics.fleetTrials("_other", 1, 0, 0.001, 0);
+    metrics.fleetMarkRefused("fleet-mark-forged");
     new DeliveryMetrics(registry, () -> 0).touch("http://alertmanager:9093");
     Matcher m = Pattern.compile("(?m)^(crashwatch_[a-z_]+)").matcher(registry.scrape());
     Set<String> names = new java.util.TreeSet<>();
