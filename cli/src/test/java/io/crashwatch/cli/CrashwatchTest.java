@@ -15,7 +15,8 @@ class CrashwatchTest {
     CommandLine root = new CommandLine(new Crashwatch());
 
     assertThat(root.getSubcommands().keySet())
-        .containsExactlyInAnyOrder("demo", "scenario", "bench", "detector", "halt", "resume", "break-glass", "status", "backtest");
+        .containsExactlyInAnyOrder("demo", "scenario", "bench", "detector", "halt", "resume", "break-glass", "shadow",
+            "enforce", "status", "backtest");
   }
 
   @Test
@@ -27,5 +28,26 @@ class CrashwatchTest {
 
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required option: '--key=FILE'");
+  }
+
+  /** A shadow mark ends by itself: it has no default length. And it marks a fleet, not a target. */
+  @Test
+  void shouldRefuseAShadowMarkWithoutAnEndOrOfATarget() {
+    StringWriter err = new StringWriter();
+    CommandLine root = new CommandLine(new Crashwatch()).setErr(new PrintWriter(err));
+
+    assertThat(root.execute("shadow", "west-stores", "--key", "sre.pem", "--reason", "new fleet")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required option: '--for=DURATION'");
+
+    java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream before = System.err;
+    System.setErr(new java.io.PrintStream(stderr, true));
+    try {
+      assertThat(root.execute("shadow", "west-stores/sensor/7.12", "--for", "14d", "--key", "sre.pem", "--reason", "x"))
+          .isEqualTo(2);
+    } finally {
+      System.setErr(before);
+    }
+    assertThat(stderr.toString()).contains("'west-stores/sensor/7.12' is not a fleet id");
   }
 }

@@ -291,7 +291,7 @@ public final class OperatorMain {
       byte[] value = topics.fleets.valueSerde().serializer().serialize(topic, mark);
       RecordHeaders headers = new RecordHeaders();
       FleetAllowlist.sign(signer, topic, mark, value, headers);
-      return new ProducerRecord<>(topic, null, target, value, headers);
+      return new ProducerRecord<>(topic, null, FleetAllowlist.markKey(target), value, headers);
     }
 
     @Override
@@ -302,8 +302,8 @@ public final class OperatorMain {
 
   @Command(name = "shadow", mixinStandardHelpOptions = true,
       description = "Observes a fleet without protecting it, for a while: its HALTs become shadow ones that rollout "
-          + "services ignore and its trips count towards no global halt; a GLOBAL HALT still stops it. Also lists the "
-          + "fleet. The detector raises FLEET_SHADOW while it lasts.")
+          + "services ignore and its trips count towards no global halt; a GLOBAL HALT still stops it. Leaves the "
+          + "fleet's listing alone. The detector raises FLEET_SHADOW while it lasts.")
   public static final class Shadow extends FleetMark {
     /** The longest a mark may last: a fleet is observed for weeks before it is protected, not for ever. */
     static final Duration MAX = Duration.ofDays(90);
@@ -323,7 +323,7 @@ public final class OperatorMain {
   }
 
   @Command(name = "enforce", mixinStandardHelpOptions = true,
-      description = "Protects a fleet again, ending a shadow mark before it expires. Also lists the fleet.")
+      description = "Protects a fleet again, ending a shadow mark before it expires.")
   public static final class Enforce extends FleetMark {
     @Override
     FleetProtection mode() {

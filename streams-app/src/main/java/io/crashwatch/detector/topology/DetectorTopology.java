@@ -159,7 +159,7 @@ public final class DetectorTopology {
             FleetStatisticsProcessor.STORE, FleetStatisticsProcessor.TIMERS);
 
     // Which fleets' trips may count towards a global halt, when any are listed: every instance reads the whole topic.
-    FleetAllowlist.addTo(builder, topics.fleets, settings.operators(), metrics);
+    FleetAllowlist.addTo(builder, topics.fleets.name(), topics.fleets.valueSerde().deserializer(), settings.operators(), metrics);
 
     // The kill switch reads its own topic back: a record there that is not its latest command is re-asserted over.
     KillSwitchSigner signer = settings.killSwitchSigner();

@@ -526,8 +526,12 @@ class DetectionTopologyTest {
     d.markFleet("airline-ops", FleetProtection.SHADOW, issued, issued.plus(Duration.ofHours(1)), TestKeys.operator());
     d.advance(Duration.ofMinutes(1));
     assertThat(shadowAlerts()).as("a replayed older mark").isEmpty();
+    d.markFleet("airline-ops", FleetProtection.SHADOW, d.now(), d.now().plus(Duration.ofHours(1)), null);
+    d.markFleet("airline-ops", FleetProtection.SHADOW, issued, issued.plus(Duration.ofHours(1)), TestKeys.operator());
+    d.advance(Duration.ofMinutes(1));
+    assertThat(shadowAlerts()).as("an unsigned write, then the replay again: still enforced").isEmpty();
     assertThat(d.meters.get("crashwatch.fleet.marks.refused").tag("reason", "fleet-mark-replayed").counter().count())
-        .isEqualTo(1);
+        .isEqualTo(2);
     canary("airline-ops", 0);
     for (int k = 0; k < 5; k++) {
       d.crash(device(canaryDevice(k)));
@@ -562,6 +566,14 @@ class DetectionTopologyTest {
   private List<Double> fleetFigures(String fleet) {
     return java.util.stream.Stream.of("crashwatch.fleet.tests", "crashwatch.fleet.tests.tripped", "crashwatch.fleet.alpha.spent",
         "crashwatch.fleet.false.halts").map(name -> Math.round(d.meters.get(name).tag("fleet", fleet).gauge().value() * 1e6) / 1e6).toList();
+  }
+
+  /** A mark has a key of its own: marking one fleet lists nothing, so the other fleets' trips still escalate. */
+  @Test
+  void shouldLeaveTheAllowlistAloneWhenAFleetIsMarked() {
+    d.markFleet("lab", FleetProtection.SHADOW, d.now(), d.now().plus(Duration.ofDays(1)), TestKeys.operator());
+    twoFleetsTrip();
+    assertThat(d.commands()).extracting(KillSwitchCommand::getScope).contains(Scope.GLOBAL);
   }
 
   private List<AlertStatus> shadowAlerts() {

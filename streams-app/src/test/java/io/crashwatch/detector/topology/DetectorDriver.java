@@ -202,7 +202,7 @@ final class DetectorDriver implements AutoCloseable {
       FleetAllowlist.sign(operator, topics.fleets.name(), mark, value, headers);
     }
     driver.createInputTopic(topics.fleets.name(), new StringSerializer(), new ByteArraySerializer())
-        .pipeInput(new TestRecord<>(fleet, value, headers, now));
+        .pipeInput(new TestRecord<>(FleetAllowlist.markKey(fleet), value, headers, now));
   }
 
   /** The rollout service announces a rollout of the version to the fleet, starting now. */

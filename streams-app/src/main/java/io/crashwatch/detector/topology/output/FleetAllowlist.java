@@ -2,7 +2,6 @@ package io.crashwatch.detector.topology.output;
 
 import io.crashwatch.detector.config.DetectionRules;
 import io.crashwatch.detector.config.OperatorTrust;
-import io.crashwatch.detector.topology.Topics;
 import io.crashwatch.detector.topology.format.JsonSerde;
 import io.crashwatch.detector.topology.metrics.DetectorMetrics;
 import io.crashwatch.killswitch.KillSwitchSigner;
@@ -35,16 +34,20 @@ import org.slf4j.LoggerFactory;
  * of each fleet. Every instance reads the topic whole into a global store, so it changes without a restart.
  *
  * <p>Listed: once any fleet is listed (setting or topic), only listed fleets' trips count towards a global
- * halt. On the topic any non-empty value lists a fleet, a tombstone or an empty value removes it. Anyone who
- * can send telemetry can invent a fleet; who can write this topic is an ACL.
+ * halt. On the topic any non-empty value under a fleet id lists it, a tombstone or an empty value removes it.
+ * Anyone who can send telemetry can invent a fleet; who can write this topic is an ACL.
  *
  * <p>Shadow: observed, not protected. Since that switches protection off, the topic's ACL is not enough:
- * only a {@link FleetMode} mark signed by one of {@code operator-public-keys} ({@code ./crashwatch shadow})
- * makes a fleet shadow, and only until its {@code validUntil}. An unsigned, forged or undecodable value
- * lists the fleet and leaves it enforced; a signed mark older than the one held (a replay) is ignored.
+ * only a {@link FleetMode} mark under {@code mode/<fleet id>} signed by one of {@code operator-public-keys}
+ * ({@code ./crashwatch shadow}) makes a fleet shadow, and only until its {@code validUntil}. Its own key
+ * keeps it beside the fleet's listing, so marking a fleet changes nothing of the allowlist. Anything else
+ * written there (unsigned, forged, undecodable, a tombstone) leaves the fleet enforced, and a signed mark
+ * older than the newest one seen there (a replay) is ignored.
  */
 public final class FleetAllowlist {
   public static final String STORE = "fleet-allowlist";
+  /** Where a fleet's mark lives on the topic: {@code mode/<fleet id>} (fleet ids never contain {@code /}). */
+  public static final String MARK_PREFIX = "mode/";
   private static final Logger LOG = LoggerFactory.getLogger(FleetAllowlist.class);
   private static final JsonSerde<FleetListing> LISTINGS = new JsonSerde<>(FleetListing.class);
 
@@ -58,28 +61,47 @@ public final class FleetAllowlist {
   }
 
   /** Reads {@code topic} into the global store every kill switch consults, verifying the operators' marks. */
-  public static void addTo(StreamsBuilder builder, Topics.Topic<FleetMode> topic, OperatorTrust operators,
+  public static void addTo(StreamsBuilder builder, String topic, Deserializer<FleetMode> marks, OperatorTrust operators,
                            DetectorMetrics metrics) {
-    Deserializer<FleetMode> marks = topic.valueSerde().deserializer();
     builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), LISTINGS)
             .withLoggingDisabled(),
-        topic.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(topic.name() + "-source"),
-        () -> new Updater(topic.name(), operators, marks, metrics));
+        topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(topic + "-source"),
+        () -> new Updater(topic, operators, marks, metrics));
   }
 
   /** Signs a serialized mark as the detector verifies it: key id, sequence and signature headers. */
   public static void sign(KillSwitchSigner operator, String topic, FleetMode mark, byte[] value, Headers headers) {
     SignatureHeaders.putSequence(headers, mark.getIssuedAt().toEpochMilli());
-    operator.sign(SignedBytes.Domain.FLEET_MODE, topic, mark.getFleetId(), value, headers);
+    operator.sign(SignedBytes.Domain.FLEET_MODE, topic, markKey(mark.getFleetId()), value, headers);
+  }
+
+  /** The topic's key of a fleet's mark. */
+  public static String markKey(String fleetId) {
+    return MARK_PREFIX + fleetId;
   }
 
   /** Whether this fleet's trips may count: nothing is listed, or it is. */
   boolean allows(String fleetId) {
-    boolean anyListed = listed != null && listed.approximateNumEntries() > 0;
+    boolean anyListed = anyListed();
     if (rules.fleets().isEmpty() && !anyListed) {
       return true;
     }
     return rules.fleets().contains(fleetId) || anyListed && listed.get(fleetId) != null;
+  }
+
+  /** Whether the topic lists any fleet: marks, under their own keys, list none. */
+  private boolean anyListed() {
+    if (listed == null) {
+      return false;
+    }
+    try (KeyValueIterator<String, FleetListing> all = listed.all()) {
+      while (all.hasNext()) {
+        if (!all.next().key.startsWith(MARK_PREFIX)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -90,8 +112,8 @@ public final class FleetAllowlist {
     if (rules.shadowFleets().contains(fleetId)) {
       return "setting " + DetectionRules.SHADOW_FLEETS;
     }
-    FleetListing listing = listed == null ? null : listed.get(fleetId);
-    return listing != null && listing.shadowAt(nowMs) ? markReason(listing) : null;
+    FleetListing mark = listed == null ? null : listed.get(markKey(fleetId));
+    return mark != null && mark.shadowAt(nowMs) ? markReason(mark) : null;
   }
 
   /** Every fleet in shadow at {@code nowMs} by the setting or a mark, with why (SHADOW mode aside: it is no fleet's). */
@@ -101,8 +123,8 @@ public final class FleetAllowlist {
     if (listed != null) {
       try (KeyValueIterator<String, FleetListing> all = listed.all()) {
         all.forEachRemaining(kv -> {
-          if (kv.value.shadowAt(nowMs)) {
-            shadow.putIfAbsent(kv.key, markReason(kv.value));
+          if (kv.key.startsWith(MARK_PREFIX) && kv.value.shadowAt(nowMs)) {
+            shadow.putIfAbsent(kv.key.substring(MARK_PREFIX.length()), markReason(kv.value));
           }
         });
       }
@@ -116,7 +138,7 @@ public final class FleetAllowlist {
     named.addAll(rules.shadowFleets());
     if (listed != null) {
       try (KeyValueIterator<String, FleetListing> all = listed.all()) {
-        all.forEachRemaining(kv -> named.add(kv.key));
+        all.forEachRemaining(kv -> named.add(kv.key.startsWith(MARK_PREFIX) ? kv.key.substring(MARK_PREFIX.length()) : kv.key));
       }
     }
     return named;
@@ -149,55 +171,67 @@ public final class FleetAllowlist {
 
     @Override
     public void process(Record<String, byte[]> record) {
-      String fleet = record.key();
-      if (fleet == null) {
+      String key = record.key();
+      if (key == null) {
         return;
       }
-      if (record.value() == null || record.value().length == 0) {
-        store.delete(fleet);
-        return;
+      if (key.startsWith(MARK_PREFIX)) {
+        mark(key, record.value(), record.headers());
+      } else if (record.value() == null || record.value().length == 0) {
+        store.delete(key);
+      } else {
+        store.put(key, FleetListing.LISTING);
       }
-      FleetListing listing = listing(fleet, record.value(), record.headers());
-      FleetListing held = store.get(fleet);
-      if (listing.signed() && held != null && held.signed() && listing.issuedAtMs() < held.issuedAtMs()) {
-        refused(fleet, "fleet-mark-replayed", "issued before the mark held (" + held.markId() + "): a replay");
-        return;
-      }
-      store.put(fleet, listing);
     }
 
-    /** The value as a verified mark; anything else lists the fleet and leaves it enforced. */
-    private FleetListing listing(String fleet, byte[] value, Headers headers) {
-      if (headers.lastHeader(SignatureHeaders.SIGNATURE) == null) {
-        return FleetListing.UNSIGNED; // a plain listing, as the topic has always held
+    /**
+     * A verified mark newer than any seen under its key is kept; anything else clears the key (the fleet is
+     * enforced) and keeps the newest mark's time, so a replayed older mark cannot follow a cleared one in.
+     */
+    private void mark(String key, byte[] value, Headers headers) {
+      FleetListing held = store.get(key);
+      FleetListing mark = verified(key, value, headers);
+      if (mark != null && held != null && mark.issuedAtMs() <= held.issuedAtMs()) {
+        refused(key, "fleet-mark-replayed", "issued no later than the newest mark seen there (" + held.markId() + "): a replay");
+        mark = null;
+      }
+      if (mark != null) {
+        store.put(key, mark);
+      } else if (held != null) {
+        store.put(key, held.cleared());
+      }
+    }
+
+    /** The value as a mark an operator signed for this key, or null (said why) when it is none. */
+    private FleetListing verified(String key, byte[] value, Headers headers) {
+      if (value == null) {
+        return null; // a tombstone: the fleet is enforced
       }
       if (operators.verifier() == null) {
-        refused(fleet, "fleet-mark-unknown-key", "no operator-public-keys are configured");
-        return FleetListing.UNSIGNED;
+        refused(key, "fleet-mark-unknown-key", "no operator-public-keys are configured");
+        return null;
       }
       try {
-        operators.verifier().verify(SignedBytes.Domain.FLEET_MODE, topic, fleet, value, headers);
+        operators.verifier().verify(SignedBytes.Domain.FLEET_MODE, topic, key, value, headers);
         FleetMode mark = marks.deserialize(topic, headers, value);
-        if (!fleet.equals(mark.getFleetId())) {
-          refused(fleet, "fleet-mark-malformed", "a mark of fleet '" + mark.getFleetId() + "' under another key");
-          return FleetListing.UNSIGNED;
+        if (!key.equals(markKey(mark.getFleetId()))) {
+          refused(key, "fleet-mark-malformed", "a mark of fleet '" + mark.getFleetId() + "' under another key");
+        } else if (mark.getMode() == FleetProtection.SHADOW && mark.getValidUntil() == null) {
+          refused(key, "fleet-mark-malformed", "a SHADOW mark without validUntil");
+        } else {
+          return FleetListing.of(mark, operators.operator(SignatureHeaders.keyId(headers)));
         }
-        if (mark.getMode() == FleetProtection.SHADOW && mark.getValidUntil() == null) {
-          refused(fleet, "fleet-mark-malformed", "a SHADOW mark without validUntil");
-          return FleetListing.UNSIGNED;
-        }
-        return FleetListing.of(mark, operators.operator(SignatureHeaders.keyId(headers)));
       } catch (RejectedRecord e) {
-        refused(fleet, "fleet-mark-" + e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'), e.getMessage());
+        refused(key, "fleet-mark-" + e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'), e.getMessage());
       } catch (RuntimeException e) {
-        refused(fleet, "fleet-mark-malformed", String.valueOf(e.getMessage()));
+        refused(key, "fleet-mark-malformed", String.valueOf(e.getMessage()));
       }
-      return FleetListing.UNSIGNED;
+      return null;
     }
 
-    private void refused(String fleet, String reason, String why) {
+    private void refused(String key, String reason, String why) {
       metrics.fleetMarkRefused(reason);
-      LOG.warn("fleets topic, fleet {}: mark refused ({}): {}; the fleet is listed and enforced", fleet, reason, why);
+      LOG.warn("fleets topic, {}: not a mark the detector obeys ({}): {}; the fleet is enforced", key, reason, why);
     }
   }
 }

@@ -406,6 +406,41 @@ class KillSwitchProcessorTest {
     });
   }
 
+  /**
+   * A RESUME marked false counts a false halt for each fleet whose trip made the HALT: the fleet's own, or for a
+   * global HALT every fleet that counted towards it. A FORCE_HALT lifted as false counts nowhere: no rule made it.
+   */
+  @Test
+  void shouldCountAFalseHaltForEachFleetWhoseTripMadeIt() {
+    KillSwitchProcessor twoKeys = new KillSwitchProcessor(DetectionRules.from(Map.of("min-fleet-age", "0s")),
+        OperatorTrust.defaults(), DetectorMetrics.unserved(), KEY_ID);
+    twoKeys.init(context);
+    List<Double> strong = Collections.nCopies(Grid.SIZE, Math.log(1e6));
+    List<Double> noBaseline = Collections.nCopies(BaselineTest.LOGS, 0.0);
+    EvidenceData big = new EvidenceData(100, 50, 50, 0, 0, 0.5, "CONTROL", 900, 0.01, 50, 2e6, 2000, null, T);
+    for (String fleet : List.of("east", "north")) {
+      twoKeys.process(new Record<>("channel-291/r41", KillSwitchInput.of(new PooledEvidence(fleet, "channel-291", "r41", strong, noBaseline)), T));
+      twoKeys.process(new Record<>("channel-291/r41", KillSwitchInput.of(new Verdict(fleet, "channel-291", "r41", "CRASH_SPIKE", 0, big, T, ESTABLISHED)), T));
+    }
+    String global = "*/channel-291/r41";
+    KeyValueStore<String, KillSwitchState> store = context.getStateStore(KillSwitchProcessor.STORE);
+    String halt = store.get("channel-291/r41").global.commandId;
+    for (String key : List.of("0a", "0b")) {
+      twoKeys.process(new Record<>("channel-291/r41", KillSwitchInput.of(new OperatorRequest("r-" + key, "RESUME",
+          Target.parse(global), "sre (key " + key + ")", "fine after all", T, key, halt, true)), T));
+    }
+    assertThat(forwarded(context, KillSwitchProcessor.FALSE_HALTS)).extracting(r -> r.value().fleetId())
+        .containsExactlyInAnyOrder("east", "north");
+
+    context.resetForwards();
+    twoKeys.process(new Record<>("channel-291/r42", KillSwitchInput.of(new OperatorRequest("h", "FORCE_HALT",
+        Target.parse("east/channel-291/r42"), "sre (key 0a)", "bad", T, "0a", null)), T));
+    String forced = forwarded(context, KillSwitchProcessor.COMMANDS).get(0).value().getCommandId();
+    twoKeys.process(new Record<>("channel-291/r42", KillSwitchInput.of(new OperatorRequest("r", "RESUME",
+        Target.parse("east/channel-291/r42"), "sre (key 0a)", "fine", T, "0a", forced, true)), T));
+    assertThat(forwarded(context, KillSwitchProcessor.FALSE_HALTS)).isEmpty();
+  }
+
   private OperatorRequest operator(String action) {
     String lifts = null;
     if ("RESUME".equals(action)) {
