@@ -28,6 +28,7 @@ public record BacktestReport(String run, Span span, Map<String, String> tried, M
   static final List<String> LEFT_OUT = List.of(
       "TELEMETRY_OUTAGE and DETECTOR_LAGGING alerts and the kill-switch leases: they follow the live detector's own lag",
       "KILL_SWITCH_TAMPERED alerts: they follow what was written to the live kill-switch topic, which is not read",
+      "FLEET_SHADOW alerts: they follow the settings (shadow-fleets, tried here on purpose) and the operators' marks, not the telemetry",
       "HALTs that stood before the warm-up: the backtest's kill switch starts empty, so it may halt such a target again");
 
   /** The span compared, and where reading began (the warm-up builds state, its decisions are not compared). */

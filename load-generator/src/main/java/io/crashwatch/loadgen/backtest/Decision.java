@@ -25,10 +25,11 @@ record Decision(String alertId, AlertKind kind, String target, Instant at, Strin
   /**
    * Kinds decided by the live detector's own lag and leases (TELEMETRY_OUTAGE, DETECTOR_LAGGING) or by
    * what happened to the live kill-switch topic (KILL_SWITCH_TAMPERED), none of which a replay of the
-   * input can know: never compared.
+   * input can know, or by the settings rather than the telemetry (FLEET_SHADOW: the settings tried differ
+   * from the live ones on purpose): never compared.
    */
   static final Set<AlertKind> LEFT_OUT = EnumSet.of(AlertKind.TELEMETRY_OUTAGE, AlertKind.DETECTOR_LAGGING,
-      AlertKind.KILL_SWITCH_TAMPERED);
+      AlertKind.KILL_SWITCH_TAMPERED, AlertKind.FLEET_SHADOW);
   /** A HALT decided just before the span's end reaches the live alerts topic a moment later. */
   static final Duration LIVE_WRITE_MARGIN = Duration.ofMinutes(5);
 

@@ -32,6 +32,7 @@ class DecisionTest {
         alert("lag", AlertKind.DETECTOR_LAGGING, AlertStatus.FIRING, FROM.plusSeconds(5)),
         alert("outage", AlertKind.TELEMETRY_OUTAGE, AlertStatus.FIRING, FROM.plusSeconds(5)),
         alert("tampered", AlertKind.KILL_SWITCH_TAMPERED, AlertStatus.FIRING, FROM.plusSeconds(5)),
+        alert("shadow", AlertKind.FLEET_SHADOW, AlertStatus.FIRING, FROM.plusSeconds(6)),
         alert("incident", AlertKind.FLEET_INCIDENT, AlertStatus.FIRING, FROM.plusSeconds(7)));
 
     assertThat(Decision.within(written, FROM, TO)).extracting(Decision::alertId).containsExactly("halt-1", "incident");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.crashwatch.detector.Detector;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.embedded.KafkaClusterExtension;
+import io.crashwatch.loadgen.RunAlerts;
 import io.crashwatch.loadgen.TestDetectorSettings;
 import io.crashwatch.loadgen.scenario.Expect;
 import io.crashwatch.loadgen.scenario.Scenario;
@@ -95,6 +96,9 @@ class ScenariosIT {
           .containsExactly("east-stores/sensor/7.12.18401");
       assertThat(report.alerts()).as("the detector did decide in the shadow fleet, and said so")
           .extracting(AlertLog.Fired::toString).contains("ROLLOUT_HALTED west-stores west-stores/sensor/7.12.18401");
+      // The fleet is unprotected from the detector's start, before the run: on call is told then.
+      assertThat(RunAlerts.read(CLUSTER, settings.topics().alerts())).extracting(r -> r.value().getAlertId())
+          .contains("fleet-shadow/west-stores");
     }
     if (name.equals("two-fleets")) {
       assertThat(report.rollouts()).filteredOn(r -> r.fleet().equals("north-stores")).singleElement().satisfies(r -> {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.crashwatch.detector.config.DetectorSettings;
 import io.crashwatch.embedded.KafkaClusterExtension;
 import io.crashwatch.killswitch.KillSwitchListener;
+import io.crashwatch.loadgen.RunAlerts;
 import io.crashwatch.loadgen.TestDetectorSettings;
 import io.crashwatch.loadgen.scenario.Scenario;
 import io.crashwatch.loadgen.scenario.ScenarioParser;
@@ -216,21 +217,9 @@ class SeveralInstancesIT {
 
   /** Every alert of the run with its time and summary, for a look after a failure. */
   private static void printAlerts(DetectorSettings settings) {
-    var values = new io.crashwatch.serde.AvroDeserializer<io.crashwatch.schemas.SreAlert>();
-    values.configure(Map.of("schema.registry.url", CLUSTER.schemaRegistryUrl(), "specific.avro.reader", true), false);
-    try (KafkaConsumer<byte[], io.crashwatch.schemas.SreAlert> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
-        CLUSTER.bootstrapServers(), "isolation.level", "read_committed"), new ByteArrayDeserializer(), values)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(settings.topics().alerts()).stream()
-          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        for (ConsumerRecord<byte[], io.crashwatch.schemas.SreAlert> r : consumer.poll(Duration.ofMillis(500))) {
-          System.out.println("alert at " + r.timestamp() + ": " + r.value().getKind() + " " + r.value().getStatus() + " "
-              + r.value().getSummary());
-        }
-      }
+    for (ConsumerRecord<byte[], io.crashwatch.schemas.SreAlert> r : RunAlerts.read(CLUSTER, settings.topics().alerts())) {
+      System.out.println("alert at " + r.timestamp() + ": " + r.value().getKind() + " " + r.value().getStatus() + " "
+          + r.value().getSummary());
     }
   }
 
