@@ -21,7 +21,7 @@ public interface FleetDecisions {
   /** A version's new evidence for the pooled global test, at each of its failures, before any verdict. */
   void pooled(PooledEvidence evidence);
 
-  /** A step of the fleet's false-halt account: a version's test started. */
+  /** A step of the fleet's false-halt account: a version's test started, or tripped. */
   void trial(FleetTrial trial);
 
   /** An alert for SREs that no other stage decides: a failure spike on established versions. */
