@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -121,9 +122,10 @@ public final class FleetAllowlist {
     Map<String, String> shadow = new TreeMap<>();
     rules.shadowFleets().forEach(f -> shadow.put(f, "setting " + DetectionRules.SHADOW_FLEETS));
     if (listed != null) {
-      try (KeyValueIterator<String, FleetListing> all = listed.all()) {
+      // Only the marks: the listings may be thousands, and this runs at every liveness report.
+      try (KeyValueIterator<String, FleetListing> all = listed.prefixScan(MARK_PREFIX, new StringSerializer())) {
         all.forEachRemaining(kv -> {
-          if (kv.key.startsWith(MARK_PREFIX) && kv.value.shadowAt(nowMs)) {
+          if (kv.value.shadowAt(nowMs)) {
             shadow.putIfAbsent(kv.key.substring(MARK_PREFIX.length()), markReason(kv.value));
           }
         });
